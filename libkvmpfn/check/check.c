@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The invariant checker.  Event invariants (I1, I3, I4 and the wrong-page
+ * half of I2) are judged when the shim sees KVM get, put or mark a page;
+ * state invariants are judged after every step over the whole model.  The
+ * checker observes; nothing in the core calls it.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../kvm/kvm_model.h"
+
+static const struct kvmpfn_invariant catalogue[KVMPFN_NR_INVARIANTS] = {
+	{ 1, "a page's refcount never goes negative; KVM never drops to 0 a page it did not allocate", true },
+	{ 2, "every reference KVM takes on a fault/map is released exactly once, on exactly that page", true },
+	{ 3, "no put and no accessed/dirty marking on a non-refcounted page", true },
+	{ 4, "accessed/dirty on a struct page only while it is known alive (reference held, or under mmu_lock)", true },
+	{ 5, "KVM holds no long-term reference to pages mapped in second-stage entries", true },
+	{ 6, "no second-stage leaf survives an invalidation covering it", true },
+	{ 7, "a fault whose pfn lookup overlapped an invalidation never installs a mapping", false },
+	{ 8, "invalidation counters balanced: in_progress >= 0, zero outside start/end; no memslot swap during one", true },
+	{ 9, "a present leaf is never replaced by one with another pfn without zap and flush", false },
+	{ 10, "a writable mapping only if the host PTE is writable and the memslot is not read-only", true },
+	{ 11, "x86 SPTE writable-state legality", false },
+	{ 12, "dirty logging: every guest write through a writable leaf is logged; no huge writable leaf in a logged slot", false },
+	{ 13, "huge-leaf legality: level <= host level, co-aligned, inside one memslot", false },
+	{ 14, "the host mapping level is consumed only after, or under, the invalidation retry check", false },
+	{ 15, "no mapping of a deleted, moved or INVALID memslot", true },
+	{ 16, "accessed/dirty state of refcounted pages is not lost", false },
+	{ 17, "pfncache: valid implies no invalidation of its hva since publish and pfn matches the current translation", true },
+	{ 18, "error pfns are never mapped and never released as pages", true },
+	{ 19, "kernel-side direct access not protected by notifiers uses pinned, refcounted pages", true },
+	{ 20, "arm64 stage-2 table page refcount = 1 + number of non-zero entries", false },
+};
+
+const struct kvmpfn_invariant *kvmpfn_invariants(void)
+{
+	return catalogue;
+}
+
+void check_violation(struct kvmpfn_sim *sim, int id, gfn_t gfn,
+		     unsigned long hva, unsigned long pfn, const char *fmt, ...)
+{
+	struct kvmpfn_violation *v;
+	va_list ap;
+
+	if (!sim)
+		return;
+	if (sim->nr_viol == sim->cap_viol) {
+		u32 cap = sim->cap_viol ? 2 * sim->cap_viol : 8;
+
+		/* past a thousand findings, more of them help nobody */
+		if (cap > 1024)
+			return;
+		v = realloc(sim->viol, cap * sizeof(*v));
+		if (!v)
+			return;
+		sim->viol = v;
+		sim->cap_viol = cap;
+	}
+	v = &sim->viol[sim->nr_viol++];
+	memset(v, 0, sizeof(*v));
+	v->id = id;
+	v->step = sim->step;
+	v->line = sim->line;
+	v->file = sim->file;
+	v->gfn = gfn;
+	v->hva = hva;
+	v->pfn = pfn;
+	va_start(ap, fmt);
+	vsnprintf(v->msg, sizeof(v->msg), fmt, ap);
+	va_end(ap);
+}
+
+unsigned int kvmpfn_violations(const struct kvmpfn_sim *sim,
+			       const struct kvmpfn_violation **v)
+{
+	*v = sim->viol;
+	return sim->nr_viol;
+}
+
+static void held_add(struct kvmpfn_sim *sim, unsigned long pfn)
+{
+	u32 i;
+
+	for (i = 0; i < sim->nr_held; i++)
+		if (sim->held[i] == pfn)
+			return;
+	if (sim->nr_held == sim->cap_held) {
+		u32 cap = sim->cap_held ? 2 * sim->cap_held : 16;
+		unsigned long *h = realloc(sim->held, cap * sizeof(*h));
+
+		if (!h)
+			return;
+		sim->held = h;
+		sim->cap_held = cap;
+	}
+	sim->held[sim->nr_held++] = pfn;
+}
+
+void check_kvm_get(struct kvmpfn_sim *sim, struct page *page)
+{
+	unsigned long pfn = host_page_to_pfn(&sim->mm, page);
+
+	if (!host_folio_head(page)->_refcount)
+		check_violation(sim, 1, 0, 0, pfn,
+				"KVM took a reference on a page whose refcount is 0");
+	page->kvm_refs++;
+	held_add(sim, pfn);
+}
+
+static bool page_refcounted(struct kvmpfn_sim *sim, struct page *page)
+{
+	unsigned long pfn = host_page_to_pfn(&sim->mm, page);
+
+	if (!PageReserved(page))
+		return true;
+	return pfn == sim->mm.zero_pfn || kshim_page_flag(page, PG_zone_device);
+}
+
+void check_kvm_put(struct kvmpfn_sim *sim, struct page *page)
+{
+	unsigned long pfn = host_page_to_pfn(&sim->mm, page);
+	int count = host_folio_head(page)->_refcount;
+
+	if (count <= 0)
+		check_violation(sim, 1, 0, 0, pfn,
+				"KVM put a page whose refcount is %d", count);
+	else if (count == 1)
+		check_violation(sim, 1, 0, 0, pfn,
+				"KVM dropped the last reference of a page it did not allocate");
+	if (!page_refcounted(sim, page))
+		check_violation(sim, 3, 0, 0, pfn,
+				"KVM put a reserved, non-refcounted page");
+	if (page->kvm_refs <= 0)
+		check_violation(sim, 2, 0, 0, pfn,
+				"KVM released a reference it never took on this page");
+	else
+		page->kvm_refs--;
+}
+
+void check_kvm_ad(struct kvmpfn_sim *sim, struct page *page, bool dirty)
+{
+	unsigned long pfn = host_page_to_pfn(&sim->mm, page);
+	const char *what = dirty ? "dirty" : "accessed";
+
+	if (kshim_page_flag(page, PG_free)) {
+		check_violation(sim, 4, 0, 0, pfn,
+				"KVM marked a freed page %s", what);
+		return;
+	}
+	if (!page_refcounted(sim, page) || pfn == sim->mm.zero_pfn ||
+	    !host_folio_head(page)->_refcount) {
+		check_violation(sim, 3, 0, 0, pfn,
+				"KVM marked a non-refcounted page %s", what);
+		return;
+	}
+	if (page->kvm_refs <= 0 && !kshim_lock_held(&sim->kvm.mmu_lock))
+		check_violation(sim, 4, 0, 0, pfn,
+				"KVM marked a page %s holding neither a reference nor mmu_lock",
+				what);
+}
+
+/* References KVM is entitled to hold on @pfn right now. */
+static int refs_expected(struct kvmpfn_sim *sim, unsigned long pfn)
+{
+	int i, n = 0;
+
+	for (i = 0; i < KVMPFN_MAX_VCPUS; i++)
+		if (sim->inflight[i].active && sim->inflight[i].info.holds_ref &&
+		    sim->inflight[i].info.pfn == pfn)
+			n++;
+	for (i = 0; i < KVMPFN_MAX_MAPS; i++)
+		if (sim->maps[i].hva && sim->map_holds_ref[i] &&
+		    sim->maps[i].pfn == pfn)
+			n++;
+	return n;
+}
+
+/* I2 and I5: what KVM holds matches what its open operations own. */
+static void check_refs(struct kvmpfn_sim *sim)
+{
+	u32 i, keep = 0;
+
+	for (i = 0; i < sim->nr_held; i++) {
+		unsigned long pfn = sim->held[i];
+		struct page *page = host_pfn_to_page(&sim->mm, pfn);
+		int want = refs_expected(sim, pfn);
+
+		if (page->kvm_refs > want) {
+			struct gmap_leaf *mapped = NULL;
+			u64 j;
+
+			for (j = 0; j < sim->gmap.cap && !mapped; j++)
+				if (sim->gmap.slots[j].present &&
+				    sim->gmap.slots[j].pfn == pfn)
+					mapped = &sim->gmap.slots[j];
+			check_violation(sim, 2, mapped ? mapped->gfn : 0, 0, pfn,
+					"KVM still holds %d reference(s) nothing accounts for",
+					page->kvm_refs - want);
+			if (mapped)
+				check_violation(sim, 5, mapped->gfn, 0, pfn,
+						"mapped page pinned by a KVM reference");
+			/* report a leak once, then stop counting it */
+			page->kvm_refs = want;
+		}
+		if (page->kvm_refs)
+			sim->held[keep++] = pfn;
+	}
+	sim->nr_held = keep;
+}
+
+static void check_leaf(struct kvmpfn_sim *sim, struct gmap_leaf *e)
+{
+	struct kvm_memory_slot *slot;
+	unsigned long hva, host_pfn;
+	struct page *page;
+	u64 pte;
+
+	if (is_error_noslot_pfn(e->pfn)) {
+		check_violation(sim, 18, e->gfn, 0, e->pfn,
+				"error pfn 0x%llx installed",
+				(unsigned long long)e->pfn);
+		return;
+	}
+	slot = kvm_memslot_find(&sim->kvm, e->as_id, e->gfn);
+	if (!slot || slot->id != e->slot_id ||
+	    (slot->flags & KVM_MEMSLOT_INVALID)) {
+		check_violation(sim, 15, e->gfn, 0, e->pfn,
+				"leaf maps a gfn of a deleted, moved or invalid memslot");
+		return;
+	}
+	hva = __gfn_to_hva_memslot(slot, e->gfn);
+	pte = hpt_lookup(&sim->mm, hva, NULL, &host_pfn);
+	if (e->writable && (slot->flags & KVM_MEM_READONLY))
+		check_violation(sim, 10, e->gfn, hva, e->pfn,
+				"writable leaf in a read-only memslot");
+	/* during an invalidation the host may legitimately be ahead */
+	if (sim->kvm.mmu_invalidate_in_progress)
+		return;
+	if (!pte || host_pfn != e->pfn) {
+		check_violation(sim, 6, e->gfn, hva, e->pfn,
+				"leaf survives a host mapping change (host now %s 0x%lx)",
+				pte ? "maps" : "maps nothing at", pte ? host_pfn : hva);
+		return;
+	}
+	if (e->writable && !(pte & HPTE_WRITE))
+		check_violation(sim, 10, e->gfn, hva, e->pfn,
+				"writable leaf over a read-only host PTE");
+	page = host_pfn_to_page(&sim->mm, e->pfn);
+	if (page && kshim_page_flag(page, PG_free))
+		check_violation(sim, 6, e->gfn, hva, e->pfn,
+				"leaf maps a freed page");
+}
+
+static void check_gpc(struct kvmpfn_sim *sim, struct gfn_to_pfn_cache *gpc)
+{
+	unsigned long pfn;
+
+	if (!gpc->active || !gpc->valid || sim->kvm.mn_active_invalidate_count)
+		return;
+	if (!hpt_lookup(&sim->mm, gpc->uhva, NULL, &pfn) || pfn != gpc->pfn)
+		check_violation(sim, 17, gpc->gpa >> PAGE_SHIFT, gpc->uhva,
+				gpc->pfn, "valid pfncache does not match the host translation");
+}
+
+static void check_kmap(struct kvmpfn_sim *sim, struct kvmpfn_kmap *k)
+{
+	struct page *page = host_pfn_to_page(&sim->mm, k->pfn);
+	int i;
+
+	/* pfncache kernel mappings are notifier-protected; maps are not */
+	for (i = 0; i < KVMPFN_MAX_GPC; i++)
+		if (sim->gpc[i].active && sim->gpc[i].pfn == k->pfn)
+			return;
+	if (!page || !page->kvm_refs)
+		check_violation(sim, 19, 0, 0, k->pfn,
+				"kernel mapping of a pfn KVM holds no reference on");
+}
+
+void check_step(struct kvmpfn_sim *sim)
+{
+	struct kvm *kvm = &sim->kvm;
+	u64 i;
+	int j;
+
+	if (kvm->mmu_invalidate_in_progress < 0 ||
+	    (!kvm->mn_active_invalidate_count &&
+	     kvm->mmu_invalidate_in_progress))
+		check_violation(sim, 8, 0, 0, 0,
+				"mmu_invalidate_in_progress is %ld with %ld notifier(s) open",
+				kvm->mmu_invalidate_in_progress,
+				kvm->mn_active_invalidate_count);
+	if (kshim_lock_held(&kvm->mmu_lock))
+		check_violation(sim, KVMPFN_WARN, 0, 0, 0,
+				"mmu_lock still held at the end of a step");
+
+	check_refs(sim);
+	for (i = 0; i < sim->gmap.cap; i++)
+		if (sim->gmap.slots[i].present)
+			check_leaf(sim, &sim->gmap.slots[i]);
+	for (j = 0; j < KVMPFN_MAX_GPC; j++)
+		check_gpc(sim, &sim->gpc[j]);
+	for (j = 0; j < KVMPFN_MAX_KMAPS; j++)
+		if (sim->kmaps[j].live)
+			check_kmap(sim, &sim->kmaps[j]);
+}
+
+void kvmpfn_report(struct kvmpfn_sim *sim, const struct kvmpfn_violation *v,
+		   FILE *out)
+{
+	const struct kvm_memory_slot *slot;
+	u32 n = 0, i, first;
+
+	if (v->id == KVMPFN_WARN)
+		fprintf(out, "%s:%u: step %u: kernel warning: %s\n",
+			v->file ? v->file : "-", v->line, v->step, v->msg);
+	else
+		fprintf(out, "%s:%u: step %u: violation I%d (%s): %s\n",
+			v->file ? v->file : "-", v->line, v->step, v->id,
+			catalogue[v->id - 1].text, v->msg);
+	slot = v->gfn ? kvm_memslot_find(&sim->kvm, 0, v->gfn) : NULL;
+	fprintf(out, "  gfn 0x%llx  hva 0x%llx  pfn 0x%llx",
+		(unsigned long long)v->gfn,
+		(unsigned long long)(v->hva ? v->hva :
+				     slot ? __gfn_to_hva_memslot(slot, v->gfn) : 0),
+		(unsigned long long)v->pfn);
+	if (v->pfn && host_alloc_of_pfn(&sim->mm, v->pfn)) {
+		struct kvmpfn_alloc *a = host_alloc_of_pfn(&sim->mm, v->pfn);
+
+		fprintf(out, "  (%s+%llu)", a->name[0] ? a->name : "anon",
+			(unsigned long long)(v->pfn - a->pfn));
+	}
+	fputc('\n', out);
+	if (!v->pfn)
+		return;
+
+	first = sim->mm.ref_log_head > KVMPFN_REF_LOG ?
+		sim->mm.ref_log_head - KVMPFN_REF_LOG : 0;
+	for (i = first; i < sim->mm.ref_log_head; i++) {
+		const struct kvmpfn_ref_event *e =
+			&sim->mm.ref_log[i & (KVMPFN_REF_LOG - 1)];
+
+		if (e->pfn != v->pfn)
+			continue;
+		if (!n++)
+			fprintf(out, "  refcount history:\n");
+		fprintf(out, "    step %-4u line %-4u %-13s count %d\n",
+			e->step, e->line, host_ref_op_name(e->op), e->count);
+	}
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The gfn => pfn API as the series changes it in include/linux/kvm_host.h.
+ * kernel-port splices these declarations into the real header after
+ * unifdef has resolved KVMPFN_STAGE.
+ */
+#ifndef KVMPFN_CORE_KVM_FOLLOW_PFN_H
+#define KVMPFN_CORE_KVM_FOLLOW_PFN_H
+
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_2
+/*
+ * Arguments and results of __kvm_follow_pfn().  The booleans of the old
+ * __gfn_to_pfn_memslot() that GUP already has names for travel as FOLL_
+ * flags: FOLL_WRITE for a write fault, FOLL_NOWAIT for an asynchronous
+ * attempt that must not wait for I/O, FOLL_INTERRUPTIBLE to give up on a
+ * pending signal.
+ */
+struct kvm_follow_pfn {
+	const struct kvm_memory_slot *slot;
+	gfn_t gfn;
+	unsigned int flags;
+	/* Only the lockless fast path may be used. */
+	bool atomic;
+	/* A read fault may map the pfn writable if the host PTE allows. */
+	bool allow_write_mapping;
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_3
+	/*
+	 * The caller installs the pfn only after an mmu_notifier retry check
+	 * and zaps it on invalidation, so it needs no reference: FOLL_GET may
+	 * be left out.  Callers without that protection must pass FOLL_GET.
+	 */
+	bool guarded_by_mmu_notifier;
+#endif
+
+	/* Outputs */
+	hva_t hva;
+	bool writable;
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_3
+	/*
+	 * The pfn is a refcounted struct page.  Without FOLL_GET this is
+	 * the only licence to touch the page (A/D) and only while the
+	 * notifier protection holds.
+	 */
+	bool is_refcounted_page;
+#endif
+};
+
+kvm_pfn_t __kvm_follow_pfn(struct kvm_follow_pfn *foll);
+#endif
+
+#if KVMPFN_STAGE < KVMPFN_STAGE_V7_8
+kvm_pfn_t __gfn_to_pfn_memslot(const struct kvm_memory_slot *slot, gfn_t gfn,
+			       bool atomic, bool interruptible, bool *async,
+			       bool write_fault, bool *writable, hva_t *hva);
+#endif
+kvm_pfn_t gfn_to_pfn_prot(struct kvm *kvm, gfn_t gfn, bool write_fault,
+			  bool *writable);
+kvm_pfn_t gfn_to_pfn_memslot(const struct kvm_memory_slot *slot, gfn_t gfn);
+kvm_pfn_t gfn_to_pfn_memslot_atomic(const struct kvm_memory_slot *slot,
+				    gfn_t gfn);
+kvm_pfn_t gfn_to_pfn(struct kvm *kvm, gfn_t gfn);
+struct page *gfn_to_page(struct kvm *kvm, gfn_t gfn);
+
+unsigned long gfn_to_hva_memslot(struct kvm_memory_slot *slot, gfn_t gfn);
+struct page *kvm_pfn_to_refcounted_page(kvm_pfn_t pfn);
+bool kvm_is_zone_device_page(struct page *page);
+
+void kvm_release_page_clean(struct page *page);
+void kvm_release_page_dirty(struct page *page);
+void kvm_release_pfn_clean(kvm_pfn_t pfn);
+void kvm_release_pfn_dirty(kvm_pfn_t pfn);
+void kvm_release_pfn(kvm_pfn_t pfn, bool dirty);
+void kvm_set_pfn_dirty(kvm_pfn_t pfn);
+void kvm_set_pfn_accessed(kvm_pfn_t pfn);
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
+void kvm_set_page_accessed(struct page *page);
+void kvm_set_page_dirty(struct page *page);
+#endif
+
+int kvm_vcpu_map(struct kvm_vcpu *vcpu, gfn_t gfn, struct kvm_host_map *map);
+void kvm_vcpu_unmap(struct kvm_vcpu *vcpu, struct kvm_host_map *map,
+		    bool dirty);
+
+int kvm_gpc_activate(struct gfn_to_pfn_cache *gpc, gpa_t gpa,
+		     unsigned long len);
+int kvm_gpc_refresh(struct gfn_to_pfn_cache *gpc, unsigned long len);
+bool kvm_gpc_check(struct gfn_to_pfn_cache *gpc, unsigned long len);
+void kvm_gpc_deactivate(struct gfn_to_pfn_cache *gpc);
+void gfn_to_pfn_cache_invalidate_start(struct kvm *kvm, unsigned long start,
+				       unsigned long end);
+
+#endif

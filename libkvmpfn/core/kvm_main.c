@@ -1,0 +1,786 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kvmpfn core: the generic gfn => pfn path of virt/kvm/kvm_main.c.
+ *
+ * These are the functions the simulator runs and kernel-port splices into
+ * the kernel, at every stage of "KVM: allow mapping non-refcounted pages".
+ * Stage differences are #if KVMPFN_STAGE blocks only, so that unifdef turns
+ * this file into plain kernel code for one stage.  The file includes
+ * nothing but kernel headers; it does not know it runs in userspace.
+ */
+#include <linux/kvm_host.h>
+#include <linux/mm.h>
+
+#include "kvm_mm.h"
+
+bool kvm_is_zone_device_page(struct page *page)
+{
+	/*
+	 * ZONE_DEVICE metadata is only stable while the page is pinned, so a
+	 * zero count means the caller looked at a page it does not own.
+	 */
+	if (WARN_ON_ONCE(!page_count(page)))
+		return false;
+
+	return is_zone_device_page(page);
+}
+
+/*
+ * Return the struct page of @pfn if KVM may take and drop references on
+ * it, or NULL.  PG_reserved normally means "not refcounted", except for
+ * the zero page and ZONE_DEVICE pages, which GUP does refcount.  The list
+ * of exceptions only grows when someone backs a guest with a new kind of
+ * memory; it is a guess, which is what the series sets out to remove.
+ */
+struct page *kvm_pfn_to_refcounted_page(kvm_pfn_t pfn)
+{
+	struct page *page;
+
+	if (!pfn_valid(pfn))
+		return NULL;
+
+	page = pfn_to_page(pfn);
+	if (!PageReserved(page))
+		return page;
+
+	if (is_zero_pfn(pfn))
+		return page;
+
+	if (kvm_is_zone_device_page(page))
+		return page;
+
+	return NULL;
+}
+
+static bool memslot_is_readonly(const struct kvm_memory_slot *slot)
+{
+	return slot->flags & KVM_MEM_READONLY;
+}
+
+static unsigned long __gfn_to_hva_many(const struct kvm_memory_slot *slot,
+				       gfn_t gfn, gfn_t *nr_pages, bool write)
+{
+	if (!slot || slot->flags & KVM_MEMSLOT_INVALID)
+		return KVM_HVA_ERR_BAD;
+
+	if (memslot_is_readonly(slot) && write)
+		return KVM_HVA_ERR_RO_BAD;
+
+	if (nr_pages)
+		*nr_pages = slot->npages - (gfn - slot->base_gfn);
+
+	return __gfn_to_hva_memslot(slot, gfn);
+}
+
+unsigned long gfn_to_hva_memslot(struct kvm_memory_slot *slot, gfn_t gfn)
+{
+	return __gfn_to_hva_many(slot, gfn, NULL, true);
+}
+
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_3
+/*
+ * GUP handed back @page with a reference.  Record that the pfn is a
+ * refcounted page and keep the reference only if the caller asked for it.
+ */
+static kvm_pfn_t kvm_follow_refcounted_pfn(struct kvm_follow_pfn *foll,
+					   struct page *page)
+{
+	kvm_pfn_t pfn = page_to_pfn(page);
+
+	foll->is_refcounted_page = true;
+
+	if (!(foll->flags & FOLL_GET))
+		put_page(page);
+
+	return pfn;
+}
+#endif
+
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_2
+/*
+ * Lockless attempt; it can only ever return a writable page, so it is
+ * skipped unless the fault writes or a writable mapping is welcome.
+ */
+static bool hva_to_pfn_fast(struct kvm_follow_pfn *foll, kvm_pfn_t *pfn)
+{
+	struct page *page;
+
+	if (!((foll->flags & FOLL_WRITE) || foll->allow_write_mapping))
+		return false;
+
+	if (!get_user_page_fast_only(foll->hva, FOLL_WRITE, &page))
+		return false;
+
+	foll->writable = true;
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_3
+	*pfn = kvm_follow_refcounted_pfn(foll, page);
+#else
+	*pfn = page_to_pfn(page);
+#endif
+	return true;
+}
+
+/* Sleeping GUP; returns 1 with *pfn set, or what GUP returned. */
+static int hva_to_pfn_slow(struct kvm_follow_pfn *foll, kvm_pfn_t *pfn)
+{
+	unsigned int flags = FOLL_HWPOISON | FOLL_HONOR_NUMA_FAULT;
+	struct page *page, *wpage;
+	long npages;
+
+	might_sleep();
+
+	flags |= foll->flags & (FOLL_WRITE | FOLL_NOWAIT | FOLL_INTERRUPTIBLE);
+
+	npages = get_user_pages_unlocked(foll->hva, 1, &page, flags);
+	if (npages != 1)
+		return npages;
+
+	/* Upgrade a read fault to a writable mapping if the PTE allows it. */
+	if (!(foll->flags & FOLL_WRITE) && foll->allow_write_mapping &&
+	    get_user_page_fast_only(foll->hva, FOLL_WRITE, &wpage)) {
+		put_page(page);
+		page = wpage;
+		foll->writable = true;
+	} else {
+		foll->writable = foll->flags & FOLL_WRITE;
+	}
+
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_3
+	*pfn = kvm_follow_refcounted_pfn(foll, page);
+#else
+	*pfn = page_to_pfn(page);
+#endif
+	return npages;
+}
+#else
+static bool hva_to_pfn_fast(unsigned long addr, bool write_fault,
+			    bool *writable, kvm_pfn_t *pfn)
+{
+	struct page *page;
+
+	if (!(write_fault || writable))
+		return false;
+
+	if (!get_user_page_fast_only(addr, FOLL_WRITE, &page))
+		return false;
+
+	*pfn = page_to_pfn(page);
+	if (writable)
+		*writable = true;
+	return true;
+}
+
+static int hva_to_pfn_slow(unsigned long addr, bool *async, bool write_fault,
+			   bool interruptible, bool *writable, kvm_pfn_t *pfn)
+{
+	unsigned int flags = FOLL_HWPOISON | FOLL_HONOR_NUMA_FAULT;
+	struct page *page, *wpage;
+	long npages;
+
+	might_sleep();
+
+	if (writable)
+		*writable = write_fault;
+	if (write_fault)
+		flags |= FOLL_WRITE;
+	if (async)
+		flags |= FOLL_NOWAIT;
+	if (interruptible)
+		flags |= FOLL_INTERRUPTIBLE;
+
+	npages = get_user_pages_unlocked(addr, 1, &page, flags);
+	if (npages != 1)
+		return npages;
+
+	/* Upgrade a read fault to a writable mapping if the PTE allows it. */
+	if (!write_fault && writable &&
+	    get_user_page_fast_only(addr, FOLL_WRITE, &wpage)) {
+		put_page(page);
+		page = wpage;
+		*writable = true;
+	}
+
+	*pfn = page_to_pfn(page);
+	return npages;
+}
+#endif
+
+static bool vma_is_valid(struct vm_area_struct *vma, bool write_fault)
+{
+	if (unlikely(!(vma->vm_flags & VM_READ)))
+		return false;
+
+	if (write_fault && unlikely(!(vma->vm_flags & VM_WRITE)))
+		return false;
+
+	return true;
+}
+
+#if KVMPFN_STAGE < KVMPFN_STAGE_V7_3
+/*
+ * Take a reference on a remapped pfn if it is a refcounted page.  A page
+ * whose count is already zero belongs to someone who does not refcount it
+ * (a tail of a non-compound allocation); getting and later putting it would
+ * free it under its owner, so such pfns are refused.
+ */
+static int kvm_try_get_pfn(kvm_pfn_t pfn)
+{
+	struct page *page = kvm_pfn_to_refcounted_page(pfn);
+
+	if (!page)
+		return 1;
+
+	return get_page_unless_zero(page);
+}
+#endif
+
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_2
+static int hva_to_pfn_remapped(struct vm_area_struct *vma,
+			       struct kvm_follow_pfn *foll, kvm_pfn_t *p_pfn)
+{
+	struct follow_pfnmap_args args = { .vma = vma, .address = foll->hva };
+	bool write_fault = foll->flags & FOLL_WRITE;
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_3
+	struct page *page;
+#endif
+	kvm_pfn_t pfn;
+	int r;
+
+	r = follow_pfnmap_start(&args);
+	if (r) {
+		bool unlocked = false;
+
+		/* Not populated yet: let the driver's fault handler do it. */
+		r = fixup_user_fault(current->mm, foll->hva,
+				     write_fault ? FAULT_FLAG_WRITE : 0,
+				     &unlocked);
+		if (unlocked)
+			return -EAGAIN;
+		if (r)
+			return r;
+
+		r = follow_pfnmap_start(&args);
+		if (r)
+			return r;
+	}
+
+	if (write_fault && !args.writable) {
+		pfn = KVM_PFN_ERR_RO_FAULT;
+		goto out;
+	}
+
+	foll->writable = args.writable && foll->allow_write_mapping;
+	pfn = args.pfn;
+
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_3
+	/*
+	 * A zero count marks a page its owner does not refcount.  It can be
+	 * mapped, but only by a caller that relies on the mmu_notifier and
+	 * takes no reference.
+	 */
+	page = kvm_pfn_to_refcounted_page(pfn);
+	if (page && get_page_unless_zero(page)) {
+		foll->is_refcounted_page = true;
+		if (!(foll->flags & FOLL_GET))
+			put_page(page);
+	} else if (page && (foll->flags & FOLL_GET)) {
+		r = -EFAULT;
+	}
+#else
+	if (!kvm_try_get_pfn(pfn))
+		r = -EFAULT;
+#endif
+out:
+	follow_pfnmap_end(&args);
+	*p_pfn = pfn;
+	return r;
+}
+
+kvm_pfn_t hva_to_pfn(struct kvm_follow_pfn *foll)
+{
+	struct vm_area_struct *vma;
+	kvm_pfn_t pfn;
+	int npages, r;
+
+	/* Atomic callers cannot sleep, asynchronous ones must: not both. */
+	BUG_ON(foll->atomic && (foll->flags & FOLL_NOWAIT));
+
+	if (hva_to_pfn_fast(foll, &pfn))
+		return pfn;
+
+	if (foll->atomic)
+		return KVM_PFN_ERR_FAULT;
+
+	npages = hva_to_pfn_slow(foll, &pfn);
+	if (npages == 1)
+		return pfn;
+	if (npages == -EINTR)
+		return KVM_PFN_ERR_SIGPENDING;
+
+	mmap_read_lock(current->mm);
+	if (npages == -EHWPOISON) {
+		pfn = KVM_PFN_ERR_HWPOISON;
+		goto exit;
+	}
+
+retry:
+	vma = vma_lookup(current->mm, foll->hva);
+
+	if (!vma) {
+		pfn = KVM_PFN_ERR_FAULT;
+	} else if (vma->vm_flags & (VM_IO | VM_PFNMAP)) {
+		r = hva_to_pfn_remapped(vma, foll, &pfn);
+		if (r == -EAGAIN)
+			goto retry;
+		if (r < 0)
+			pfn = KVM_PFN_ERR_FAULT;
+	} else if ((foll->flags & FOLL_NOWAIT) &&
+		   vma_is_valid(vma, foll->flags & FOLL_WRITE)) {
+		pfn = KVM_PFN_ERR_NEEDS_IO;
+	} else {
+		pfn = KVM_PFN_ERR_FAULT;
+	}
+exit:
+	mmap_read_unlock(current->mm);
+	return pfn;
+}
+
+kvm_pfn_t __kvm_follow_pfn(struct kvm_follow_pfn *foll)
+{
+	foll->writable = false;
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_3
+	foll->is_refcounted_page = false;
+
+	/* Without a reference only the notifier keeps the page alive. */
+	if (WARN_ON_ONCE(!(foll->flags & FOLL_GET) &&
+			 !foll->guarded_by_mmu_notifier))
+		return KVM_PFN_ERR_FAULT;
+#endif
+
+	foll->hva = __gfn_to_hva_many(foll->slot, foll->gfn, NULL,
+				      foll->flags & FOLL_WRITE);
+
+	if (foll->hva == KVM_HVA_ERR_RO_BAD)
+		return KVM_PFN_ERR_RO_FAULT;
+
+	if (kvm_is_error_hva(foll->hva))
+		return KVM_PFN_NOSLOT;
+
+	/* A read-only memslot is never mapped writable. */
+	if (memslot_is_readonly(foll->slot))
+		foll->allow_write_mapping = false;
+
+	return hva_to_pfn(foll);
+}
+EXPORT_SYMBOL_GPL(__kvm_follow_pfn);
+#else
+static int hva_to_pfn_remapped(struct vm_area_struct *vma,
+			       unsigned long addr, bool write_fault,
+			       bool *writable, kvm_pfn_t *p_pfn)
+{
+	struct follow_pfnmap_args args = { .vma = vma, .address = addr };
+	kvm_pfn_t pfn;
+	int r;
+
+	r = follow_pfnmap_start(&args);
+	if (r) {
+		bool unlocked = false;
+
+		/* Not populated yet: let the driver's fault handler do it. */
+		r = fixup_user_fault(current->mm, addr,
+				     write_fault ? FAULT_FLAG_WRITE : 0,
+				     &unlocked);
+		if (unlocked)
+			return -EAGAIN;
+		if (r)
+			return r;
+
+		r = follow_pfnmap_start(&args);
+		if (r)
+			return r;
+	}
+
+	if (write_fault && !args.writable) {
+		pfn = KVM_PFN_ERR_RO_FAULT;
+		goto out;
+	}
+
+	if (writable)
+		*writable = args.writable;
+	pfn = args.pfn;
+
+	if (!kvm_try_get_pfn(pfn))
+		r = -EFAULT;
+out:
+	follow_pfnmap_end(&args);
+	*p_pfn = pfn;
+	return r;
+}
+
+kvm_pfn_t hva_to_pfn(unsigned long addr, bool atomic, bool interruptible,
+		     bool *async, bool write_fault, bool *writable)
+{
+	struct vm_area_struct *vma;
+	kvm_pfn_t pfn;
+	int npages, r;
+
+	/* Atomic callers cannot sleep, asynchronous ones must: not both. */
+	BUG_ON(atomic && async);
+
+	if (hva_to_pfn_fast(addr, write_fault, writable, &pfn))
+		return pfn;
+
+	if (atomic)
+		return KVM_PFN_ERR_FAULT;
+
+	npages = hva_to_pfn_slow(addr, async, write_fault, interruptible,
+				 writable, &pfn);
+	if (npages == 1)
+		return pfn;
+	if (npages == -EINTR)
+		return KVM_PFN_ERR_SIGPENDING;
+
+	mmap_read_lock(current->mm);
+	if (npages == -EHWPOISON) {
+		pfn = KVM_PFN_ERR_HWPOISON;
+		goto exit;
+	}
+
+retry:
+	vma = vma_lookup(current->mm, addr);
+
+	if (!vma) {
+		pfn = KVM_PFN_ERR_FAULT;
+	} else if (vma->vm_flags & (VM_IO | VM_PFNMAP)) {
+		r = hva_to_pfn_remapped(vma, addr, write_fault, writable, &pfn);
+		if (r == -EAGAIN)
+			goto retry;
+		if (r < 0)
+			pfn = KVM_PFN_ERR_FAULT;
+	} else {
+		if (async && vma_is_valid(vma, write_fault))
+			*async = true;
+		pfn = KVM_PFN_ERR_FAULT;
+	}
+exit:
+	mmap_read_unlock(current->mm);
+	return pfn;
+}
+#endif
+
+#if KVMPFN_STAGE < KVMPFN_STAGE_V7_8
+kvm_pfn_t __gfn_to_pfn_memslot(const struct kvm_memory_slot *slot, gfn_t gfn,
+			       bool atomic, bool interruptible, bool *async,
+			       bool write_fault, bool *writable, hva_t *hva)
+{
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_2
+	struct kvm_follow_pfn foll = {
+		.slot = slot,
+		.gfn = gfn,
+		.atomic = atomic,
+		.allow_write_mapping = !!writable,
+	};
+	kvm_pfn_t pfn;
+
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_3
+	/* Callers of the old API all expect to own a reference. */
+	foll.flags |= FOLL_GET;
+#endif
+	if (write_fault)
+		foll.flags |= FOLL_WRITE;
+	if (async)
+		foll.flags |= FOLL_NOWAIT;
+	if (interruptible)
+		foll.flags |= FOLL_INTERRUPTIBLE;
+
+	pfn = __kvm_follow_pfn(&foll);
+	if (pfn == KVM_PFN_ERR_NEEDS_IO) {
+		*async = true;
+		pfn = KVM_PFN_ERR_FAULT;
+	}
+	if (hva)
+		*hva = foll.hva;
+	if (writable)
+		*writable = foll.writable;
+	return pfn;
+#else
+	unsigned long addr = __gfn_to_hva_many(slot, gfn, NULL, write_fault);
+
+	if (hva)
+		*hva = addr;
+
+	if (kvm_is_error_hva(addr)) {
+		if (writable)
+			*writable = false;
+
+		return addr == KVM_HVA_ERR_RO_BAD ? KVM_PFN_ERR_RO_FAULT :
+						    KVM_PFN_NOSLOT;
+	}
+
+	/* A read-only memslot is never mapped writable. */
+	if (writable && memslot_is_readonly(slot)) {
+		*writable = false;
+		writable = NULL;
+	}
+
+	return hva_to_pfn(addr, atomic, interruptible, async, write_fault,
+			  writable);
+#endif
+}
+EXPORT_SYMBOL_GPL(__gfn_to_pfn_memslot);
+#endif
+
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_8
+/* The remaining wrappers keep their contract: the caller owns a reference. */
+static kvm_pfn_t kvm_follow_pfn_get(const struct kvm_memory_slot *slot,
+				    gfn_t gfn, bool atomic, bool write_fault,
+				    bool *writable)
+{
+	struct kvm_follow_pfn foll = {
+		.slot = slot,
+		.gfn = gfn,
+		.flags = FOLL_GET,
+		.atomic = atomic,
+		.allow_write_mapping = !!writable,
+	};
+	kvm_pfn_t pfn;
+
+	if (write_fault)
+		foll.flags |= FOLL_WRITE;
+
+	pfn = __kvm_follow_pfn(&foll);
+	if (writable)
+		*writable = foll.writable;
+	return pfn;
+}
+#endif
+
+kvm_pfn_t gfn_to_pfn_prot(struct kvm *kvm, gfn_t gfn, bool write_fault,
+			  bool *writable)
+{
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_8
+	return kvm_follow_pfn_get(gfn_to_memslot(kvm, gfn), gfn, false,
+				  write_fault, writable);
+#else
+	return __gfn_to_pfn_memslot(gfn_to_memslot(kvm, gfn), gfn, false, false,
+				    NULL, write_fault, writable, NULL);
+#endif
+}
+EXPORT_SYMBOL_GPL(gfn_to_pfn_prot);
+
+kvm_pfn_t gfn_to_pfn_memslot(const struct kvm_memory_slot *slot, gfn_t gfn)
+{
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_8
+	return kvm_follow_pfn_get(slot, gfn, false, true, NULL);
+#else
+	return __gfn_to_pfn_memslot(slot, gfn, false, false, NULL, true,
+				    NULL, NULL);
+#endif
+}
+EXPORT_SYMBOL_GPL(gfn_to_pfn_memslot);
+
+kvm_pfn_t gfn_to_pfn_memslot_atomic(const struct kvm_memory_slot *slot,
+				    gfn_t gfn)
+{
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_8
+	return kvm_follow_pfn_get(slot, gfn, true, true, NULL);
+#else
+	return __gfn_to_pfn_memslot(slot, gfn, true, false, NULL, true,
+				    NULL, NULL);
+#endif
+}
+EXPORT_SYMBOL_GPL(gfn_to_pfn_memslot_atomic);
+
+kvm_pfn_t gfn_to_pfn(struct kvm *kvm, gfn_t gfn)
+{
+	return gfn_to_pfn_memslot(gfn_to_memslot(kvm, gfn), gfn);
+}
+EXPORT_SYMBOL_GPL(gfn_to_pfn);
+
+struct page *gfn_to_page(struct kvm *kvm, gfn_t gfn)
+{
+	struct page *page;
+	kvm_pfn_t pfn;
+
+	pfn = gfn_to_pfn(kvm, gfn);
+	if (is_error_noslot_pfn(pfn))
+		return KVM_ERR_PTR_BAD_PAGE;
+
+	page = kvm_pfn_to_refcounted_page(pfn);
+	if (!page)
+		return KVM_ERR_PTR_BAD_PAGE;
+
+	return page;
+}
+EXPORT_SYMBOL_GPL(gfn_to_page);
+
+/*
+ * Map a guest page into the kernel for direct access.  Nothing but the
+ * reference taken by gfn_to_pfn() keeps the page alive while it is mapped.
+ */
+int kvm_vcpu_map(struct kvm_vcpu *vcpu, gfn_t gfn, struct kvm_host_map *map)
+{
+	struct page *page = NULL;
+	void *hva;
+	kvm_pfn_t pfn;
+
+	if (!map)
+		return -EINVAL;
+
+	pfn = gfn_to_pfn(vcpu->kvm, gfn);
+	if (is_error_noslot_pfn(pfn))
+		return -EINVAL;
+
+	if (pfn_valid(pfn)) {
+		page = pfn_to_page(pfn);
+		hva = kmap(page);
+	} else {
+		hva = memremap(pfn_to_hpa(pfn), PAGE_SIZE, MEMREMAP_WB);
+	}
+
+	if (!hva)
+		return -EFAULT;
+
+	map->page = page;
+	map->hva = hva;
+	map->pfn = pfn;
+	map->gfn = gfn;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kvm_vcpu_map);
+
+void kvm_vcpu_unmap(struct kvm_vcpu *vcpu, struct kvm_host_map *map,
+		    bool dirty)
+{
+	if (!map || !map->hva)
+		return;
+
+	if (map->page)
+		kunmap(map->page);
+	else
+		memunmap(map->hva);
+
+	kvm_release_pfn(map->pfn, dirty);
+
+	map->hva = NULL;
+	map->page = NULL;
+}
+EXPORT_SYMBOL_GPL(kvm_vcpu_unmap);
+
+/*
+ * Accessed/dirty state may only be pushed into pages that track it, i.e.
+ * not reserved ones (the zero page is shared, device pages have no LRU).
+ */
+static bool kvm_is_ad_tracked_page(struct page *page)
+{
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_1
+	/*
+	 * With a zero count the page may already be free or never have
+	 * been refcounted; either way KVM must not touch it.  page_count()
+	 * reads the folio's count, so tail pages of a folio pass.
+	 */
+	if (WARN_ON_ONCE(!page_count(page)))
+		return false;
+#endif
+	return !PageReserved(page);
+}
+
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
+void kvm_set_page_dirty(struct page *page)
+#else
+static void kvm_set_page_dirty(struct page *page)
+#endif
+{
+	if (kvm_is_ad_tracked_page(page))
+		SetPageDirty(page);
+}
+
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
+void kvm_set_page_accessed(struct page *page)
+#else
+static void kvm_set_page_accessed(struct page *page)
+#endif
+{
+	if (kvm_is_ad_tracked_page(page))
+		mark_page_accessed(page);
+}
+
+void kvm_release_page_clean(struct page *page)
+{
+	WARN_ON(is_error_page(page));
+
+	kvm_set_page_accessed(page);
+	put_page(page);
+}
+EXPORT_SYMBOL_GPL(kvm_release_page_clean);
+
+void kvm_release_page_dirty(struct page *page)
+{
+	WARN_ON(is_error_page(page));
+
+	kvm_set_page_dirty(page);
+	kvm_release_page_clean(page);
+}
+EXPORT_SYMBOL_GPL(kvm_release_page_dirty);
+
+void kvm_release_pfn_clean(kvm_pfn_t pfn)
+{
+	struct page *page;
+
+	if (is_error_noslot_pfn(pfn))
+		return;
+
+	page = kvm_pfn_to_refcounted_page(pfn);
+	if (!page)
+		return;
+
+	kvm_release_page_clean(page);
+}
+EXPORT_SYMBOL_GPL(kvm_release_pfn_clean);
+
+void kvm_release_pfn_dirty(kvm_pfn_t pfn)
+{
+	struct page *page;
+
+	if (is_error_noslot_pfn(pfn))
+		return;
+
+	page = kvm_pfn_to_refcounted_page(pfn);
+	if (!page)
+		return;
+
+	kvm_release_page_dirty(page);
+}
+EXPORT_SYMBOL_GPL(kvm_release_pfn_dirty);
+
+void kvm_release_pfn(kvm_pfn_t pfn, bool dirty)
+{
+	if (dirty)
+		kvm_release_pfn_dirty(pfn);
+	else
+		kvm_release_pfn_clean(pfn);
+}
+
+/*
+ * These two take no reference and only check pfn_valid(): the caller must
+ * know the page is alive, which is what invariant I4 checks.
+ */
+void kvm_set_pfn_dirty(kvm_pfn_t pfn)
+{
+	if (WARN_ON(is_error_noslot_pfn(pfn)))
+		return;
+
+	if (pfn_valid(pfn))
+		kvm_set_page_dirty(pfn_to_page(pfn));
+}
+EXPORT_SYMBOL_GPL(kvm_set_pfn_dirty);
+
+void kvm_set_pfn_accessed(kvm_pfn_t pfn)
+{
+	if (WARN_ON(is_error_noslot_pfn(pfn)))
+		return;
+
+	if (pfn_valid(pfn))
+		kvm_set_page_accessed(pfn_to_page(pfn));
+}
+EXPORT_SYMBOL_GPL(kvm_set_pfn_accessed);

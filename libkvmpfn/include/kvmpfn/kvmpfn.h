@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kvmpfn: a reference model of KVM's guest-page-fault path.
+ *
+ * One handle (struct kvmpfn_sim) holds a host address space, a VM with
+ * memslots and the follow-pfn core built at one stage of the "KVM: allow
+ * mapping non-refcounted pages" series.  Operations act on the host (allocate,
+ * map, unmap, migrate ...) or on the VM (memslots, guest faults, pfncaches,
+ * kernel maps); the invariant checker runs after every operation and keeps
+ * what it finds.
+ *
+ * Errors are negative Linux errno values (-EINVAL = -22, ...), the same on
+ * every host; kvmpfn_strerror() names them.  No call aborts the process on
+ * bad input.
+ */
+#ifndef KVMPFN_KVMPFN_H
+#define KVMPFN_KVMPFN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+const char *kvmpfn_version(void);
+const char *kvmpfn_strerror(int err);
+
+/* Stages of the series; "legacy" is Linux 6.12.117. */
+enum kvmpfn_stage {
+	KVMPFN_LEGACY,
+	KVMPFN_V7_1,
+	KVMPFN_V7_2,
+	KVMPFN_V7_3,
+	KVMPFN_V7_4,
+	KVMPFN_V7_5,
+	KVMPFN_V7_6,
+	KVMPFN_V7_7,
+	KVMPFN_V7_8,
+	KVMPFN_NR_STAGES
+};
+
+const char *kvmpfn_stage_name(enum kvmpfn_stage stage);
+/* "legacy", "v7.1" ... "v7.8"; -EINVAL if unknown */
+int kvmpfn_stage_parse(const char *name, enum kvmpfn_stage *stage);
+/* the patch a stage ends with, e.g. "KVM: Introduce __kvm_follow_pfn ..." */
+const char *kvmpfn_stage_subject(enum kvmpfn_stage stage);
+
+struct kvmpfn_sim;
+
+struct kvmpfn_sim *kvmpfn_sim_create(enum kvmpfn_stage stage);
+void kvmpfn_sim_destroy(struct kvmpfn_sim *sim);
+enum kvmpfn_stage kvmpfn_sim_stage(const struct kvmpfn_sim *sim);
+
+/* Where the next operations come from, for reports. */
+void kvmpfn_sim_set_location(struct kvmpfn_sim *sim, const char *file,
+			     unsigned int line);
+
+typedef void (*kvmpfn_trace_fn)(void *priv, const char *event);
+void kvmpfn_sim_set_trace(struct kvmpfn_sim *sim, kvmpfn_trace_fn fn,
+			  void *priv);
+
+/* ---- host side -------------------------------------------------------- */
+
+#define KVMPFN_PAGE_SIZE	4096UL
+
+/* allocation properties */
+#define KVMPFN_A_COMPOUND	(1U << 0)
+#define KVMPFN_A_RESERVED	(1U << 1)
+#define KVMPFN_A_ZONE_DEVICE	(1U << 2)
+#define KVMPFN_A_NOSTRUCT	(1U << 3)
+
+int kvmpfn_host_alloc(struct kvmpfn_sim *sim, const char *name,
+		      unsigned int order, unsigned int flags);
+/* The owner drops its reference; >0: pages still held by someone. */
+int kvmpfn_host_free(struct kvmpfn_sim *sim, const char *name);
+/* pfn of page @index of allocation @name */
+int kvmpfn_host_pfn(struct kvmpfn_sim *sim, const char *name,
+		    unsigned long index, uint64_t *pfn);
+int kvmpfn_host_poison(struct kvmpfn_sim *sim, uint64_t pfn);
+
+enum kvmpfn_map_kind {
+	KVMPFN_MAP_ANON,
+	KVMPFN_MAP_FILE,
+	KVMPFN_MAP_PFNMAP,
+	KVMPFN_MAP_IO,
+	KVMPFN_MAP_MIXEDMAP,
+};
+
+#define KVMPFN_PROT_READ	0x1U
+#define KVMPFN_PROT_WRITE	0x2U
+#define KVMPFN_PROT_EXEC	0x4U
+
+struct kvmpfn_mmap_args {
+	uint64_t hva;
+	uint64_t len;
+	unsigned int prot;
+	enum kvmpfn_map_kind kind;
+	const char *object;	/* the allocation, unless anonymous */
+	uint64_t pgoff;		/* first page of the object mapped */
+	bool shared;
+	bool thp;		/* anon: 2M folios */
+	bool huge;		/* pfnmap: 2M leaves where aligned */
+};
+
+int kvmpfn_host_mmap(struct kvmpfn_sim *sim,
+		     const struct kvmpfn_mmap_args *args);
+int kvmpfn_host_munmap(struct kvmpfn_sim *sim, uint64_t hva, uint64_t len);
+int kvmpfn_host_mprotect(struct kvmpfn_sim *sim, uint64_t hva, uint64_t len,
+			 unsigned int prot);
+/* touch @hva from userspace (populates or COWs the host PTE) */
+int kvmpfn_host_touch(struct kvmpfn_sim *sim, uint64_t hva, bool write);
+int kvmpfn_host_migrate(struct kvmpfn_sim *sim, uint64_t hva);
+int kvmpfn_host_thp_split(struct kvmpfn_sim *sim, uint64_t hva);
+int kvmpfn_host_thp_collapse(struct kvmpfn_sim *sim, uint64_t hva);
+/* the pfn the host maps at @hva, -ENOENT if none */
+int kvmpfn_host_translate(struct kvmpfn_sim *sim, uint64_t hva,
+			  uint64_t *pfn, bool *writable);
+
+struct kvmpfn_page_state {
+	int refcount;		/* page_count(): the folio's */
+	int kvm_refs;		/* references KVM holds on this page */
+	bool has_page;		/* pfn_valid() */
+	bool reserved;
+	bool zone_device;
+	bool dirty;
+	bool accessed;
+	bool freed;
+};
+
+int kvmpfn_page_state(struct kvmpfn_sim *sim, uint64_t pfn,
+		      struct kvmpfn_page_state *st);
+
+/* ---- VM side ---------------------------------------------------------- */
+
+/* memslot flags: the uapi values */
+#define KVMPFN_MEM_LOG_DIRTY_PAGES	(1U << 0)
+#define KVMPFN_MEM_READONLY		(1U << 1)
+
+enum kvmpfn_slot_op {
+	KVMPFN_SLOT_CREATE,
+	KVMPFN_SLOT_DELETE,
+	KVMPFN_SLOT_MOVE,
+	KVMPFN_SLOT_FLAGS,
+};
+
+struct kvmpfn_memslot_args {
+	int as_id;
+	int id;
+	uint64_t gfn;
+	uint64_t npages;
+	uint64_t hva;
+	unsigned int flags;
+};
+
+/*
+ * 0: done; 1: deferred until the open invalidations end (the kernel's
+ * memslot update waits for them); <0: error (-EEXIST overlap, -EINVAL bad
+ * geometry or id, -ENOENT no such slot, -ENOSPC slot limit).
+ */
+int kvmpfn_memslot(struct kvmpfn_sim *sim, enum kvmpfn_slot_op op,
+		   const struct kvmpfn_memslot_args *args);
+
+/*
+ * Guest faults through the reference MMU.  0: mapped; -EAGAIN: the fault
+ * was retried (invalidation or memslot change raced with it); -ENOENT: no
+ * memslot (MMIO); -EFAULT, -EHWPOISON, -EACCES (write to read-only): the
+ * pfn lookup failed.  begin/finish split one fault around other steps.
+ */
+int kvmpfn_fault(struct kvmpfn_sim *sim, int vcpu, uint64_t gfn, bool write);
+int kvmpfn_fault_begin(struct kvmpfn_sim *sim, int vcpu, uint64_t gfn,
+		       bool write);
+int kvmpfn_fault_finish(struct kvmpfn_sim *sim, int vcpu);
+
+/* An mmu_notifier invalidation held open across steps (no PTE change). */
+int kvmpfn_invalidate_begin(struct kvmpfn_sim *sim, uint64_t hva,
+			    uint64_t len);
+int kvmpfn_invalidate_end(struct kvmpfn_sim *sim);
+/* clear_young over a host range; returns 1 if any leaf was young */
+int kvmpfn_age(struct kvmpfn_sim *sim, uint64_t hva, uint64_t len);
+
+int kvmpfn_gpc_activate(struct kvmpfn_sim *sim, int idx, uint64_t gpa);
+int kvmpfn_gpc_refresh(struct kvmpfn_sim *sim, int idx);
+int kvmpfn_gpc_deactivate(struct kvmpfn_sim *sim, int idx);
+/* 1 if the cache is usable as is, 0 if it needs a refresh */
+int kvmpfn_gpc_check(struct kvmpfn_sim *sim, int idx);
+
+int kvmpfn_vcpu_map(struct kvmpfn_sim *sim, int idx, uint64_t gfn);
+int kvmpfn_vcpu_unmap(struct kvmpfn_sim *sim, int idx, bool dirty);
+
+struct kvmpfn_leaf {
+	uint64_t pfn;
+	bool writable;
+	bool refcounted;
+	bool accessed;
+	bool dirty;
+};
+
+/* -ENOENT if @gfn has no second-stage leaf */
+int kvmpfn_leaf(struct kvmpfn_sim *sim, int as_id, uint64_t gfn,
+		struct kvmpfn_leaf *leaf);
+
+/* ---- the checker ------------------------------------------------------ */
+
+#define KVMPFN_NR_INVARIANTS	20
+#define KVMPFN_WARN		0	/* a kernel WARN/BUG fired */
+
+struct kvmpfn_invariant {
+	int id;
+	const char *text;
+	bool implemented;
+};
+
+/* The catalogue, I1..I20 in order. */
+const struct kvmpfn_invariant *kvmpfn_invariants(void);
+
+struct kvmpfn_violation {
+	int id;			/* 1..20, or KVMPFN_WARN */
+	unsigned int step;
+	unsigned int line;
+	const char *file;
+	uint64_t gfn;
+	uint64_t hva;
+	uint64_t pfn;
+	char msg[160];
+};
+
+unsigned int kvmpfn_violations(const struct kvmpfn_sim *sim,
+			       const struct kvmpfn_violation **v);
+/* one violation with the page's refcount history */
+void kvmpfn_report(struct kvmpfn_sim *sim, const struct kvmpfn_violation *v,
+		   FILE *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kshim: compiler helpers.  The model is single-threaded per simulator
+ * handle, so the memory-ordering primitives only have to keep the
+ * compiler honest; the orderings the kernel needs are modelled explicitly
+ * by the checker (I7, I14), not by these macros.
+ */
+#ifndef KVMPFN_KSHIM_LINUX_COMPILER_H
+#define KVMPFN_KSHIM_LINUX_COMPILER_H
+
+#define likely(x)	__builtin_expect(!!(x), 1)
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+
+#define READ_ONCE(x)		(x)
+#define WRITE_ONCE(x, val)	((x) = (val))
+
+#define barrier()	__asm__ __volatile__("" ::: "memory")
+#define smp_rmb()	barrier()
+#define smp_wmb()	barrier()
+#define smp_mb()	barrier()
+
+#define __weak		__attribute__((__weak__))
+#define __read_mostly
+#define fallthrough	__attribute__((__fallthrough__))
+
+#define EXPORT_SYMBOL_GPL(sym)
+
+/* Speculation barriers do not exist in the model: the index is returned. */
+#define array_index_nospec(index, size)	(index)
+
+#endif

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kshim: the parts of include/linux/kvm_host.h and kvm_types.h that the
+ * kvmpfn core and the struct kvm model share: memslots, the error pfn and
+ * hva encodings, the mmu_notifier invalidation state and its retry
+ * predicates, and the gfn=>pfn cache.  The declarations the series itself
+ * adds or changes live in the core (core/kvm_follow_pfn.h), because
+ * kernel-port splices them into the real kvm_host.h.
+ */
+#ifndef KVMPFN_KSHIM_LINUX_KVM_HOST_H
+#define KVMPFN_KSHIM_LINUX_KVM_HOST_H
+
+#include <linux/mm.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#define KVM_ADDRESS_SPACE_NUM	2
+#define KVM_MEM_SLOTS_NUM	32764
+
+/* uapi memslot flags */
+#define KVM_MEM_LOG_DIRTY_PAGES	(1UL << 0)
+#define KVM_MEM_READONLY	(1UL << 1)
+/* set on the temporary copy of a slot being deleted or moved */
+#define KVM_MEMSLOT_INVALID	(1UL << 16)
+
+#define KVM_PFN_ERR_MASK	(0x7ffULL << 52)
+#define KVM_PFN_ERR_NOSLOT_MASK	(0xfffULL << 52)
+#define KVM_PFN_NOSLOT		(0x1ULL << 63)
+#define KVM_PFN_ERR_FAULT	(KVM_PFN_ERR_MASK)
+#define KVM_PFN_ERR_HWPOISON	(KVM_PFN_ERR_MASK + 1)
+#define KVM_PFN_ERR_RO_FAULT	(KVM_PFN_ERR_MASK + 2)
+#define KVM_PFN_ERR_SIGPENDING	(KVM_PFN_ERR_MASK + 3)
+#define KVM_PFN_ERR_NEEDS_IO	(KVM_PFN_ERR_MASK + 4)
+
+#define KVM_HVA_ERR_BAD		(PAGE_OFFSET)
+#define KVM_HVA_ERR_RO_BAD	(PAGE_OFFSET + PAGE_SIZE)
+
+#define KVM_ERR_PTR_BAD_PAGE	((struct page *)0)
+
+static inline bool is_error_pfn(kvm_pfn_t pfn)
+{
+	return !!(pfn & KVM_PFN_ERR_MASK);
+}
+
+static inline bool is_error_noslot_pfn(kvm_pfn_t pfn)
+{
+	return !!(pfn & KVM_PFN_ERR_NOSLOT_MASK);
+}
+
+static inline bool is_noslot_pfn(kvm_pfn_t pfn)
+{
+	return pfn == KVM_PFN_NOSLOT;
+}
+
+static inline bool kvm_is_error_hva(unsigned long addr)
+{
+	return addr >= PAGE_OFFSET;
+}
+
+static inline bool is_error_page(struct page *page)
+{
+	return page == KVM_ERR_PTR_BAD_PAGE;
+}
+
+struct kvm_memory_slot {
+	gfn_t base_gfn;
+	unsigned long npages;
+	unsigned long *dirty_bitmap;
+	unsigned long userspace_addr;
+	u32 flags;
+	short id;
+	u16 as_id;
+};
+
+static inline unsigned long
+__gfn_to_hva_memslot(const struct kvm_memory_slot *slot, gfn_t gfn)
+{
+	unsigned long offset = array_index_nospec(gfn - slot->base_gfn,
+						  slot->npages);
+
+	return slot->userspace_addr + offset * PAGE_SIZE;
+}
+
+static inline bool kvm_slot_dirty_track_enabled(const struct kvm_memory_slot *s)
+{
+	return s->flags & KVM_MEM_LOG_DIRTY_PAGES;
+}
+
+/* One address space's memslots, sorted by base_gfn for lookup. */
+struct kvm_memslots {
+	u64 generation;
+	int nr_slots;
+	int cap;
+	struct kvm_memory_slot **by_gfn;
+};
+
+struct kvm;
+
+struct gfn_to_pfn_cache {
+	u64 generation;
+	gpa_t gpa;
+	unsigned long uhva;
+	struct kvm_memory_slot *memslot;
+	struct kvm *kvm;
+	rwlock_t lock;
+	void *khva;
+	kvm_pfn_t pfn;
+	bool active;
+	bool valid;
+	/* model: the pfncache list link and what it published */
+	struct gfn_to_pfn_cache *next;
+	unsigned long len;
+};
+
+struct kvm {
+	rwlock_t mmu_lock;
+	struct mm_struct *mm;
+	struct kvm_memslots memslots[KVM_ADDRESS_SPACE_NUM];
+
+	unsigned long mmu_invalidate_seq;
+	long mmu_invalidate_in_progress;
+	gfn_t mmu_invalidate_range_start;
+	gfn_t mmu_invalidate_range_end;
+	long mn_active_invalidate_count;
+
+	rwlock_t gpc_lock;
+	struct gfn_to_pfn_cache *gpc_list;
+
+	struct kvmpfn_sim *sim;		/* model: the owning simulator */
+};
+
+struct kvm_vcpu {
+	struct kvm *kvm;
+	int vcpu_id;
+};
+
+struct kvm_host_map {
+	struct page *page;
+	void *hva;
+	kvm_pfn_t pfn;
+	gfn_t gfn;
+};
+
+#define INVALID_GPA	(~(gpa_t)0)
+
+struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn);
+
+/*
+ * The invalidation retry predicates.  A fault snapshots
+ * mmu_invalidate_seq before it resolves the pfn and, under mmu_lock, asks
+ * one of these whether an invalidation started or finished since.
+ */
+static inline int mmu_invalidate_retry(struct kvm *kvm, unsigned long mmu_seq)
+{
+	if (unlikely(kvm->mmu_invalidate_in_progress))
+		return 1;
+	smp_rmb();
+	if (kvm->mmu_invalidate_seq != mmu_seq)
+		return 1;
+	return 0;
+}
+
+static inline int mmu_invalidate_retry_gfn(struct kvm *kvm,
+					   unsigned long mmu_seq, gfn_t gfn)
+{
+	lockdep_assert_held(&kvm->mmu_lock);
+	if (unlikely(kvm->mmu_invalidate_in_progress) &&
+	    gfn >= kvm->mmu_invalidate_range_start &&
+	    gfn < kvm->mmu_invalidate_range_end)
+		return 1;
+	if (kvm->mmu_invalidate_seq != mmu_seq)
+		return 1;
+	return 0;
+}
+
+/* Stage units see the series' declarations; the stage-neutral model not. */
+#ifdef KVMPFN_STAGE
+#include "kvm_follow_pfn.h"
+#endif
+
+#endif

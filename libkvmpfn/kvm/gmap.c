@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The reference second-stage map: gfn -> leaf, 4K leaves only, in an
+ * open-addressing hash table.  It stands in for an architecture's page
+ * tables so that the generic invariants can be checked before (and beside)
+ * the architecture simulators.  All changes happen under mmu_lock.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kvm_model.h"
+
+static u64 hash_gfn(gfn_t gfn)
+{
+	return (gfn * 0x9e3779b97f4a7c15ULL) >> 17;
+}
+
+struct gmap_leaf *gmap_lookup(struct gmap *g, gfn_t gfn)
+{
+	u64 i;
+
+	if (!g->cap)
+		return NULL;
+	for (i = hash_gfn(gfn) & (g->cap - 1); g->slots[i].present;
+	     i = (i + 1) & (g->cap - 1))
+		if (g->slots[i].gfn == gfn)
+			return &g->slots[i];
+	return NULL;
+}
+
+static int gmap_grow(struct gmap *g)
+{
+	struct gmap_leaf *old = g->slots;
+	u64 oldcap = g->cap, i;
+
+	g->cap = oldcap ? 2 * oldcap : 64;
+	g->slots = calloc(g->cap, sizeof(*g->slots));
+	if (!g->slots) {
+		g->slots = old;
+		g->cap = oldcap;
+		return -ENOMEM;
+	}
+	g->nr = 0;
+	for (i = 0; i < oldcap; i++)
+		if (old[i].present)
+			gmap_install(g, &old[i]);
+	free(old);
+	return 0;
+}
+
+int gmap_install(struct gmap *g, const struct gmap_leaf *leaf)
+{
+	struct gmap_leaf *e = gmap_lookup(g, leaf->gfn);
+	u64 i;
+
+	if (e) {
+		*e = *leaf;
+		e->present = true;
+		return 0;
+	}
+	if ((g->nr + 1) * 4 > g->cap * 3 && gmap_grow(g))
+		return -ENOMEM;
+	for (i = hash_gfn(leaf->gfn) & (g->cap - 1); g->slots[i].present;
+	     i = (i + 1) & (g->cap - 1))
+		;
+	g->slots[i] = *leaf;
+	g->slots[i].present = true;
+	g->nr++;
+	return 0;
+}
+
+/* Backward-shift deletion keeps probe chains intact without tombstones. */
+static void gmap_remove(struct gmap *g, struct gmap_leaf *e)
+{
+	u64 i = e - g->slots, j = i;
+
+	g->slots[i].present = false;
+	for (;;) {
+		u64 home;
+
+		j = (j + 1) & (g->cap - 1);
+		if (!g->slots[j].present)
+			break;
+		home = hash_gfn(g->slots[j].gfn) & (g->cap - 1);
+		if ((j > i && (home <= i || home > j)) ||
+		    (j < i && (home <= i && home > j))) {
+			g->slots[i] = g->slots[j];
+			g->slots[j].present = false;
+			i = j;
+		}
+	}
+	g->nr--;
+}
+
+void gmap_zap_range(struct kvmpfn_sim *sim, gfn_t start, gfn_t end)
+{
+	struct gmap *g = &sim->gmap;
+	gfn_t gfn;
+	u64 i;
+
+	lockdep_assert_held(&sim->kvm.mmu_lock);
+	if (end - start > g->cap) {
+		for (i = 0; i < g->cap; ) {
+			struct gmap_leaf *e = &g->slots[i];
+
+			if (e->present && e->gfn >= start && e->gfn < end) {
+				sim->ops->leaf_zapped(&sim->kvm, e->pfn,
+						      e->refcounted,
+						      e->accessed, e->dirty);
+				gmap_remove(g, e);
+				continue;	/* a shifted entry landed here */
+			}
+			i++;
+		}
+		return;
+	}
+	for (gfn = start; gfn < end; gfn++) {
+		struct gmap_leaf *e = gmap_lookup(g, gfn);
+
+		if (!e)
+			continue;
+		sim->ops->leaf_zapped(&sim->kvm, e->pfn, e->refcounted,
+				      e->accessed, e->dirty);
+		gmap_remove(g, e);
+	}
+}
+
+bool gmap_age_range(struct kvmpfn_sim *sim, gfn_t start, gfn_t end)
+{
+	bool young = false;
+	gfn_t gfn;
+
+	for (gfn = start; gfn < end; gfn++) {
+		struct gmap_leaf *e = gmap_lookup(&sim->gmap, gfn);
+
+		if (e && e->accessed) {
+			e->accessed = false;
+			young = true;
+		}
+	}
+	return young;
+}
+
+void gmap_destroy(struct gmap *g)
+{
+	free(g->slots);
+	memset(g, 0, sizeof(*g));
+}

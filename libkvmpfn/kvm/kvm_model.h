@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The simulator's state: the host mm, the struct kvm with its memslots
+ * and invalidation state, the reference second-stage map that stands in
+ * for an architecture's page tables, faults in flight, pfncaches, kernel
+ * mappings, and the checker's findings.  Stage-neutral code (everything
+ * outside the stage units) reaches the core only through the stage's
+ * struct kvmpfn_stage_ops.
+ */
+#ifndef KVMPFN_KVM_MODEL_H
+#define KVMPFN_KVM_MODEL_H
+
+#include <linux/kvm_host.h>
+
+#include "../mm/host_mm.h"
+#include <kvmpfn/kvmpfn.h>
+
+#define KVMPFN_MAX_VCPUS	8
+#define KVMPFN_MAX_GPC		8
+#define KVMPFN_MAX_MAPS		8
+#define KVMPFN_MAX_KMAPS	64
+#define KVMPFN_MAX_INVAL	16
+
+/* What a stage's fault path found for one gfn. */
+struct kvmpfn_pfn_info {
+	kvm_pfn_t pfn;
+	hva_t hva;
+	bool writable;
+	bool refcounted;	/* the pfn is a refcounted struct page */
+	bool holds_ref;		/* and the fault holds a reference on it */
+};
+
+/*
+ * One stage of the core, as a table: the same function names, compiled
+ * once per stage with a stage prefix (kshim/include/kvmpfn_stage.h).
+ */
+struct kvmpfn_stage_ops {
+	const char *name;
+	int stage;
+
+	/* the reference MMU's use of the core at this stage */
+	kvm_pfn_t (*fault_lookup)(struct kvm *kvm,
+				  const struct kvm_memory_slot *slot,
+				  gfn_t gfn, bool write,
+				  struct kvmpfn_pfn_info *info);
+	void (*fault_installed)(struct kvm *kvm, struct kvmpfn_pfn_info *info,
+				bool write);
+	void (*fault_release)(struct kvm *kvm, struct kvmpfn_pfn_info *info);
+	void (*leaf_zapped)(struct kvm *kvm, kvm_pfn_t pfn, bool refcounted,
+			    bool accessed, bool dirty);
+
+	struct page *(*pfn_to_refcounted_page)(kvm_pfn_t pfn);
+	void (*release_pfn_clean)(kvm_pfn_t pfn);
+	int (*vcpu_map)(struct kvm_vcpu *vcpu, gfn_t gfn,
+			struct kvm_host_map *map);
+	void (*vcpu_unmap)(struct kvm_vcpu *vcpu, struct kvm_host_map *map,
+			   bool dirty);
+	int (*gpc_activate)(struct gfn_to_pfn_cache *gpc, gpa_t gpa,
+			    unsigned long len);
+	int (*gpc_refresh)(struct gfn_to_pfn_cache *gpc, unsigned long len);
+	bool (*gpc_check)(struct gfn_to_pfn_cache *gpc, unsigned long len);
+	void (*gpc_deactivate)(struct gfn_to_pfn_cache *gpc);
+	void (*gpc_invalidate_start)(struct kvm *kvm, unsigned long start,
+				     unsigned long end);
+};
+
+extern const struct kvmpfn_stage_ops *const kvmpfn_stages[KVMPFN_NR_STAGES];
+
+/* A leaf of the reference second-stage map. */
+struct gmap_leaf {
+	gfn_t gfn;
+	kvm_pfn_t pfn;
+	u16 slot_id;
+	u8 as_id;
+	bool present;
+	bool writable;
+	bool refcounted;
+	bool accessed;
+	bool dirty;
+};
+
+struct gmap {
+	struct gmap_leaf *slots;	/* open addressing on gfn */
+	u64 cap;
+	u64 nr;
+};
+
+/* A fault split across scenario steps: lookup done, install pending. */
+struct kvmpfn_fault {
+	bool active;
+	bool write;
+	gfn_t gfn;
+	unsigned long mmu_seq;
+	u64 root_gen;
+	struct kvm_memory_slot *slot;
+	struct kvmpfn_pfn_info info;
+	u32 line;
+};
+
+struct kvmpfn_kmap {
+	unsigned long pfn;
+	bool live;
+	bool has_page;
+};
+
+/* A memslot change waiting for invalidations to end (I8). */
+struct kvmpfn_slot_req {
+	struct kvmpfn_memslot_args args;
+	enum kvmpfn_slot_op op;
+};
+
+struct kvmpfn_sim {
+	struct mm_struct mm;
+	struct kvm kvm;
+	const struct kvmpfn_stage_ops *ops;
+	enum kvmpfn_stage stage;
+	struct gmap gmap;
+	u64 root_gen;
+
+	struct kvmpfn_fault inflight[KVMPFN_MAX_VCPUS];
+	struct gfn_to_pfn_cache gpc[KVMPFN_MAX_GPC];
+	struct kvm_host_map maps[KVMPFN_MAX_MAPS];
+	struct kvmpfn_kmap kmaps[KVMPFN_MAX_KMAPS];
+	struct kvm_memory_slot **graveyard;
+	u32 nr_graveyard;
+	u64 open_inval[KVMPFN_MAX_INVAL][2];
+	int nr_open_inval;
+	struct kvmpfn_slot_req *pending;
+	u32 nr_pending;
+
+	/* pfns of the pages KVM holds references on, for the I2/I5 checks */
+	unsigned long *held;
+	u32 nr_held;
+	u32 cap_held;
+	bool map_holds_ref[KVMPFN_MAX_MAPS];
+	int kvm_depth;
+
+	struct kvmpfn_violation *viol;
+	u32 nr_viol;
+	u32 cap_viol;
+	u32 step;
+	u32 line;
+	const char *file;
+	kvmpfn_trace_fn trace;
+	void *trace_priv;
+};
+
+extern _Thread_local struct kvmpfn_sim *kvmpfn_cur;
+
+/* make @sim the one the kernel shim acts on */
+void kvm_ctx_enter(struct kvmpfn_sim *sim);
+void kvm_ctx_leave(struct kvmpfn_sim *sim);
+
+/* kvm/memslots.c */
+int kvm_memslots_apply(struct kvmpfn_sim *sim, enum kvmpfn_slot_op op,
+		       const struct kvmpfn_memslot_args *a);
+void kvm_memslots_destroy(struct kvmpfn_sim *sim);
+struct kvm_memory_slot *kvm_memslot_by_id(struct kvm *kvm, int as_id,
+					  int id);
+struct kvm_memory_slot *kvm_memslot_find(struct kvm *kvm, int as_id,
+					 gfn_t gfn);
+
+/* kvm/gmap.c: the reference second-stage map */
+struct gmap_leaf *gmap_lookup(struct gmap *g, gfn_t gfn);
+int gmap_install(struct gmap *g, const struct gmap_leaf *leaf);
+void gmap_zap_range(struct kvmpfn_sim *sim, gfn_t start, gfn_t end);
+void gmap_destroy(struct gmap *g);
+bool gmap_age_range(struct kvmpfn_sim *sim, gfn_t start, gfn_t end);
+
+/* kvm/mmu_notifier.c */
+void kvm_init_mmu_notifier(struct kvmpfn_sim *sim);
+
+/* kvm/fault.c */
+int kvm_fault_begin(struct kvmpfn_sim *sim, int vcpu, gfn_t gfn, bool write);
+int kvm_fault_finish(struct kvmpfn_sim *sim, int vcpu);
+
+/* check/check.c */
+void check_violation(struct kvmpfn_sim *sim, int id, gfn_t gfn,
+		     unsigned long hva, unsigned long pfn,
+		     const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+void check_kvm_get(struct kvmpfn_sim *sim, struct page *page);
+void check_kvm_put(struct kvmpfn_sim *sim, struct page *page);
+void check_kvm_ad(struct kvmpfn_sim *sim, struct page *page, bool dirty);
+void check_step(struct kvmpfn_sim *sim);
+
+#endif

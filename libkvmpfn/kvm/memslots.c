@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Memslots: per address space, an array sorted by base_gfn (binary-search
+ * lookup, as the kernel's gfn tree is logarithmic), validated the way
+ * KVM_SET_USER_MEMORY_REGION validates, with the INVALID window of a delete
+ * or move, and deferred while an mmu_notifier invalidation is open: the
+ * kernel's memslot swap waits for mn_active_invalidate_count to drain so
+ * that begin and end of an invalidation see the same memslots (I8).
+ *
+ * A replaced slot is never freed before the simulator is: a fault in
+ * flight may still hold it, as an SRCU reader would in the kernel.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kvm_model.h"
+
+#define KVM_MEM_MAX_NR_PAGES	((1UL << 31) - 1)
+
+static int slot_index(struct kvm_memslots *s, gfn_t gfn)
+{
+	int lo = 0, hi = s->nr_slots;
+
+	/* first slot whose base is above gfn */
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (s->by_gfn[mid]->base_gfn <= gfn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo - 1;
+}
+
+struct kvm_memory_slot *kvm_memslot_find(struct kvm *kvm, int as_id,
+					 gfn_t gfn)
+{
+	struct kvm_memslots *s = &kvm->memslots[as_id];
+	int i = slot_index(s, gfn);
+	struct kvm_memory_slot *slot;
+
+	if (i < 0)
+		return NULL;
+	slot = s->by_gfn[i];
+	return gfn < slot->base_gfn + slot->npages ? slot : NULL;
+}
+
+struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn)
+{
+	return kvm_memslot_find(kvm, 0, gfn);
+}
+
+struct kvm_memory_slot *kvm_memslot_by_id(struct kvm *kvm, int as_id, int id)
+{
+	struct kvm_memslots *s = &kvm->memslots[as_id];
+	int i;
+
+	for (i = 0; i < s->nr_slots; i++)
+		if (s->by_gfn[i]->id == id)
+			return s->by_gfn[i];
+	return NULL;
+}
+
+static int retire(struct kvmpfn_sim *sim, struct kvm_memory_slot *slot)
+{
+	struct kvm_memory_slot **g;
+
+	g = realloc(sim->graveyard, (sim->nr_graveyard + 1) * sizeof(*g));
+	if (!g)
+		return -ENOMEM;
+	sim->graveyard = g;
+	g[sim->nr_graveyard++] = slot;
+	return 0;
+}
+
+static void slots_remove(struct kvm_memslots *s, struct kvm_memory_slot *slot)
+{
+	int i;
+
+	for (i = 0; i < s->nr_slots; i++) {
+		if (s->by_gfn[i] == slot) {
+			memmove(&s->by_gfn[i], &s->by_gfn[i + 1],
+				(s->nr_slots - i - 1) * sizeof(*s->by_gfn));
+			s->nr_slots--;
+			return;
+		}
+	}
+}
+
+static int slots_insert(struct kvm_memslots *s, struct kvm_memory_slot *slot)
+{
+	int i;
+
+	if (s->nr_slots == s->cap) {
+		int cap = s->cap ? 2 * s->cap : 16;
+		struct kvm_memory_slot **v;
+
+		v = realloc(s->by_gfn, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		s->by_gfn = v;
+		s->cap = cap;
+	}
+	i = slot_index(s, slot->base_gfn) + 1;
+	memmove(&s->by_gfn[i + 1], &s->by_gfn[i],
+		(s->nr_slots - i) * sizeof(*s->by_gfn));
+	s->by_gfn[i] = slot;
+	s->nr_slots++;
+	return 0;
+}
+
+static bool overlaps(struct kvm_memslots *s, gfn_t gfn, u64 npages,
+		     const struct kvm_memory_slot *skip)
+{
+	int i;
+
+	for (i = slot_index(s, gfn + npages - 1); i >= 0; i--) {
+		struct kvm_memory_slot *o = s->by_gfn[i];
+
+		if (o->base_gfn + o->npages <= gfn)
+			break;
+		if (o != skip)
+			return true;
+	}
+	return false;
+}
+
+static int validate(const struct kvmpfn_memslot_args *a)
+{
+	if (a->as_id < 0 || a->as_id >= KVM_ADDRESS_SPACE_NUM ||
+	    a->id < 0 || a->id >= KVM_MEM_SLOTS_NUM)
+		return -EINVAL;
+	return 0;
+}
+
+static int validate_geometry(const struct kvmpfn_memslot_args *a)
+{
+	if (!a->npages || a->npages > KVM_MEM_MAX_NR_PAGES)
+		return -EINVAL;
+	if (a->gfn + a->npages < a->gfn || a->gfn >= (1ULL << 52))
+		return -EINVAL;
+	if (a->hva & ~PAGE_MASK || a->hva + (a->npages << PAGE_SHIFT) <= a->hva ||
+	    a->hva + (a->npages << PAGE_SHIFT) > PAGE_OFFSET)
+		return -EINVAL;
+	if (a->flags & ~(KVM_MEM_LOG_DIRTY_PAGES | KVM_MEM_READONLY))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Delete and move first publish an INVALID copy of the slot, so that new
+ * faults back off, then zap what the old slot mapped, then swap in the
+ * result.  Faults that began before see their root go stale.
+ */
+static void invalidate_slot(struct kvmpfn_sim *sim,
+			    struct kvm_memory_slot *old)
+{
+	struct kvm *kvm = &sim->kvm;
+
+	old->flags |= KVM_MEMSLOT_INVALID;
+	kvm->memslots[old->as_id].generation++;
+	sim->root_gen++;
+	write_lock(&kvm->mmu_lock);
+	gmap_zap_range(sim, old->base_gfn, old->base_gfn + old->npages);
+	write_unlock(&kvm->mmu_lock);
+}
+
+static int slot_create(struct kvmpfn_sim *sim,
+		       const struct kvmpfn_memslot_args *a)
+{
+	struct kvm_memslots *s = &sim->kvm.memslots[a->as_id];
+	struct kvm_memory_slot *slot;
+	int r;
+
+	r = validate_geometry(a);
+	if (r)
+		return r;
+	if (kvm_memslot_by_id(&sim->kvm, a->as_id, a->id))
+		return -EEXIST;
+	if (overlaps(s, a->gfn, a->npages, NULL))
+		return -EEXIST;
+	if (s->nr_slots >= KVM_MEM_SLOTS_NUM)
+		return -ENOSPC;
+
+	slot = calloc(1, sizeof(*slot));
+	if (!slot)
+		return -ENOMEM;
+	slot->base_gfn = a->gfn;
+	slot->npages = a->npages;
+	slot->userspace_addr = a->hva;
+	slot->flags = a->flags;
+	slot->id = a->id;
+	slot->as_id = a->as_id;
+	r = slots_insert(s, slot);
+	if (r) {
+		free(slot);
+		return r;
+	}
+	s->generation++;
+	return 0;
+}
+
+static int slot_replace(struct kvmpfn_sim *sim, enum kvmpfn_slot_op op,
+			const struct kvmpfn_memslot_args *a)
+{
+	struct kvm_memslots *s = &sim->kvm.memslots[a->as_id];
+	struct kvm_memory_slot *old, *new;
+	int r;
+
+	old = kvm_memslot_by_id(&sim->kvm, a->as_id, a->id);
+	if (!old)
+		return -ENOENT;
+
+	new = calloc(1, sizeof(*new));
+	if (!new)
+		return -ENOMEM;
+	*new = *old;
+	if (op == KVMPFN_SLOT_MOVE) {
+		new->base_gfn = a->gfn;
+		if (overlaps(s, new->base_gfn, new->npages, old)) {
+			free(new);
+			return -EEXIST;
+		}
+	} else if (op == KVMPFN_SLOT_FLAGS) {
+		if (a->flags & ~(KVM_MEM_LOG_DIRTY_PAGES | KVM_MEM_READONLY) ||
+		    ((a->flags ^ old->flags) & KVM_MEM_READONLY)) {
+			/* the kernel refuses to flip READONLY in place */
+			free(new);
+			return -EINVAL;
+		}
+		new->flags = a->flags;
+	}
+
+	r = retire(sim, old);
+	if (r) {
+		free(new);
+		return r;
+	}
+	if (op != KVMPFN_SLOT_FLAGS)
+		invalidate_slot(sim, old);
+	slots_remove(s, old);
+	if (op == KVMPFN_SLOT_DELETE) {
+		free(new);
+	} else {
+		r = slots_insert(s, new);
+		if (r) {
+			free(new);
+			return r;
+		}
+	}
+	s->generation++;
+	return 0;
+}
+
+int kvm_memslots_apply(struct kvmpfn_sim *sim, enum kvmpfn_slot_op op,
+		       const struct kvmpfn_memslot_args *a)
+{
+	struct kvmpfn_slot_req *p;
+	int r = validate(a);
+
+	if (r)
+		return r;
+	if (op == KVMPFN_SLOT_CREATE || op == KVMPFN_SLOT_MOVE) {
+		struct kvmpfn_memslot_args g = *a;
+
+		if (op == KVMPFN_SLOT_MOVE) {
+			struct kvm_memory_slot *o;
+
+			o = kvm_memslot_by_id(&sim->kvm, a->as_id, a->id);
+			if (!o)
+				return -ENOENT;
+			g.npages = o->npages;
+			g.hva = o->userspace_addr;
+			g.flags = o->flags;
+		}
+		r = validate_geometry(&g);
+		if (r)
+			return r;
+	}
+
+	if (sim->kvm.mn_active_invalidate_count) {
+		p = realloc(sim->pending, (sim->nr_pending + 1) * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		sim->pending = p;
+		p[sim->nr_pending].args = *a;
+		p[sim->nr_pending].op = op;
+		sim->nr_pending++;
+		return 1;
+	}
+
+	if (op == KVMPFN_SLOT_CREATE)
+		return slot_create(sim, a);
+	return slot_replace(sim, op, a);
+}
+
+void kvm_memslots_destroy(struct kvmpfn_sim *sim)
+{
+	int as, i;
+	u32 j;
+
+	for (as = 0; as < KVM_ADDRESS_SPACE_NUM; as++) {
+		struct kvm_memslots *s = &sim->kvm.memslots[as];
+
+		for (i = 0; i < s->nr_slots; i++)
+			free(s->by_gfn[i]);
+		free(s->by_gfn);
+		memset(s, 0, sizeof(*s));
+	}
+	for (j = 0; j < sim->nr_graveyard; j++)
+		free(sim->graveyard[j]);
+	free(sim->graveyard);
+	free(sim->pending);
+	sim->graveyard = NULL;
+	sim->pending = NULL;
+	sim->nr_graveyard = 0;
+	sim->nr_pending = 0;
+}

@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The public API: a simulator handle and the operations on it.  Every
+ * operation is one step: it runs, then the checker evaluates the state
+ * invariants, so a finding is tied to the step that caused it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kvm_model.h"
+
+_Thread_local struct kvmpfn_sim *kvmpfn_cur;
+
+const char *kvmpfn_version(void)
+{
+	return "0.1.0";
+}
+
+const char *kvmpfn_strerror(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case 0: return "success";
+	case EPERM: return "EPERM";
+	case ENOENT: return "ENOENT";
+	case EINTR: return "EINTR";
+	case EAGAIN: return "EAGAIN";
+	case ENOMEM: return "ENOMEM";
+	case EACCES: return "EACCES";
+	case EFAULT: return "EFAULT";
+	case EBUSY: return "EBUSY";
+	case EEXIST: return "EEXIST";
+	case EINVAL: return "EINVAL";
+	case ENOSPC: return "ENOSPC";
+	case ERANGE: return "ERANGE";
+	case EHWPOISON: return "EHWPOISON";
+	default: return "unknown error";
+	}
+}
+
+void kvm_ctx_enter(struct kvmpfn_sim *sim)
+{
+	kvmpfn_cur = sim;
+	kshim_current = &sim->mm.task;
+	sim->kvm_depth++;
+}
+
+void kvm_ctx_leave(struct kvmpfn_sim *sim)
+{
+	sim->kvm_depth--;
+}
+
+struct kvmpfn_sim *kvmpfn_sim_create(enum kvmpfn_stage stage)
+{
+	struct kvmpfn_sim *sim;
+	int i;
+
+	if ((unsigned int)stage >= KVMPFN_NR_STAGES)
+		return NULL;
+	sim = calloc(1, sizeof(*sim));
+	if (!sim)
+		return NULL;
+	kvmpfn_cur = sim;
+	kshim_current = &sim->mm.task;
+	if (host_mm_init(&sim->mm)) {
+		host_mm_destroy(&sim->mm);
+		free(sim);
+		return NULL;
+	}
+	sim->stage = stage;
+	sim->ops = kvmpfn_stages[stage];
+	sim->kvm.mm = &sim->mm;
+	sim->kvm.sim = sim;
+	for (i = 0; i < KVMPFN_MAX_GPC; i++) {
+		sim->gpc[i].kvm = &sim->kvm;
+		sim->gpc[i].pfn = KVM_PFN_ERR_FAULT;
+		sim->gpc[i].uhva = KVM_HVA_ERR_BAD;
+	}
+	kvm_init_mmu_notifier(sim);
+	return sim;
+}
+
+void kvmpfn_sim_destroy(struct kvmpfn_sim *sim)
+{
+	if (!sim)
+		return;
+	kvm_memslots_destroy(sim);
+	gmap_destroy(&sim->gmap);
+	host_mm_destroy(&sim->mm);
+	free(sim->viol);
+	free(sim->held);
+	if (kvmpfn_cur == sim) {
+		kvmpfn_cur = NULL;
+		kshim_current = NULL;
+	}
+	free(sim);
+}
+
+enum kvmpfn_stage kvmpfn_sim_stage(const struct kvmpfn_sim *sim)
+{
+	return sim->stage;
+}
+
+void kvmpfn_sim_set_location(struct kvmpfn_sim *sim, const char *file,
+			     unsigned int line)
+{
+	sim->file = file;
+	sim->line = line;
+}
+
+void kvmpfn_sim_set_trace(struct kvmpfn_sim *sim, kvmpfn_trace_fn fn,
+			  void *priv)
+{
+	sim->trace = fn;
+	sim->trace_priv = priv;
+}
+
+/* Open a step: the shim acts on @sim, history is stamped with the step. */
+static struct kvmpfn_sim *step(struct kvmpfn_sim *sim)
+{
+	kvmpfn_cur = sim;
+	kshim_current = &sim->mm.task;
+	sim->step++;
+	sim->mm.step = sim->step;
+	sim->mm.line = sim->line;
+	return sim;
+}
+
+static int done(struct kvmpfn_sim *sim, int r)
+{
+	check_step(sim);
+	return r;
+}
+
+int kvmpfn_host_alloc(struct kvmpfn_sim *sim, const char *name,
+		      unsigned int order, unsigned int flags)
+{
+	struct kvmpfn_alloc *a;
+
+	if (!name || !name[0] || strlen(name) >= sizeof(a->name) ||
+	    (flags & ~(KVMPFN_A_COMPOUND | KVMPFN_A_RESERVED |
+		       KVMPFN_A_ZONE_DEVICE | KVMPFN_A_NOSTRUCT)))
+		return -EINVAL;
+	step(sim);
+	return done(sim, host_alloc(&sim->mm, name, order, flags, &a));
+}
+
+int kvmpfn_host_free(struct kvmpfn_sim *sim, const char *name)
+{
+	struct kvmpfn_alloc *a = host_alloc_find(&sim->mm, name);
+	unsigned long n, i;
+	int r;
+
+	if (!a || (a->flags & KVMPFN_ALLOC_ZERO))
+		return -ENOENT;
+	step(sim);
+	/* a driver zaps user mappings of its object before freeing it */
+	for (i = 0; i < sim->mm.nr_vmas; i++) {
+		struct vm_area_struct *vma = sim->mm.vmas[i];
+
+		if (vma->vm_backing->alloc != a)
+			continue;
+		mmu_notifier_invalidate_range_start(&sim->mm, vma->vm_start,
+						    vma->vm_end);
+		host_zap_range(&sim->mm, vma->vm_start, vma->vm_end);
+		mmu_notifier_invalidate_range_end(&sim->mm, vma->vm_start,
+						  vma->vm_end);
+	}
+	r = host_free(&sim->mm, a);
+	/* a count-0 page someone took a reference on: freed under them */
+	n = (a->flags & (KVMPFN_ALLOC_COMPOUND | KVMPFN_ALLOC_NOSTRUCT)) ?
+	    0 : 1UL << a->order;
+	for (i = 1; i < n; i++) {
+		struct page *p = host_pfn_to_page(&sim->mm, a->pfn + i);
+
+		if (p->_refcount)
+			check_violation(sim, 1, 0, 0, a->pfn + i,
+					"driver freed tail page %lu of %s while it had %d reference(s)",
+					i, a->name, p->_refcount);
+	}
+	return done(sim, r);
+}
+
+int kvmpfn_host_pfn(struct kvmpfn_sim *sim, const char *name,
+		    unsigned long index, uint64_t *pfn)
+{
+	struct kvmpfn_alloc *a = host_alloc_find(&sim->mm, name);
+
+	if (!a)
+		return -ENOENT;
+	if (index >= (1UL << a->order))
+		return -ERANGE;
+	*pfn = a->pfn + index;
+	return 0;
+}
+
+int kvmpfn_host_poison(struct kvmpfn_sim *sim, uint64_t pfn)
+{
+	struct page *p = host_pfn_to_page(&sim->mm, pfn);
+
+	if (!p)
+		return -EINVAL;
+	step(sim);
+	p->flags |= 1U << PG_hwpoison;
+	return done(sim, 0);
+}
+
+static unsigned long prot_to_vm(unsigned int prot)
+{
+	return ((prot & KVMPFN_PROT_READ) ? VM_READ : 0) |
+	       ((prot & KVMPFN_PROT_WRITE) ? VM_WRITE : 0) |
+	       ((prot & KVMPFN_PROT_EXEC) ? VM_EXEC : 0);
+}
+
+int kvmpfn_host_mmap(struct kvmpfn_sim *sim,
+		     const struct kvmpfn_mmap_args *args)
+{
+	static const enum kvmpfn_backing kinds[] = {
+		[KVMPFN_MAP_ANON] = KVMPFN_BACK_ANON,
+		[KVMPFN_MAP_FILE] = KVMPFN_BACK_FILE,
+		[KVMPFN_MAP_PFNMAP] = KVMPFN_BACK_PFNMAP,
+		[KVMPFN_MAP_IO] = KVMPFN_BACK_IO,
+		[KVMPFN_MAP_MIXEDMAP] = KVMPFN_BACK_MIXEDMAP,
+	};
+	struct kvmpfn_mapping m = { 0 };
+
+	if ((unsigned int)args->kind > KVMPFN_MAP_MIXEDMAP ||
+	    (args->prot & ~(KVMPFN_PROT_READ | KVMPFN_PROT_WRITE |
+			    KVMPFN_PROT_EXEC)))
+		return -EINVAL;
+	m.kind = kinds[args->kind];
+	m.thp = args->thp;
+	m.huge_pfnmap = args->huge;
+	if (args->kind != KVMPFN_MAP_ANON) {
+		if (!args->object)
+			return -EINVAL;
+		m.alloc = host_alloc_find(&sim->mm, args->object);
+		if (!m.alloc)
+			return -ENOENT;
+	} else if (args->object) {
+		return -EINVAL;
+	}
+	step(sim);
+	return done(sim, host_mmap(&sim->mm, args->hva, args->len,
+				   prot_to_vm(args->prot) |
+				   (args->shared ? VM_SHARED : 0),
+				   m, args->pgoff));
+}
+
+int kvmpfn_host_munmap(struct kvmpfn_sim *sim, uint64_t hva, uint64_t len)
+{
+	step(sim);
+	return done(sim, host_munmap(&sim->mm, hva, len));
+}
+
+int kvmpfn_host_mprotect(struct kvmpfn_sim *sim, uint64_t hva, uint64_t len,
+			 unsigned int prot)
+{
+	if (prot & ~(KVMPFN_PROT_READ | KVMPFN_PROT_WRITE | KVMPFN_PROT_EXEC))
+		return -EINVAL;
+	step(sim);
+	return done(sim, host_mprotect(&sim->mm, hva, len, prot_to_vm(prot)));
+}
+
+int kvmpfn_host_touch(struct kvmpfn_sim *sim, uint64_t hva, bool write)
+{
+	struct vm_area_struct *vma = host_vma_find(&sim->mm, hva);
+
+	if (!vma)
+		return -EFAULT;
+	step(sim);
+	return done(sim, host_handle_fault(&sim->mm, vma, hva, write));
+}
+
+int kvmpfn_host_migrate(struct kvmpfn_sim *sim, uint64_t hva)
+{
+	step(sim);
+	return done(sim, host_migrate(&sim->mm, hva));
+}
+
+int kvmpfn_host_thp_split(struct kvmpfn_sim *sim, uint64_t hva)
+{
+	step(sim);
+	return done(sim, host_thp_split(&sim->mm, hva));
+}
+
+int kvmpfn_host_thp_collapse(struct kvmpfn_sim *sim, uint64_t hva)
+{
+	step(sim);
+	return done(sim, host_thp_collapse(&sim->mm, hva));
+}
+
+int kvmpfn_host_translate(struct kvmpfn_sim *sim, uint64_t hva,
+			  uint64_t *pfn, bool *writable)
+{
+	unsigned long p;
+	u64 pte = hpt_lookup(&sim->mm, hva, NULL, &p);
+
+	if (!pte)
+		return -ENOENT;
+	*pfn = p;
+	if (writable)
+		*writable = pte & HPTE_WRITE;
+	return 0;
+}
+
+int kvmpfn_page_state(struct kvmpfn_sim *sim, uint64_t pfn,
+		      struct kvmpfn_page_state *st)
+{
+	struct page *p = host_pfn_to_page(&sim->mm, pfn);
+
+	memset(st, 0, sizeof(*st));
+	if (!p)
+		return host_alloc_of_pfn(&sim->mm, pfn) ? 0 : -ENOENT;
+	st->has_page = true;
+	st->refcount = host_folio_head(p)->_refcount;
+	st->kvm_refs = p->kvm_refs;
+	st->reserved = PageReserved(p);
+	st->zone_device = kshim_page_flag(p, PG_zone_device);
+	st->dirty = kshim_page_flag(p, PG_dirty);
+	st->accessed = kshim_page_flag(p, PG_referenced);
+	st->freed = kshim_page_flag(p, PG_free);
+	return 0;
+}
+
+int kvmpfn_memslot(struct kvmpfn_sim *sim, enum kvmpfn_slot_op op,
+		   const struct kvmpfn_memslot_args *args)
+{
+	int r;
+
+	if ((unsigned int)op > KVMPFN_SLOT_FLAGS || !args)
+		return -EINVAL;
+	step(sim);
+	kvm_ctx_enter(sim);
+	r = kvm_memslots_apply(sim, op, args);
+	kvm_ctx_leave(sim);
+	return done(sim, r);
+}
+
+int kvmpfn_fault(struct kvmpfn_sim *sim, int vcpu, uint64_t gfn, bool write)
+{
+	int r;
+
+	step(sim);
+	r = kvm_fault_begin(sim, vcpu, gfn, write);
+	if (!r)
+		r = kvm_fault_finish(sim, vcpu);
+	return done(sim, r);
+}
+
+int kvmpfn_fault_begin(struct kvmpfn_sim *sim, int vcpu, uint64_t gfn,
+		       bool write)
+{
+	step(sim);
+	return done(sim, kvm_fault_begin(sim, vcpu, gfn, write));
+}
+
+int kvmpfn_fault_finish(struct kvmpfn_sim *sim, int vcpu)
+{
+	step(sim);
+	return done(sim, kvm_fault_finish(sim, vcpu));
+}
+
+int kvmpfn_invalidate_begin(struct kvmpfn_sim *sim, uint64_t hva,
+			    uint64_t len)
+{
+	if (!len || hva + len < hva || hva + len > PAGE_OFFSET ||
+	    sim->nr_open_inval >= KVMPFN_MAX_INVAL)
+		return -EINVAL;
+	step(sim);
+	sim->open_inval[sim->nr_open_inval][0] = hva;
+	sim->open_inval[sim->nr_open_inval][1] = hva + len;
+	sim->nr_open_inval++;
+	mmu_notifier_invalidate_range_start(&sim->mm, hva, hva + len);
+	return done(sim, 0);
+}
+
+int kvmpfn_invalidate_end(struct kvmpfn_sim *sim)
+{
+	if (!sim->nr_open_inval)
+		return -EINVAL;
+	step(sim);
+	sim->nr_open_inval--;
+	mmu_notifier_invalidate_range_end(&sim->mm,
+					  sim->open_inval[sim->nr_open_inval][0],
+					  sim->open_inval[sim->nr_open_inval][1]);
+	return done(sim, 0);
+}
+
+int kvmpfn_age(struct kvmpfn_sim *sim, uint64_t hva, uint64_t len)
+{
+	step(sim);
+	return done(sim, mmu_notifier_clear_young(&sim->mm, hva, hva + len));
+}
+
+static struct gfn_to_pfn_cache *gpc_get(struct kvmpfn_sim *sim, int idx)
+{
+	return idx >= 0 && idx < KVMPFN_MAX_GPC ? &sim->gpc[idx] : NULL;
+}
+
+int kvmpfn_gpc_activate(struct kvmpfn_sim *sim, int idx, uint64_t gpa)
+{
+	struct gfn_to_pfn_cache *gpc = gpc_get(sim, idx);
+	int r;
+
+	if (!gpc)
+		return -EINVAL;
+	step(sim);
+	kvm_ctx_enter(sim);
+	r = sim->ops->gpc_activate(gpc, gpa, 8);
+	kvm_ctx_leave(sim);
+	return done(sim, r);
+}
+
+int kvmpfn_gpc_refresh(struct kvmpfn_sim *sim, int idx)
+{
+	struct gfn_to_pfn_cache *gpc = gpc_get(sim, idx);
+	int r;
+
+	if (!gpc)
+		return -EINVAL;
+	step(sim);
+	kvm_ctx_enter(sim);
+	r = sim->ops->gpc_refresh(gpc, 8);
+	kvm_ctx_leave(sim);
+	return done(sim, r);
+}
+
+int kvmpfn_gpc_check(struct kvmpfn_sim *sim, int idx)
+{
+	struct gfn_to_pfn_cache *gpc = gpc_get(sim, idx);
+
+	if (!gpc)
+		return -EINVAL;
+	kvm_ctx_enter(sim);
+	read_lock(&gpc->lock);
+	idx = sim->ops->gpc_check(gpc, 8);
+	read_unlock(&gpc->lock);
+	kvm_ctx_leave(sim);
+	return idx;
+}
+
+int kvmpfn_gpc_deactivate(struct kvmpfn_sim *sim, int idx)
+{
+	struct gfn_to_pfn_cache *gpc = gpc_get(sim, idx);
+
+	if (!gpc)
+		return -EINVAL;
+	step(sim);
+	kvm_ctx_enter(sim);
+	sim->ops->gpc_deactivate(gpc);
+	kvm_ctx_leave(sim);
+	return done(sim, 0);
+}
+
+int kvmpfn_vcpu_map(struct kvmpfn_sim *sim, int idx, uint64_t gfn)
+{
+	struct kvm_vcpu vcpu = { .kvm = &sim->kvm };
+	int r;
+
+	if (idx < 0 || idx >= KVMPFN_MAX_MAPS || sim->maps[idx].hva)
+		return -EINVAL;
+	step(sim);
+	kvm_ctx_enter(sim);
+	r = sim->ops->vcpu_map(&vcpu, gfn, &sim->maps[idx]);
+	sim->map_holds_ref[idx] = !r &&
+		sim->ops->pfn_to_refcounted_page(sim->maps[idx].pfn);
+	kvm_ctx_leave(sim);
+	return done(sim, r);
+}
+
+int kvmpfn_vcpu_unmap(struct kvmpfn_sim *sim, int idx, bool dirty)
+{
+	struct kvm_vcpu vcpu = { .kvm = &sim->kvm };
+
+	if (idx < 0 || idx >= KVMPFN_MAX_MAPS || !sim->maps[idx].hva)
+		return -EINVAL;
+	step(sim);
+	kvm_ctx_enter(sim);
+	sim->ops->vcpu_unmap(&vcpu, &sim->maps[idx], dirty);
+	sim->map_holds_ref[idx] = false;
+	kvm_ctx_leave(sim);
+	return done(sim, 0);
+}
+
+int kvmpfn_leaf(struct kvmpfn_sim *sim, int as_id, uint64_t gfn,
+		struct kvmpfn_leaf *leaf)
+{
+	struct gmap_leaf *e = gmap_lookup(&sim->gmap, gfn);
+
+	if (!e || e->as_id != as_id)
+		return -ENOENT;
+	leaf->pfn = e->pfn;
+	leaf->writable = e->writable;
+	leaf->refcounted = e->refcounted;
+	leaf->accessed = e->accessed;
+	leaf->dirty = e->dirty;
+	return 0;
+}

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The host mm model: page frames and their allocations, one process
+ * address space (VMAs and a 4-level page table with 2M and 1G leaves), the
+ * fault handling GUP relies on, and the mmu_notifier calls every PTE change
+ * is bracketed by.  The kernel API the core sees (kshim/) is implemented on
+ * top of this; the model's own operations (what a scenario does to the
+ * host) are the functions below.
+ */
+#ifndef KVMPFN_MM_HOST_MM_H
+#define KVMPFN_MM_HOST_MM_H
+
+#include <linux/mm.h>
+#include <linux/types.h>
+
+/* Allocation kinds and properties (struct kvmpfn_alloc.flags). */
+#define KVMPFN_ALLOC_COMPOUND	(1U << 0)	/* a folio: count on the head */
+#define KVMPFN_ALLOC_RESERVED	(1U << 1)	/* PG_reserved, e.g. firmware */
+#define KVMPFN_ALLOC_ZONE_DEVICE (1U << 2)	/* ZONE_DEVICE (pmem/DAX) */
+#define KVMPFN_ALLOC_NOSTRUCT	(1U << 3)	/* no struct page (MMIO, BAR) */
+#define KVMPFN_ALLOC_ZERO	(1U << 4)	/* the shared zero page */
+#define KVMPFN_ALLOC_ANON	(1U << 5)	/* allocated by a host fault */
+
+struct kvmpfn_alloc {
+	u32 id;
+	u32 flags;
+	unsigned long pfn;
+	unsigned int order;
+	bool freed;
+	char name[32];
+};
+
+/* What backs a VMA. */
+enum kvmpfn_backing {
+	KVMPFN_BACK_ANON,	/* private anonymous memory */
+	KVMPFN_BACK_FILE,	/* page cache of an allocation ("file") */
+	KVMPFN_BACK_PFNMAP,	/* remap_pfn_range of an allocation */
+	KVMPFN_BACK_IO,		/* VM_IO | VM_PFNMAP */
+	KVMPFN_BACK_MIXEDMAP,	/* vm_insert_page/_pfn of an allocation */
+};
+
+struct kvmpfn_mapping {
+	enum kvmpfn_backing kind;
+	struct kvmpfn_alloc *alloc;	/* NULL for anon */
+	bool thp;			/* anon: fault in 2M folios */
+	bool huge_pfnmap;		/* pfnmap: insert PMD leaves */
+};
+
+/* Host PTE bits (model encoding, not an architecture's). */
+#define HPTE_PRESENT	BIT_ULL(0)
+#define HPTE_WRITE	BIT_ULL(1)
+#define HPTE_DIRTY	BIT_ULL(2)
+#define HPTE_YOUNG	BIT_ULL(3)
+#define HPTE_SPECIAL	BIT_ULL(4)	/* no refcounted page behind it */
+#define HPTE_HUGE	BIT_ULL(5)	/* leaf above 4K */
+#define HPTE_PFN_SHIFT	12
+#define HPTE_PFN_MASK	(((1ULL << 40) - 1) << HPTE_PFN_SHIFT)
+
+static inline unsigned long hpte_pfn(u64 pte)
+{
+	return (pte & HPTE_PFN_MASK) >> HPTE_PFN_SHIFT;
+}
+
+/* Levels of the host page table, as the kernel counts them. */
+enum { HPT_LEVEL_4K = 1, HPT_LEVEL_2M = 2, HPT_LEVEL_1G = 3 };
+
+struct hpt_node;
+
+/* Reference-count event log, read back in violation reports. */
+enum kvmpfn_ref_op {
+	REF_ALLOC, REF_FREE, REF_MAP, REF_UNMAP, REF_KVM_GET, REF_KVM_PUT,
+	REF_KVM_DIRTY, REF_KVM_ACCESSED, REF_MIGRATE,
+};
+
+struct kvmpfn_ref_event {
+	u32 step;
+	u32 line;
+	unsigned long pfn;
+	s32 count;		/* the page's count after the event */
+	u8 op;
+};
+
+#define KVMPFN_REF_LOG	(1U << 14)
+
+struct mmu_notifier_ops {
+	void (*invalidate_range_start)(void *priv, unsigned long start,
+				       unsigned long end);
+	void (*invalidate_range_end)(void *priv, unsigned long start,
+				     unsigned long end);
+	bool (*clear_young)(void *priv, unsigned long start,
+			    unsigned long end);
+};
+
+struct mm_struct {
+	/* page frames */
+	struct page **sections;
+	u32 nr_sections;
+	unsigned long ram_next;		/* bump pointer, pfns with pages */
+	unsigned long io_next;		/* bump pointer, pfns without */
+	struct kvmpfn_alloc **allocs;
+	u32 nr_allocs;
+	unsigned long zero_pfn;
+
+	/* address space */
+	struct vm_area_struct **vmas;
+	u32 nr_vmas;
+	u32 cap_vmas;
+	struct hpt_node *pgd;
+	int mmap_lock_readers;
+	int pte_locks;
+
+	/* the one notifier subscriber: KVM */
+	const struct mmu_notifier_ops *mn_ops;
+	void *mn_priv;
+
+	/* reference history */
+	struct kvmpfn_ref_event *ref_log;
+	u32 ref_log_head;
+	u32 step;
+	u32 line;
+	struct task_struct task;
+};
+
+/* pages and allocations: mm/page_alloc.c */
+int host_mm_init(struct mm_struct *mm);
+void host_mm_destroy(struct mm_struct *mm);
+int host_alloc(struct mm_struct *mm, const char *name, unsigned int order,
+	       u32 flags, struct kvmpfn_alloc **out);
+struct kvmpfn_alloc *host_alloc_find(struct mm_struct *mm, const char *name);
+struct kvmpfn_alloc *host_alloc_of_pfn(struct mm_struct *mm,
+				       unsigned long pfn);
+int host_free(struct mm_struct *mm, struct kvmpfn_alloc *a);
+struct page *host_pfn_to_page(struct mm_struct *mm, unsigned long pfn);
+unsigned long host_page_to_pfn(struct mm_struct *mm, const struct page *p);
+struct page *host_folio_head(struct page *page);
+void host_page_ref(struct mm_struct *mm, struct page *page, int delta,
+		   enum kvmpfn_ref_op op);
+void host_ref_log(struct mm_struct *mm, unsigned long pfn, s32 count,
+		  enum kvmpfn_ref_op op);
+const char *host_ref_op_name(enum kvmpfn_ref_op op);
+
+/* page table: mm/pgtable.c */
+u64 *hpt_walk(struct mm_struct *mm, unsigned long addr, int *level,
+	      bool alloc);
+u64 hpt_lookup(struct mm_struct *mm, unsigned long addr, int *level,
+	       unsigned long *pfn);
+void hpt_free_all(struct mm_struct *mm);
+int hpt_set(struct mm_struct *mm, unsigned long addr, int level, u64 pte);
+
+/* address space: mm/vma.c */
+int host_mmap(struct mm_struct *mm, unsigned long start, unsigned long len,
+	      unsigned long vm_flags, struct kvmpfn_mapping backing,
+	      unsigned long pgoff);
+int host_munmap(struct mm_struct *mm, unsigned long start,
+		unsigned long len);
+int host_mprotect(struct mm_struct *mm, unsigned long start,
+		  unsigned long len, unsigned long vm_flags);
+struct vm_area_struct *host_vma_find(struct mm_struct *mm, unsigned long a);
+
+/* faults and page-table changes: mm/memory.c */
+int host_handle_fault(struct mm_struct *mm, struct vm_area_struct *vma,
+		      unsigned long addr, bool write);
+int host_zap_range(struct mm_struct *mm, unsigned long start,
+		   unsigned long end);
+int host_migrate(struct mm_struct *mm, unsigned long addr);
+int host_thp_split(struct mm_struct *mm, unsigned long addr);
+int host_thp_collapse(struct mm_struct *mm, unsigned long addr);
+bool host_page_hwpoisoned(struct mm_struct *mm, unsigned long pfn);
+
+/* notifier bracketing: mm/notifier.c */
+void mmu_notifier_register_model(struct mm_struct *mm,
+				 const struct mmu_notifier_ops *ops,
+				 void *priv);
+void mmu_notifier_invalidate_range_start(struct mm_struct *mm,
+					 unsigned long start,
+					 unsigned long end);
+void mmu_notifier_invalidate_range_end(struct mm_struct *mm,
+				       unsigned long start, unsigned long end);
+bool mmu_notifier_clear_young(struct mm_struct *mm, unsigned long start,
+			      unsigned long end);
+
+#endif

@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host page frames: a sparse memory map of sections, allocations of any
+ * order with the refcount layouts the kernel produces (folios, non-compound
+ * higher-order blocks, reserved, ZONE_DEVICE, the zero page, pfns with no
+ * struct page), and the reference-count event log.
+ *
+ * Pfns are never reused: a freed page stays PG_free for the rest of the
+ * run, so a late access to it is still recognisable as one.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host_mm.h"
+
+/* 2^18 pages (1 GiB) a section, so that a 1G folio fits in one. */
+#define SECTION_SHIFT	18
+#define SECTION_PAGES	(1UL << SECTION_SHIFT)
+#define MAX_SECTIONS	(1U << 14)
+
+static struct page *const NOSTRUCT = (struct page *)&NOSTRUCT;
+
+static int section_add(struct mm_struct *mm, bool with_pages)
+{
+	struct page **s;
+
+	if (mm->nr_sections >= MAX_SECTIONS)
+		return -ENOMEM;
+
+	s = realloc(mm->sections, (mm->nr_sections + 1) * sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	mm->sections = s;
+
+	if (with_pages) {
+		s[mm->nr_sections] = calloc(SECTION_PAGES, sizeof(struct page));
+		if (!s[mm->nr_sections])
+			return -ENOMEM;
+	} else {
+		s[mm->nr_sections] = NOSTRUCT;
+	}
+	return mm->nr_sections++;
+}
+
+struct page *host_pfn_to_page(struct mm_struct *mm, unsigned long pfn)
+{
+	unsigned long sec = pfn >> SECTION_SHIFT;
+
+	if (sec >= mm->nr_sections || mm->sections[sec] == NOSTRUCT)
+		return NULL;
+	return &mm->sections[sec][pfn & (SECTION_PAGES - 1)];
+}
+
+unsigned long host_page_to_pfn(struct mm_struct *mm, const struct page *p)
+{
+	u32 i;
+
+	for (i = 0; i < mm->nr_sections; i++) {
+		const struct page *base = mm->sections[i];
+
+		if (base != NOSTRUCT && p >= base && p < base + SECTION_PAGES)
+			return ((unsigned long)i << SECTION_SHIFT) + (p - base);
+	}
+	return ~0UL;
+}
+
+struct page *host_folio_head(struct page *page)
+{
+	return page->head ? page->head : page;
+}
+
+const char *host_ref_op_name(enum kvmpfn_ref_op op)
+{
+	static const char *const names[] = {
+		[REF_ALLOC] = "alloc",
+		[REF_FREE] = "free",
+		[REF_MAP] = "host-map",
+		[REF_UNMAP] = "host-unmap",
+		[REF_KVM_GET] = "kvm-get",
+		[REF_KVM_PUT] = "kvm-put",
+		[REF_KVM_DIRTY] = "kvm-dirty",
+		[REF_KVM_ACCESSED] = "kvm-accessed",
+		[REF_MIGRATE] = "migrate",
+	};
+
+	return op < sizeof(names) / sizeof(names[0]) ? names[op] : "?";
+}
+
+void host_ref_log(struct mm_struct *mm, unsigned long pfn, s32 count,
+		  enum kvmpfn_ref_op op)
+{
+	struct kvmpfn_ref_event *e;
+
+	if (!mm->ref_log)
+		return;
+	e = &mm->ref_log[mm->ref_log_head++ & (KVMPFN_REF_LOG - 1)];
+	e->step = mm->step;
+	e->line = mm->line;
+	e->pfn = pfn;
+	e->count = count;
+	e->op = op;
+}
+
+/*
+ * Change the count that governs @page (its folio head's) and log it against
+ * the page itself, so a history shows the subpage a reference was for.
+ */
+void host_page_ref(struct mm_struct *mm, struct page *page, int delta,
+		   enum kvmpfn_ref_op op)
+{
+	struct page *head = host_folio_head(page);
+
+	head->_refcount += delta;
+	host_ref_log(mm, host_page_to_pfn(mm, page), head->_refcount, op);
+}
+
+static int alloc_record(struct mm_struct *mm, struct kvmpfn_alloc *a)
+{
+	struct kvmpfn_alloc **v;
+
+	v = realloc(mm->allocs, (mm->nr_allocs + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	mm->allocs = v;
+	a->id = mm->nr_allocs;
+	v[mm->nr_allocs++] = a;
+	return 0;
+}
+
+/* Find @n aligned free pfns with (or without) struct pages. */
+static int pfn_range_get(struct mm_struct *mm, unsigned long n, bool pages,
+			 unsigned long *pfn)
+{
+	unsigned long *next = pages ? &mm->ram_next : &mm->io_next;
+	unsigned long start = (*next + n - 1) & ~(n - 1);
+	int sec;
+
+	/* Open a new section when the current one is used up or missing. */
+	if (!*next || (start >> SECTION_SHIFT) != (*next >> SECTION_SHIFT) ||
+	    ((start + n - 1) >> SECTION_SHIFT) != (start >> SECTION_SHIFT)) {
+		sec = section_add(mm, pages);
+		if (sec < 0)
+			return sec;
+		start = (unsigned long)sec << SECTION_SHIFT;
+		/* pfn 0 stays unused so that 0 never names a page */
+		if (!start)
+			start = n;
+	}
+	*pfn = start;
+	*next = start + n;
+	return 0;
+}
+
+int host_alloc(struct mm_struct *mm, const char *name, unsigned int order,
+	       u32 flags, struct kvmpfn_alloc **out)
+{
+	bool nostruct = flags & KVMPFN_ALLOC_NOSTRUCT;
+	unsigned long n = 1UL << order, i;
+	struct kvmpfn_alloc *a;
+	int r;
+
+	if (order > SECTION_SHIFT)
+		return -EINVAL;
+	if (nostruct && (flags & ~KVMPFN_ALLOC_NOSTRUCT))
+		return -EINVAL;
+	if (name && name[0] && host_alloc_find(mm, name))
+		return -EEXIST;
+
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	r = pfn_range_get(mm, n, !nostruct, &a->pfn);
+	if (!r)
+		r = alloc_record(mm, a);
+	if (r) {
+		free(a);
+		return r;
+	}
+	a->order = order;
+	a->flags = flags;
+	if (name)
+		snprintf(a->name, sizeof(a->name), "%s", name);
+
+	for (i = 0; !nostruct && i < n; i++) {
+		struct page *p = host_pfn_to_page(mm, a->pfn + i);
+
+		p->alloc_id = a->id;
+		p->order = i ? 0 : order;
+		if (flags & (KVMPFN_ALLOC_RESERVED | KVMPFN_ALLOC_ZERO |
+			     KVMPFN_ALLOC_ZONE_DEVICE))
+			p->flags |= 1U << PG_reserved;
+		if (flags & KVMPFN_ALLOC_ZONE_DEVICE)
+			p->flags |= 1U << PG_zone_device;
+		if ((flags & KVMPFN_ALLOC_COMPOUND) && order) {
+			p->flags |= 1U << (i ? PG_tail : PG_head);
+			p->head = i ? host_pfn_to_page(mm, a->pfn) : NULL;
+		}
+		/*
+		 * A folio's count lives on its head; a non-compound block
+		 * counts its first page only and leaves the tails at zero.
+		 */
+		p->_refcount = i ? 0 : 1;
+		host_ref_log(mm, a->pfn + i, p->_refcount, REF_ALLOC);
+	}
+	*out = a;
+	return 0;
+}
+
+struct kvmpfn_alloc *host_alloc_find(struct mm_struct *mm, const char *name)
+{
+	u32 i;
+
+	for (i = 0; i < mm->nr_allocs; i++)
+		if (!strcmp(mm->allocs[i]->name, name))
+			return mm->allocs[i];
+	return NULL;
+}
+
+struct kvmpfn_alloc *host_alloc_of_pfn(struct mm_struct *mm,
+				       unsigned long pfn)
+{
+	struct page *p = host_pfn_to_page(mm, pfn);
+	u32 i;
+
+	if (p)
+		return p->alloc_id < mm->nr_allocs ? mm->allocs[p->alloc_id] :
+						     NULL;
+	for (i = 0; i < mm->nr_allocs; i++) {
+		struct kvmpfn_alloc *a = mm->allocs[i];
+
+		if (pfn >= a->pfn && pfn < a->pfn + (1UL << a->order))
+			return a;
+	}
+	return NULL;
+}
+
+static void page_mark_free(struct mm_struct *mm, struct page *p)
+{
+	p->flags = 1U << PG_free;
+	host_ref_log(mm, host_page_to_pfn(mm, p), p->_refcount, REF_FREE);
+}
+
+/*
+ * The owner drops the reference it got from the allocator.  Pages nobody
+ * else holds go back to the allocator; returns the number of pages that
+ * stayed alive because someone still held them.
+ */
+int host_free(struct mm_struct *mm, struct kvmpfn_alloc *a)
+{
+	unsigned long n = 1UL << a->order, i;
+	int held = 0;
+
+	if (a->freed)
+		return -EINVAL;
+	a->freed = true;
+	if (a->flags & KVMPFN_ALLOC_NOSTRUCT)
+		return 0;
+
+	for (i = 0; i < n; i++) {
+		struct page *p = host_pfn_to_page(mm, a->pfn + i);
+
+		if ((a->flags & KVMPFN_ALLOC_COMPOUND) && i)
+			continue;
+		if (!i)
+			host_page_ref(mm, p, -1, REF_FREE);
+		if (p->_refcount)
+			held++;
+	}
+	for (i = 0; i < n; i++) {
+		struct page *p = host_pfn_to_page(mm, a->pfn + i);
+
+		if (!host_folio_head(p)->_refcount)
+			page_mark_free(mm, p);
+	}
+	return held;
+}
+
+bool host_page_hwpoisoned(struct mm_struct *mm, unsigned long pfn)
+{
+	struct page *p = host_pfn_to_page(mm, pfn);
+
+	return p && PageHWPoison(p);
+}
+
+int host_mm_init(struct mm_struct *mm)
+{
+	struct kvmpfn_alloc *zero;
+	int r;
+
+	memset(mm, 0, sizeof(*mm));
+	mm->task.mm = mm;
+	mm->ref_log = calloc(KVMPFN_REF_LOG, sizeof(*mm->ref_log));
+	if (!mm->ref_log)
+		return -ENOMEM;
+	r = host_alloc(mm, "zero", 0, KVMPFN_ALLOC_ZERO, &zero);
+	if (r)
+		return r;
+	mm->zero_pfn = zero->pfn;
+	return 0;
+}
+
+void host_mm_destroy(struct mm_struct *mm)
+{
+	u32 i;
+
+	hpt_free_all(mm);
+	for (i = 0; i < mm->nr_vmas; i++) {
+		free(mm->vmas[i]->vm_backing);
+		free(mm->vmas[i]);
+	}
+	free(mm->vmas);
+	for (i = 0; i < mm->nr_allocs; i++)
+		free(mm->allocs[i]);
+	free(mm->allocs);
+	for (i = 0; i < mm->nr_sections; i++)
+		if (mm->sections[i] != NOSTRUCT)
+			free(mm->sections[i]);
+	free(mm->sections);
+	free(mm->ref_log);
+	memset(mm, 0, sizeof(*mm));
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The host page table: four levels of 512 entries, with leaves at the PTE
+ * (4K), PMD (2M) and PUD (1G) levels.  Tables are allocated on first use
+ * and freed when a huge leaf replaces them.
+ */
+#include <stdlib.h>
+
+#include "host_mm.h"
+
+#define HPT_ENTRIES	512
+#define HPT_TOP		4
+
+/*
+ * An upper-level table keeps the child pointers beside the entries; an
+ * entry there is either a huge leaf (HPTE_HUGE) or, when zero, possibly the
+ * link to a child table.
+ */
+struct hpt_node {
+	u64 e[HPT_ENTRIES];
+	struct hpt_node *child[HPT_ENTRIES];
+};
+
+struct hpt_leaf {
+	u64 e[HPT_ENTRIES];
+};
+
+static unsigned int hpt_index(unsigned long addr, int level)
+{
+	return (addr >> (PAGE_SHIFT + 9 * (level - 1))) & (HPT_ENTRIES - 1);
+}
+
+static void hpt_free_node(struct hpt_node *n, int level)
+{
+	unsigned int i;
+
+	if (!n)
+		return;
+	if (level == HPT_LEVEL_4K) {
+		free(n);
+		return;
+	}
+	if (level > 2)
+		for (i = 0; i < HPT_ENTRIES; i++)
+			hpt_free_node(n->child[i], level - 1);
+	else
+		for (i = 0; i < HPT_ENTRIES; i++)
+			free(n->child[i]);
+	free(n);
+}
+
+void hpt_free_all(struct mm_struct *mm)
+{
+	hpt_free_node(mm->pgd, HPT_TOP);
+	mm->pgd = NULL;
+}
+
+/*
+ * Return the entry that maps @addr at @*level, or the huge leaf above it;
+ * *level says which.  With @alloc, missing tables down to *level are
+ * created; without, NULL means nothing is mapped there.
+ */
+u64 *hpt_walk(struct mm_struct *mm, unsigned long addr, int *level,
+	      bool alloc)
+{
+	int want = *level, l;
+	struct hpt_node *n;
+
+	if (!mm->pgd) {
+		if (!alloc)
+			return NULL;
+		mm->pgd = calloc(1, sizeof(*mm->pgd));
+		if (!mm->pgd)
+			return NULL;
+	}
+	n = mm->pgd;
+	for (l = HPT_TOP; l > want; l--) {
+		unsigned int i = hpt_index(addr, l);
+
+		if (n->e[i] & HPTE_HUGE) {
+			*level = l;
+			return &n->e[i];
+		}
+		if (!n->child[i]) {
+			if (!alloc)
+				return NULL;
+			n->child[i] = l == 2 ?
+				(struct hpt_node *)calloc(1, sizeof(struct hpt_leaf)) :
+				calloc(1, sizeof(struct hpt_node));
+			if (!n->child[i])
+				return NULL;
+		}
+		n = n->child[i];
+	}
+	return &n->e[hpt_index(addr, want)];
+}
+
+u64 hpt_lookup(struct mm_struct *mm, unsigned long addr, int *level,
+	       unsigned long *pfn)
+{
+	int l = HPT_LEVEL_4K;
+	u64 *e = hpt_walk(mm, addr, &l, false);
+	u64 pte = e ? *e : 0;
+
+	if (!(pte & HPTE_PRESENT))
+		return 0;
+	if (level)
+		*level = l;
+	if (pfn) {
+		unsigned long sub = (addr >> PAGE_SHIFT) &
+				    ((1UL << (9 * (l - 1))) - 1);
+
+		*pfn = hpte_pfn(pte) + sub;
+	}
+	return pte;
+}
+
+/*
+ * Install @pte as the entry of @level at @addr.  A huge leaf replaces any
+ * table below it (the caller has zapped what it mapped); a smaller entry
+ * cannot be placed under a huge leaf, which must be split first.
+ */
+int hpt_set(struct mm_struct *mm, unsigned long addr, int level, u64 pte)
+{
+	int l = level;
+	u64 *e;
+
+	e = hpt_walk(mm, addr, &l, true);
+	if (!e)
+		return -ENOMEM;
+	if (l != level)
+		return -EEXIST;
+	if (level > HPT_LEVEL_4K) {
+		struct hpt_node *parent = mm->pgd;
+		unsigned int i;
+
+		for (l = HPT_TOP; l > level; l--)
+			parent = parent->child[hpt_index(addr, l)];
+		i = hpt_index(addr, level);
+		if (parent->child[i]) {
+			hpt_free_node(parent->child[i], level - 1);
+			parent->child[i] = NULL;
+		}
+		if (pte)
+			pte |= HPTE_HUGE;
+	}
+	*e = pte;
+	return 0;
+}

@@ -1,0 +1,755 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The scenario runner: interprets one line at a time against a simulator,
+ * checks expectations, and reports.  Every bad input is a FILE:LINE:COL
+ * diagnostic and exit code 2; nothing in a file can crash the runner.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <kvmpfn/scenario.h>
+
+#include "lexer.h"
+
+struct run {
+	const char *path;
+	struct kvmpfn_sim *sim;
+	const struct kvmpfn_run_opts *opts;
+	FILE *out, *err;
+	struct scn_line *ln;
+	int last_ret;			/* result of the last operation */
+	int last_ret_line;
+	bool last_ret_checked;
+	unsigned int viol_seen;		/* violations already judged */
+	unsigned int viol_step_first;	/* first violation of the last op */
+	bool *viol_expected;
+	struct kvmpfn_run_stats st;
+	int failed;
+};
+
+static int diag(struct run *r, int col, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int diag(struct run *r, int col, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(r->err, "%s:%d:%d: ", r->path, r->ln->lineno, col);
+	va_start(ap, fmt);
+	vfprintf(r->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', r->err);
+	return -1;
+}
+
+static struct scn_tok *arg(struct run *r, const char *key)
+{
+	int i;
+
+	for (i = 1; i < r->ln->ntok; i++) {
+		struct scn_tok *t = &r->ln->tok[i];
+
+		if (!strcmp(t->key, key)) {
+			t->used = 1;
+			return t;
+		}
+	}
+	return NULL;
+}
+
+static bool flag(struct run *r, const char *word)
+{
+	int i;
+
+	for (i = 1; i < r->ln->ntok; i++) {
+		struct scn_tok *t = &r->ln->tok[i];
+
+		if (!t->key[0] && !strcmp(t->val, word)) {
+			t->used = 1;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Numbers: decimal or 0x hex, with an optional K, M or G suffix. */
+static int parse_num(const char *s, uint64_t *v)
+{
+	uint64_t n = 0, mul = 1, base = 10;
+	size_t len = strlen(s);
+
+	if (!len)
+		return -1;
+	switch (s[len - 1]) {
+	case 'K': mul = 1ULL << 10; len--; break;
+	case 'M': mul = 1ULL << 20; len--; break;
+	case 'G': mul = 1ULL << 30; len--; break;
+	}
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+		len -= 2;
+	}
+	if (!len)
+		return -1;
+	for (; len; s++, len--) {
+		uint64_t d;
+
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = *s - 'a' + 10;
+		else if (base == 16 && *s >= 'A' && *s <= 'F')
+			d = *s - 'A' + 10;
+		else
+			return -1;
+		if (n > (UINT64_MAX - d) / base)
+			return -1;
+		n = n * base + d;
+	}
+	if (mul > 1 && n > UINT64_MAX / mul)
+		return -1;
+	*v = n * mul;
+	return 0;
+}
+
+static int num(struct run *r, const char *key, bool required, uint64_t def,
+	       uint64_t *v)
+{
+	struct scn_tok *t = arg(r, key);
+
+	if (!t) {
+		if (required)
+			return diag(r, r->ln->tok[0].col,
+				    "'%s' needs %s=<number>", r->ln->tok[0].val,
+				    key);
+		*v = def;
+		return 0;
+	}
+	if (parse_num(t->val, v))
+		return diag(r, t->col, "'%s' is not a number", t->val);
+	return 0;
+}
+
+static int yesno(struct run *r, const char *key, int *v)
+{
+	struct scn_tok *t = arg(r, key);
+
+	*v = -1;
+	if (!t)
+		return 0;
+	if (!strcmp(t->val, "yes"))
+		*v = 1;
+	else if (!strcmp(t->val, "no"))
+		*v = 0;
+	else
+		return diag(r, t->col, "%s= takes yes or no", key);
+	return 0;
+}
+
+/* A page: NAME, NAME+N (page N of an allocation) or a pfn number. */
+static int page_ref(struct run *r, struct scn_tok *t, uint64_t *pfn)
+{
+	char name[SCN_MAX_TEXT];
+	const char *plus = strchr(t->val, '+');
+	uint64_t idx = 0;
+	int e;
+
+	if (t->val[0] >= '0' && t->val[0] <= '9')
+		return parse_num(t->val, pfn) ?
+		       diag(r, t->col, "'%s' is not a page", t->val) : 0;
+	snprintf(name, sizeof(name), "%.*s",
+		 (int)(plus ? plus - t->val : (long)strlen(t->val)), t->val);
+	if (plus && parse_num(plus + 1, &idx))
+		return diag(r, t->col, "bad page index in '%s'", t->val);
+	e = kvmpfn_host_pfn(r->sim, name, idx, pfn);
+	if (e == -2)
+		return diag(r, t->col, "no allocation named '%s'", name);
+	if (e)
+		return diag(r, t->col, "'%s' is past the end of '%s'", t->val,
+			    name);
+	return 0;
+}
+
+static unsigned int parse_prot(struct run *r, unsigned int def, int *bad)
+{
+	struct scn_tok *t = arg(r, "prot");
+	unsigned int p = 0;
+	const char *c;
+
+	*bad = 0;
+	if (!t)
+		return def;
+	for (c = t->val; *c; c++) {
+		if (*c == 'r')
+			p |= KVMPFN_PROT_READ;
+		else if (*c == 'w')
+			p |= KVMPFN_PROT_WRITE;
+		else if (*c == 'x')
+			p |= KVMPFN_PROT_EXEC;
+		else if (*c != '-') {
+			*bad = diag(r, t->col, "prot= takes letters r, w, x");
+			return 0;
+		}
+	}
+	return p;
+}
+
+static const char *const errnames[] = {
+	[1] = "EPERM", [2] = "ENOENT", [4] = "EINTR", [11] = "EAGAIN",
+	[12] = "ENOMEM", [13] = "EACCES", [14] = "EFAULT", [16] = "EBUSY",
+	[17] = "EEXIST", [22] = "EINVAL", [28] = "ENOSPC", [34] = "ERANGE",
+};
+
+static int errno_of(const char *name)
+{
+	size_t i;
+
+	if (!strcmp(name, "EHWPOISON"))
+		return 133;
+	for (i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
+		if (errnames[i] && !strcmp(errnames[i], name))
+			return (int)i;
+	return 0;
+}
+
+/* stage=S or stage=S1..S2 restricts an expectation to those stages. */
+static int stage_filter(struct run *r, bool *applies)
+{
+	struct scn_tok *t = arg(r, "stage");
+	enum kvmpfn_stage lo, hi, cur = r->opts->stage;
+	char a[SCN_MAX_TEXT];
+	const char *dots;
+
+	*applies = true;
+	if (!t)
+		return 0;
+	dots = strstr(t->val, "..");
+	snprintf(a, sizeof(a), "%.*s",
+		 (int)(dots ? dots - t->val : (long)strlen(t->val)), t->val);
+	if (kvmpfn_stage_parse(a, &lo) ||
+	    kvmpfn_stage_parse(dots ? dots + 2 : a, &hi))
+		return diag(r, t->col, "unknown stage in '%s'", t->val);
+	*applies = cur >= lo && cur <= hi;
+	return 0;
+}
+
+static void unmet(struct run *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void unmet(struct run *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(r->out, "%s:%d: expectation not met: ", r->path,
+		r->ln->lineno);
+	va_start(ap, fmt);
+	vfprintf(r->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', r->out);
+	r->failed = 1;
+}
+
+static int expect(struct run *r)
+{
+	struct scn_line *ln = r->ln;
+	const char *what;
+	bool applies;
+	uint64_t v;
+
+	if (ln->ntok < 2)
+		return diag(r, ln->tok[0].col, "expect what?");
+	ln->tok[1].used = 1;
+	what = ln->tok[1].val;
+	if (stage_filter(r, &applies))
+		return -1;
+
+	if (!strcmp(what, "error") || !strcmp(what, "ok")) {
+		int want = 0;
+
+		if (what[0] == 'e') {
+			if (ln->ntok < 3 || ln->tok[2].key[0] ||
+			    !(want = errno_of(ln->tok[2].val)))
+				return diag(r, ln->tok[ln->ntok > 2 ? 2 : 1].col,
+					    "expect error takes an errno name (EFAULT, EAGAIN, ...)");
+			ln->tok[2].used = 1;
+		}
+		if (!applies)
+			return 0;
+		r->st.expectations++;
+		r->last_ret_checked = true;
+		if (-r->last_ret != want && !(want == 0 && r->last_ret > 0))
+			unmet(r, "expected %s, the operation on line %d returned %s",
+			      want ? ln->tok[2].val : "success",
+			      r->last_ret_line, kvmpfn_strerror(r->last_ret));
+		return 0;
+	}
+	if (!strcmp(what, "violation")) {
+		const struct kvmpfn_violation *vv;
+		unsigned int n, i;
+		int id = 0;
+		bool found = false;
+
+		if (ln->ntok < 3 || ln->tok[2].key[0] ||
+		    sscanf(ln->tok[2].val, "I%d", &id) != 1 || id < 1 ||
+		    id > KVMPFN_NR_INVARIANTS)
+			return diag(r, ln->tok[ln->ntok > 2 ? 2 : 1].col,
+				    "expect violation takes an invariant id I1..I20");
+		ln->tok[2].used = 1;
+		if (!applies)
+			return 0;
+		r->st.expectations++;
+		n = kvmpfn_violations(r->sim, &vv);
+		for (i = r->viol_step_first; i < n; i++) {
+			if (vv[i].id == id) {
+				r->viol_expected[i] = true;
+				found = true;
+			}
+		}
+		if (!found)
+			unmet(r, "expected a violation of I%d by the operation on line %d",
+			      id, r->last_ret_line);
+		return 0;
+	}
+	if (!strcmp(what, "mapped") || !strcmp(what, "unmapped")) {
+		struct kvmpfn_leaf leaf;
+		struct scn_tok *pt;
+		int wr, rc, e;
+		uint64_t pfn = 0;
+
+		if (num(r, "gfn", true, 0, &v) || yesno(r, "writable", &wr) ||
+		    yesno(r, "refcounted", &rc))
+			return -1;
+		pt = arg(r, "pfn");
+		if (pt && page_ref(r, pt, &pfn))
+			return -1;
+		if (!applies)
+			return 0;
+		r->st.expectations++;
+		e = kvmpfn_leaf(r->sim, 0, v, &leaf);
+		if (what[0] == 'u') {
+			if (!e)
+				unmet(r, "gfn 0x%llx is mapped (pfn 0x%llx)",
+				      (unsigned long long)v,
+				      (unsigned long long)leaf.pfn);
+			return 0;
+		}
+		if (e) {
+			unmet(r, "gfn 0x%llx is not mapped",
+			      (unsigned long long)v);
+			return 0;
+		}
+		if (pt && leaf.pfn != pfn)
+			unmet(r, "gfn 0x%llx maps pfn 0x%llx, not 0x%llx",
+			      (unsigned long long)v,
+			      (unsigned long long)leaf.pfn,
+			      (unsigned long long)pfn);
+		if (wr >= 0 && leaf.writable != wr)
+			unmet(r, "gfn 0x%llx is %swritable",
+			      (unsigned long long)v, leaf.writable ? "" : "not ");
+		if (rc >= 0 && leaf.refcounted != rc)
+			unmet(r, "gfn 0x%llx is %srefcounted",
+			      (unsigned long long)v,
+			      leaf.refcounted ? "" : "not ");
+		return 0;
+	}
+	if (!strcmp(what, "refcount") || !strcmp(what, "kvm_refs")) {
+		struct kvmpfn_page_state st;
+		struct scn_tok *pt = arg(r, "page");
+		uint64_t pfn;
+
+		if (!pt)
+			return diag(r, ln->tok[1].col, "expect %s needs page=", what);
+		if (page_ref(r, pt, &pfn) || num(r, "count", true, 0, &v))
+			return -1;
+		if (!applies)
+			return 0;
+		r->st.expectations++;
+		if (kvmpfn_page_state(r->sim, pfn, &st)) {
+			unmet(r, "no page at pfn 0x%llx", (unsigned long long)pfn);
+			return 0;
+		}
+		if ((what[0] == 'r' ? st.refcount : st.kvm_refs) != (int)v)
+			unmet(r, "%s of %s is %d, not %llu", what, pt->val,
+			      what[0] == 'r' ? st.refcount : st.kvm_refs,
+			      (unsigned long long)v);
+		return 0;
+	}
+	if (!strcmp(what, "gpc")) {
+		int valid;
+
+		if (num(r, "id", true, 0, &v) || yesno(r, "valid", &valid))
+			return -1;
+		if (valid < 0)
+			return diag(r, ln->tok[1].col, "expect gpc needs valid=yes|no");
+		if (!applies)
+			return 0;
+		r->st.expectations++;
+		if (kvmpfn_gpc_check(r->sim, (int)v) != valid)
+			unmet(r, "pfncache %llu is %svalid", (unsigned long long)v,
+			      valid ? "not " : "");
+		return 0;
+	}
+	return diag(r, ln->tok[1].col, "unknown expectation '%s'", what);
+}
+
+static int op_mmap(struct run *r, int *ret)
+{
+	static const struct { const char *key; enum kvmpfn_map_kind kind; }
+	kinds[] = {
+		{ "file", KVMPFN_MAP_FILE }, { "pfnmap", KVMPFN_MAP_PFNMAP },
+		{ "io", KVMPFN_MAP_IO }, { "mixedmap", KVMPFN_MAP_MIXEDMAP },
+	};
+	struct kvmpfn_mmap_args a = { .kind = KVMPFN_MAP_ANON };
+	size_t i;
+	int bad;
+
+	if (num(r, "hva", true, 0, &a.hva) || num(r, "size", true, 0, &a.len) ||
+	    num(r, "pgoff", false, 0, &a.pgoff))
+		return -1;
+	a.prot = parse_prot(r, KVMPFN_PROT_READ | KVMPFN_PROT_WRITE, &bad);
+	if (bad)
+		return -1;
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		struct scn_tok *t = arg(r, kinds[i].key);
+
+		if (t) {
+			if (a.object)
+				return diag(r, t->col, "one backing per mmap");
+			a.kind = kinds[i].kind;
+			a.object = t->val;
+		}
+	}
+	if (flag(r, "anon") && a.object)
+		return diag(r, r->ln->tok[0].col, "anon mapping with an object");
+	a.shared = flag(r, "shared");
+	a.thp = flag(r, "thp");
+	a.huge = flag(r, "huge");
+	*ret = kvmpfn_host_mmap(r->sim, &a);
+	return 0;
+}
+
+static int op_memslot(struct run *r, int *ret)
+{
+	static const char *const ops[] = { "create", "delete", "move", "flags" };
+	struct kvmpfn_memslot_args a = { 0 };
+	struct scn_line *ln = r->ln;
+	uint64_t id, as;
+	unsigned int op;
+
+	if (ln->ntok < 2 || ln->tok[1].key[0])
+		return diag(r, ln->tok[0].col,
+			    "memslot create|delete|move|flags id=N ...");
+	for (op = 0; op < 4; op++)
+		if (!strcmp(ln->tok[1].val, ops[op]))
+			break;
+	if (op == 4)
+		return diag(r, ln->tok[1].col, "unknown memslot operation '%s'",
+			    ln->tok[1].val);
+	ln->tok[1].used = 1;
+	if (num(r, "id", true, 0, &id) || num(r, "as", false, 0, &as) ||
+	    num(r, "gfn", op == KVMPFN_SLOT_CREATE || op == KVMPFN_SLOT_MOVE,
+		0, &a.gfn) ||
+	    num(r, "npages", op == KVMPFN_SLOT_CREATE, 0, &a.npages) ||
+	    num(r, "hva", op == KVMPFN_SLOT_CREATE, 0, &a.hva))
+		return -1;
+	if (id > 0x7fffffff || as > 0x7fffffff)
+		return diag(r, ln->tok[0].col, "id or as out of range");
+	a.id = (int)id;
+	a.as_id = (int)as;
+	if (flag(r, "readonly"))
+		a.flags |= KVMPFN_MEM_READONLY;
+	if (flag(r, "log_dirty"))
+		a.flags |= KVMPFN_MEM_LOG_DIRTY_PAGES;
+	*ret = kvmpfn_memslot(r->sim, (enum kvmpfn_slot_op)op, &a);
+	if (*ret > 0)
+		*ret = 0;	/* deferred behind an invalidation */
+	return 0;
+}
+
+/* Execute one operation line; *ret is its result.  -1: bad input. */
+static int operation(struct run *r, int *ret)
+{
+	const char *op = r->ln->tok[0].val;
+	uint64_t a = 0, b = 0, c = 0;
+
+	if (!strcmp(op, "alloc")) {
+		unsigned int f = 0;
+
+		if (r->ln->ntok < 2 || r->ln->tok[1].key[0])
+			return diag(r, r->ln->tok[0].col, "alloc NAME order=N ...");
+		r->ln->tok[1].used = 1;
+		if (num(r, "order", false, 0, &a))
+			return -1;
+		if (a > 18)
+			return diag(r, r->ln->tok[0].col, "order must be 0..18");
+		f |= flag(r, "compound") ? KVMPFN_A_COMPOUND : 0;
+		f |= flag(r, "reserved") ? KVMPFN_A_RESERVED : 0;
+		f |= flag(r, "zone_device") ? KVMPFN_A_ZONE_DEVICE : 0;
+		f |= flag(r, "nostruct") ? KVMPFN_A_NOSTRUCT : 0;
+		*ret = kvmpfn_host_alloc(r->sim, r->ln->tok[1].val,
+					 (unsigned int)a, f);
+	} else if (!strcmp(op, "free")) {
+		if (r->ln->ntok < 2 || r->ln->tok[1].key[0])
+			return diag(r, r->ln->tok[0].col, "free NAME");
+		r->ln->tok[1].used = 1;
+		*ret = kvmpfn_host_free(r->sim, r->ln->tok[1].val);
+		if (*ret > 0)
+			*ret = 0;
+	} else if (!strcmp(op, "poison")) {
+		struct scn_tok *t = arg(r, "page");
+
+		if (!t)
+			return diag(r, r->ln->tok[0].col, "poison page=PAGE");
+		if (page_ref(r, t, &a))
+			return -1;
+		*ret = kvmpfn_host_poison(r->sim, a);
+	} else if (!strcmp(op, "mmap")) {
+		if (op_mmap(r, ret))
+			return -1;
+	} else if (!strcmp(op, "munmap") || !strcmp(op, "mprotect") ||
+		   !strcmp(op, "invalidate_begin") || !strcmp(op, "age")) {
+		int bad = 0;
+		unsigned int prot = 0;
+
+		if (num(r, "hva", true, 0, &a) || num(r, "size", true, 0, &b))
+			return -1;
+		if (op[1] == 'p') {
+			prot = parse_prot(r, 0, &bad);
+			if (bad)
+				return -1;
+		}
+		*ret = op[0] == 'i' ? kvmpfn_invalidate_begin(r->sim, a, b) :
+		       op[0] == 'a' ? kvmpfn_age(r->sim, a, b) :
+		       op[1] == 'p' ? kvmpfn_host_mprotect(r->sim, a, b, prot) :
+				      kvmpfn_host_munmap(r->sim, a, b);
+		if (op[0] == 'a' && *ret > 0)
+			*ret = 0;
+	} else if (!strcmp(op, "invalidate_end")) {
+		*ret = kvmpfn_invalidate_end(r->sim);
+	} else if (!strcmp(op, "touch") || !strcmp(op, "migrate") ||
+		   !strcmp(op, "thp_split") || !strcmp(op, "thp_collapse")) {
+		if (num(r, "hva", true, 0, &a))
+			return -1;
+		*ret = op[0] == 't' && op[1] == 'o' ?
+			kvmpfn_host_touch(r->sim, a, flag(r, "write")) :
+		       op[0] == 'm' ? kvmpfn_host_migrate(r->sim, a) :
+		       op[4] == 's' ? kvmpfn_host_thp_split(r->sim, a) :
+				      kvmpfn_host_thp_collapse(r->sim, a);
+	} else if (!strcmp(op, "memslot")) {
+		if (op_memslot(r, ret))
+			return -1;
+	} else if (!strcmp(op, "fault") || !strcmp(op, "fault_begin")) {
+		bool write;
+
+		if (num(r, "gfn", true, 0, &a) || num(r, "vcpu", false, 0, &b))
+			return -1;
+		write = flag(r, "write");
+		if (!write)
+			flag(r, "read");
+		*ret = op[5] ? kvmpfn_fault_begin(r->sim, (int)b, a, write) :
+			       kvmpfn_fault(r->sim, (int)b, a, write);
+		if (!op[5]) {
+			if (*ret)
+				r->st.faults_failed++;
+			else
+				r->st.faults_mapped++;
+		}
+	} else if (!strcmp(op, "fault_finish")) {
+		if (num(r, "vcpu", false, 0, &b))
+			return -1;
+		*ret = kvmpfn_fault_finish(r->sim, (int)b);
+		if (*ret)
+			r->st.faults_failed++;
+		else
+			r->st.faults_mapped++;
+	} else if (!strncmp(op, "gpc_", 4)) {
+		if (num(r, "id", true, 0, &a) ||
+		    num(r, "gpa", !strcmp(op, "gpc_activate"), 0, &c))
+			return -1;
+		if (!strcmp(op, "gpc_activate"))
+			*ret = kvmpfn_gpc_activate(r->sim, (int)a, c);
+		else if (!strcmp(op, "gpc_refresh"))
+			*ret = kvmpfn_gpc_refresh(r->sim, (int)a);
+		else if (!strcmp(op, "gpc_deactivate"))
+			*ret = kvmpfn_gpc_deactivate(r->sim, (int)a);
+		else
+			return diag(r, r->ln->tok[0].col,
+				    "unknown operation '%s'", op);
+	} else if (!strcmp(op, "vcpu_map")) {
+		if (num(r, "id", true, 0, &a) || num(r, "gfn", true, 0, &b))
+			return -1;
+		*ret = kvmpfn_vcpu_map(r->sim, (int)a, b);
+	} else if (!strcmp(op, "vcpu_unmap")) {
+		if (num(r, "id", true, 0, &a))
+			return -1;
+		*ret = kvmpfn_vcpu_unmap(r->sim, (int)a, flag(r, "dirty"));
+	} else {
+		return diag(r, r->ln->tok[0].col, "unknown operation '%s'", op);
+	}
+	return 0;
+}
+
+/* Violations of the last operation that no expectation claimed. */
+static void judge_violations(struct run *r)
+{
+	const struct kvmpfn_violation *v;
+	unsigned int n = kvmpfn_violations(r->sim, &v), i;
+
+	for (i = r->viol_seen; i < n; i++) {
+		if (r->viol_expected[i])
+			continue;
+		kvmpfn_report(r->sim, &v[i], r->out);
+		r->failed = 1;
+	}
+	r->viol_seen = n;
+}
+
+static void judge_unchecked_error(struct run *r)
+{
+	if (r->last_ret < 0 && !r->last_ret_checked) {
+		fprintf(r->out, "%s:%d: operation failed with %s and no 'expect error' follows\n",
+			r->path, r->last_ret_line, kvmpfn_strerror(r->last_ret));
+		r->failed = 1;
+	}
+}
+
+static int run_line(struct run *r)
+{
+	struct scn_line *ln = r->ln;
+	const struct kvmpfn_violation *v;
+	int i, ret = 0;
+
+	if (!strcmp(ln->tok[0].val, "expect")) {
+		if (expect(r))
+			return -1;
+	} else {
+		judge_unchecked_error(r);
+		judge_violations(r);
+		kvmpfn_sim_set_location(r->sim, r->path, ln->lineno);
+		if (operation(r, &ret))
+			return -1;
+		r->st.steps++;
+		r->last_ret = ret;
+		r->last_ret_line = ln->lineno;
+		r->last_ret_checked = false;
+		r->viol_step_first = r->viol_seen;
+		if (r->opts->trace)
+			fprintf(r->out, "%s:%d: %s -> %s\n", r->path,
+				ln->lineno, ln->tok[0].val,
+				ret ? kvmpfn_strerror(ret) : "ok");
+		/* room to mark the new violations as expected */
+		bool *e = realloc(r->viol_expected,
+				  (kvmpfn_violations(r->sim, &v) + 1) *
+				  sizeof(*e));
+		if (!e)
+			return diag(r, 1, "out of memory");
+		r->viol_expected = e;
+		for (i = (int)r->viol_seen;
+		     i < (int)kvmpfn_violations(r->sim, &v); i++)
+			e[i] = false;
+	}
+	for (i = 0; i < ln->ntok; i++)
+		if (!ln->tok[i].used && i)
+			return diag(r, ln->tok[i].col, "unexpected '%s%s%s'",
+				    ln->tok[i].key, ln->tok[i].key[0] ? "=" : "",
+				    ln->tok[i].val);
+	return 0;
+}
+
+int kvmpfn_run_buffer(const char *path, const char *buf, size_t len,
+		      const struct kvmpfn_run_opts *opts, FILE *out,
+		      FILE *err, struct kvmpfn_run_stats *stats)
+{
+	struct run r = { .path = path, .opts = opts, .out = out, .err = err };
+	struct scn_line ln;
+	size_t pos = 0;
+	int lineno = 0, rc = KVMPFN_EXIT_OK;
+
+	r.sim = kvmpfn_sim_create(opts->stage);
+	if (!r.sim) {
+		fprintf(err, "%s: cannot create a simulator\n", path);
+		return KVMPFN_EXIT_USAGE;
+	}
+	r.ln = &ln;
+	while (pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+		char msg[96];
+		int col;
+
+		lineno++;
+		if (scn_lex(buf + pos, n, lineno, &ln, &col, msg, sizeof(msg))) {
+			fprintf(err, "%s:%d:%d: %s\n", path, lineno, col, msg);
+			rc = KVMPFN_EXIT_USAGE;
+			break;
+		}
+		pos += n + 1;
+		if (!ln.ntok)
+			continue;
+		if (ln.tok[0].key[0]) {
+			fprintf(err, "%s:%d:%d: a line starts with an operation, not '%s='\n",
+				path, lineno, ln.tok[0].col, ln.tok[0].key);
+			rc = KVMPFN_EXIT_USAGE;
+			break;
+		}
+		if (run_line(&r)) {
+			rc = KVMPFN_EXIT_USAGE;
+			break;
+		}
+	}
+	if (rc == KVMPFN_EXIT_OK) {
+		judge_unchecked_error(&r);
+		judge_violations(&r);
+		if (r.failed)
+			rc = KVMPFN_EXIT_FAIL;
+	}
+	r.st.violations = r.viol_seen;
+	if (stats)
+		*stats = r.st;
+	if (!opts->quiet && rc != KVMPFN_EXIT_USAGE)
+		fprintf(out, "%s: stage %s: %s: %u steps, %u expectations, faults %u mapped / %u failed\n",
+			path, kvmpfn_stage_name(opts->stage),
+			rc ? "FAIL" : "ok", r.st.steps, r.st.expectations,
+			r.st.faults_mapped, r.st.faults_failed);
+	free(r.viol_expected);
+	kvmpfn_sim_destroy(r.sim);
+	return rc;
+}
+
+int kvmpfn_run_file(const char *path, const struct kvmpfn_run_opts *opts,
+		    FILE *out, FILE *err, struct kvmpfn_run_stats *stats)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+	int rc;
+
+	if (!f) {
+		fprintf(err, "%s: cannot open file\n", path);
+		return KVMPFN_EXIT_USAGE;
+	}
+	do {
+		if (len + 4096 > cap) {
+			char *nb;
+
+			cap = cap ? 2 * cap : 8192;
+			if (cap > (64u << 20) || !(nb = realloc(buf, cap))) {
+				fprintf(err, "%s: file too large\n", path);
+				free(buf);
+				fclose(f);
+				return KVMPFN_EXIT_USAGE;
+			}
+			buf = nb;
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+	} while (n);
+	fclose(f);
+	rc = kvmpfn_run_buffer(path, buf ? buf : "", len, opts, out, err,
+			       stats);
+	free(buf);
+	return rc;
+}
