@@ -336,14 +336,21 @@ int kvmpfn_memslot(struct kvmpfn_sim *sim, enum kvmpfn_slot_op op,
 	return done(sim, r);
 }
 
+/*
+ * A guest access: a retried fault returns to the guest, which executes the
+ * access again, so a few attempts are one access.  The first attempt can
+ * itself race with a host change it caused (GUP breaking COW).
+ */
 int kvmpfn_fault(struct kvmpfn_sim *sim, int vcpu, uint64_t gfn, bool write)
 {
-	int r;
+	int r, tries = 0;
 
 	step(sim);
-	r = kvm_fault_begin(sim, vcpu, gfn, write);
-	if (!r)
-		r = kvm_fault_finish(sim, vcpu);
+	do {
+		r = kvm_fault_begin(sim, vcpu, gfn, write);
+		if (!r)
+			r = kvm_fault_finish(sim, vcpu);
+	} while (r == -EAGAIN && ++tries < KVMPFN_FAULT_TRIES);
 	return done(sim, r);
 }
 

@@ -168,6 +168,7 @@ int kvmpfn_memslot(struct kvmpfn_sim *sim, enum kvmpfn_slot_op op,
  * memslot (MMIO); -EFAULT, -EHWPOISON, -EACCES (write to read-only): the
  * pfn lookup failed.  begin/finish split one fault around other steps.
  */
+#define KVMPFN_FAULT_TRIES	4	/* kvmpfn_fault() re-executes a retried access */
 int kvmpfn_fault(struct kvmpfn_sim *sim, int vcpu, uint64_t gfn, bool write);
 int kvmpfn_fault_begin(struct kvmpfn_sim *sim, int vcpu, uint64_t gfn,
 		       bool write);
