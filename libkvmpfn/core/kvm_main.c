@@ -299,7 +299,7 @@ out:
 kvm_pfn_t hva_to_pfn(struct kvm_follow_pfn *foll)
 {
 	struct vm_area_struct *vma;
-	kvm_pfn_t pfn;
+	kvm_pfn_t pfn = KVM_PFN_ERR_FAULT;
 	int npages, r;
 
 	/* Atomic callers cannot sleep, asynchronous ones must: not both. */
@@ -421,7 +421,7 @@ kvm_pfn_t hva_to_pfn(unsigned long addr, bool atomic, bool interruptible,
 		     bool *async, bool write_fault, bool *writable)
 {
 	struct vm_area_struct *vma;
-	kvm_pfn_t pfn;
+	kvm_pfn_t pfn = KVM_PFN_ERR_FAULT;
 	int npages, r;
 
 	/* Atomic callers cannot sleep, asynchronous ones must: not both. */

@@ -289,11 +289,14 @@ static int expect(struct run *r)
 	if (!strcmp(what, "violation")) {
 		const struct kvmpfn_violation *vv;
 		unsigned int n, i;
+		char idtxt[16];
 		int id = 0;
 		bool found = false;
 
 		if (ln->ntok < 3 || ln->tok[2].key[0] ||
 		    sscanf(ln->tok[2].val, "I%d", &id) != 1 || id < 1 ||
+		    strcmp(ln->tok[2].val, (snprintf(idtxt, sizeof(idtxt),
+						     "I%d", id), idtxt)) ||
 		    id > KVMPFN_NR_INVARIANTS)
 			return diag(r, ln->tok[ln->ntok > 2 ? 2 : 1].col,
 				    "expect violation takes an invariant id I1..I20");

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The invariant checker: catalogue, detection, reports. */
+#define _POSIX_C_SOURCE 200809L
+#include "unit_helpers.h"
+
+#include <stdlib.h>
+
+#define RW (KVMPFN_PROT_READ | KVMPFN_PROT_WRITE)
+#define HVA 0x10000000UL
+#define GFN 0x100000UL
+
+static void test_catalogue(void **state)
+{
+	static const int impl[] = { 1, 2, 3, 4, 5, 6, 8, 10, 15, 17, 18, 19 };
+	const struct kvmpfn_invariant *inv = kvmpfn_invariants();
+	int i;
+	size_t j;
+
+	(void)state;
+	assert_int_equal(KVMPFN_NR_INVARIANTS, 20);
+	assert_non_null(inv);
+	for (i = 0; i < KVMPFN_NR_INVARIANTS; i++) {
+		bool want = false;
+
+		assert_int_equal(inv[i].id, i + 1);
+		assert_non_null(inv[i].text);
+		assert_true(strlen(inv[i].text) > 10);
+		for (j = 0; j < sizeof(impl) / sizeof(impl[0]); j++)
+			if (impl[j] == inv[i].id)
+				want = true;
+		assert_int_equal(inv[i].implemented, want);
+	}
+}
+
+static void test_clean_run(void **state)
+{
+	enum kvmpfn_stage s;
+
+	(void)state;
+	for (s = KVMPFN_LEGACY; s < KVMPFN_NR_STAGES; s++) {
+		struct kvmpfn_sim *sim = kvmpfn_sim_create(s);
+		const struct kvmpfn_violation *v = NULL;
+
+		assert_non_null(sim);
+		assert_int_equal(map_anon(sim, HVA, 8 * 4096, RW), 0);
+		assert_int_equal(slot_create(sim, 1, GFN, 8, HVA, 0), 0);
+		assert_int_equal(kvmpfn_fault(sim, 0, GFN, true), 0);
+		assert_int_equal(kvmpfn_fault(sim, 0, GFN + 1, false), 0);
+		assert_int_equal(kvmpfn_host_touch(sim, HVA + 2 * 4096, true), 0);
+		assert_int_equal(kvmpfn_vcpu_map(sim, 0, GFN + 2), 0);
+		assert_int_equal(kvmpfn_vcpu_unmap(sim, 0, true), 0);
+		assert_int_equal(kvmpfn_gpc_activate(sim, 0, GFN << 12), 0);
+		assert_int_equal(kvmpfn_host_migrate(sim, HVA), 0);
+		assert_int_equal(kvmpfn_gpc_refresh(sim, 0), 0);
+		assert_int_equal(kvmpfn_gpc_deactivate(sim, 0), 0);
+		assert_int_equal(kvmpfn_age(sim, HVA, 8 * 4096), 1);
+		assert_int_equal(kvmpfn_host_munmap(sim, HVA, 8 * 4096), 0);
+		assert_int_equal(slot_op(sim, KVMPFN_SLOT_DELETE, 1, 0, 0, 0, 0), 0);
+		assert_int_equal(kvmpfn_violations(sim, &v), 0);
+		kvmpfn_sim_destroy(sim);
+	}
+}
+
+/* report @v into a string the caller frees */
+static char *report(struct kvmpfn_sim *sim, const struct kvmpfn_violation *v)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	kvmpfn_report(sim, v, f);
+	assert_int_equal(fclose(f), 0);
+	assert_non_null(buf);
+	return buf;
+}
+
+/*
+ * The driver frees its buffer while kvm_vcpu_map still holds page 0:
+ * the owner's reference goes, KVM's put then drops the last reference
+ * of a page it did not allocate (I1).
+ */
+static void test_free_under_vcpu_map(void **state)
+{
+	enum kvmpfn_stage s;
+
+	(void)state;
+	for (s = KVMPFN_LEGACY; s < KVMPFN_NR_STAGES; s++) {
+		struct kvmpfn_sim *sim = kvmpfn_sim_create(s);
+		const struct kvmpfn_violation *v;
+		uint64_t pfn;
+		char *text;
+
+		assert_non_null(sim);
+		kvmpfn_sim_set_location(sim, "unit.scn", 42);
+		assert_int_equal(kvmpfn_host_alloc(sim, "vram", 2, 0), 0);
+		pfn = alloc_pfn(sim, "vram", 0);
+		assert_int_equal(map_obj(sim, KVMPFN_MAP_PFNMAP, "vram", HVA,
+					 4 * 4096, RW), 0);
+		assert_int_equal(slot_create(sim, 1, GFN, 4, HVA, 0), 0);
+		assert_int_equal(kvmpfn_vcpu_map(sim, 0, GFN), 0);
+		assert_int_equal(page_state(sim, pfn).kvm_refs, 1);
+		/* one page still held */
+		assert_int_equal(kvmpfn_host_free(sim, "vram"), 1);
+		assert_int_equal(kvmpfn_violations(sim, &v), 0);
+		assert_int_equal(kvmpfn_vcpu_unmap(sim, 0, false), 0);
+
+		assert_int_equal(kvmpfn_violations(sim, &v), 1);
+		assert_int_equal(v[0].id, 1);
+		assert_int_equal(v[0].pfn, pfn);
+		assert_int_equal(v[0].line, 42);
+		assert_non_null(v[0].file);
+		assert_string_equal(v[0].file, "unit.scn");
+		assert_true(v[0].msg[0] != '\0');
+
+		text = report(sim, &v[0]);
+		assert_non_null(strstr(text, "I1"));
+		assert_non_null(strstr(text, "unit.scn:42:"));
+		assert_non_null(strstr(text, "refcount history"));
+		assert_non_null(strstr(text, "vram+0"));
+		free(text);
+		kvmpfn_sim_destroy(sim);
+	}
+}
+
+static void test_vcpu_map_unpinned_reported(void **state)
+{
+	struct kvmpfn_sim *sim = kvmpfn_sim_create(KVMPFN_LEGACY);
+	const struct kvmpfn_violation *v;
+	unsigned int n, i;
+	int r;
+	char *text;
+
+	(void)state;
+	assert_non_null(sim);
+	assert_int_equal(kvmpfn_host_alloc(sim, "bar", 0, KVMPFN_A_NOSTRUCT), 0);
+	assert_int_equal(map_obj(sim, KVMPFN_MAP_PFNMAP, "bar", HVA, 4096, RW), 0);
+	assert_int_equal(slot_create(sim, 1, GFN, 1, HVA, 0), 0);
+	r = kvmpfn_vcpu_map(sim, 0, GFN);
+	n = kvmpfn_violations(sim, &v);
+	assert_true(n >= 1);
+	for (i = 0; i < n; i++)
+		if (v[i].id == 19)
+			break;
+	assert_true(i < n);
+	text = report(sim, &v[i]);
+	assert_non_null(strstr(text, "I19"));
+	free(text);
+	/* violations accumulate: nothing is dropped by later steps */
+	if (r == 0)
+		assert_int_equal(kvmpfn_vcpu_unmap(sim, 0, false), 0);
+	assert_true(kvmpfn_violations(sim, &v) >= n);
+	kvmpfn_sim_destroy(sim);
+}
+
+static void test_strerror(void **state)
+{
+	(void)state;
+	assert_non_null(kvmpfn_strerror(-EINVAL));
+	assert_non_null(strstr(kvmpfn_strerror(-EFAULT), "EFAULT"));
+	assert_non_null(kvmpfn_strerror(-9999));
+	assert_non_null(kvmpfn_version());
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_catalogue),
+		cmocka_unit_test(test_clean_run),
+		cmocka_unit_test(test_free_under_vcpu_map),
+		cmocka_unit_test(test_vcpu_map_unpinned_reported),
+		cmocka_unit_test(test_strerror),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
