@@ -54,12 +54,8 @@ struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn)
 struct kvm_memory_slot *kvm_memslot_by_id(struct kvm *kvm, int as_id, int id)
 {
 	struct kvm_memslots *s = &kvm->memslots[as_id];
-	int i;
 
-	for (i = 0; i < s->nr_slots; i++)
-		if (s->by_gfn[i]->id == id)
-			return s->by_gfn[i];
-	return NULL;
+	return s->by_id ? s->by_id[id] : NULL;
 }
 
 static int retire(struct kvmpfn_sim *sim, struct kvm_memory_slot *slot)
@@ -76,22 +72,26 @@ static int retire(struct kvmpfn_sim *sim, struct kvm_memory_slot *slot)
 
 static void slots_remove(struct kvm_memslots *s, struct kvm_memory_slot *slot)
 {
-	int i;
+	/* slots do not overlap, so base_gfn finds exactly this one */
+	int i = slot_index(s, slot->base_gfn);
 
-	for (i = 0; i < s->nr_slots; i++) {
-		if (s->by_gfn[i] == slot) {
-			memmove(&s->by_gfn[i], &s->by_gfn[i + 1],
-				(s->nr_slots - i - 1) * sizeof(*s->by_gfn));
-			s->nr_slots--;
-			return;
-		}
-	}
+	if (i < 0 || s->by_gfn[i] != slot)
+		return;
+	memmove(&s->by_gfn[i], &s->by_gfn[i + 1],
+		(s->nr_slots - i - 1) * sizeof(*s->by_gfn));
+	s->nr_slots--;
+	s->by_id[slot->id] = NULL;
 }
 
 static int slots_insert(struct kvm_memslots *s, struct kvm_memory_slot *slot)
 {
 	int i;
 
+	if (!s->by_id) {
+		s->by_id = calloc(KVM_MEM_SLOTS_NUM, sizeof(*s->by_id));
+		if (!s->by_id)
+			return -ENOMEM;
+	}
 	if (s->nr_slots == s->cap) {
 		int cap = s->cap ? 2 * s->cap : 16;
 		struct kvm_memory_slot **v;
@@ -106,6 +106,7 @@ static int slots_insert(struct kvm_memslots *s, struct kvm_memory_slot *slot)
 	memmove(&s->by_gfn[i + 1], &s->by_gfn[i],
 		(s->nr_slots - i) * sizeof(*s->by_gfn));
 	s->by_gfn[i] = slot;
+	s->by_id[slot->id] = slot;
 	s->nr_slots++;
 	return 0;
 }
@@ -306,6 +307,7 @@ void kvm_memslots_destroy(struct kvmpfn_sim *sim)
 		for (i = 0; i < s->nr_slots; i++)
 			free(s->by_gfn[i]);
 		free(s->by_gfn);
+		free(s->by_id);
 		memset(s, 0, sizeof(*s));
 	}
 	for (j = 0; j < sim->nr_graveyard; j++)

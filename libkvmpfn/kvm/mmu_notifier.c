@@ -9,12 +9,15 @@
  */
 #include "kvm_model.h"
 
-/* Call @fn on every gfn range of a memslot that [start, end) hits. */
+/*
+ * Call @fn on every gfn range of a memslot that [start, end) hits; true if
+ * any was hit (or, with @fn, if any call returned true).
+ */
 static bool for_each_hit(struct kvmpfn_sim *sim, unsigned long start,
 			 unsigned long end,
-			 void (*fn)(struct kvmpfn_sim *, gfn_t, gfn_t))
+			 bool (*fn)(struct kvmpfn_sim *, gfn_t, gfn_t))
 {
-	bool hit = false;
+	bool ret = false;
 	int as, i;
 
 	for (as = 0; as < KVM_ADDRESS_SPACE_NUM; as++) {
@@ -29,17 +32,17 @@ static bool for_each_hit(struct kvmpfn_sim *sim, unsigned long start,
 
 			if (a >= b)
 				continue;
-			hit = true;
-			if (fn)
-				fn(sim, slot->base_gfn + ((a - s0) >> PAGE_SHIFT),
-				   slot->base_gfn +
-				   ((b - s0 + PAGE_SIZE - 1) >> PAGE_SHIFT));
+			if (!fn)
+				return true;
+			ret |= fn(sim, slot->base_gfn + ((a - s0) >> PAGE_SHIFT),
+				  slot->base_gfn +
+				  ((b - s0 + PAGE_SIZE - 1) >> PAGE_SHIFT));
 		}
 	}
-	return hit;
+	return ret;
 }
 
-static void unmap_gfn_range(struct kvmpfn_sim *sim, gfn_t start, gfn_t end)
+static bool unmap_gfn_range(struct kvmpfn_sim *sim, gfn_t start, gfn_t end)
 {
 	struct kvm *kvm = &sim->kvm;
 
@@ -48,6 +51,7 @@ static void unmap_gfn_range(struct kvmpfn_sim *sim, gfn_t start, gfn_t end)
 	if (end > kvm->mmu_invalidate_range_end)
 		kvm->mmu_invalidate_range_end = end;
 	gmap_zap_range(sim, start, end);
+	return true;
 }
 
 static void invalidate_range_start(void *priv, unsigned long start,
@@ -105,26 +109,10 @@ static void invalidate_range_end(void *priv, unsigned long start,
 static bool clear_young(void *priv, unsigned long start, unsigned long end)
 {
 	struct kvmpfn_sim *sim = priv;
-	bool young = false;
-	int as, i;
+	bool young;
 
 	write_lock(&sim->kvm.mmu_lock);
-	for (as = 0; as < KVM_ADDRESS_SPACE_NUM; as++) {
-		struct kvm_memslots *s = &sim->kvm.memslots[as];
-
-		for (i = 0; i < s->nr_slots; i++) {
-			struct kvm_memory_slot *slot = s->by_gfn[i];
-			unsigned long s0 = slot->userspace_addr;
-			unsigned long s1 = s0 + (slot->npages << PAGE_SHIFT);
-			unsigned long a = start > s0 ? start : s0;
-			unsigned long b = end < s1 ? end : s1;
-
-			if (a < b)
-				young |= gmap_age_range(sim,
-					slot->base_gfn + ((a - s0) >> PAGE_SHIFT),
-					slot->base_gfn + ((b - s0) >> PAGE_SHIFT));
-		}
-	}
+	young = for_each_hit(sim, start, end, gmap_age_range);
 	write_unlock(&sim->kvm.mmu_lock);
 	return young;
 }

@@ -86,12 +86,13 @@ static inline bool kvm_slot_dirty_track_enabled(const struct kvm_memory_slot *s)
 	return s->flags & KVM_MEM_LOG_DIRTY_PAGES;
 }
 
-/* One address space's memslots, sorted by base_gfn for lookup. */
+/* One address space's memslots: sorted by base_gfn, and indexed by id. */
 struct kvm_memslots {
 	u64 generation;
 	int nr_slots;
 	int cap;
 	struct kvm_memory_slot **by_gfn;
+	struct kvm_memory_slot **by_id;
 };
 
 struct kvm;
