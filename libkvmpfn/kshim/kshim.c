@@ -335,7 +335,9 @@ void might_sleep(void)
 	WARN_ON(kshim_lock_held(&kvmpfn_cur->kvm.mmu_lock));
 }
 
+/* Waiting here lets the other simulated threads run. */
 void cond_resched(void)
 {
 	might_sleep();
+	kvm_model_resched(kvmpfn_cur);
 }

@@ -151,6 +151,12 @@ extern _Thread_local struct kvmpfn_sim *kvmpfn_cur;
 void kvm_ctx_enter(struct kvmpfn_sim *sim);
 void kvm_ctx_leave(struct kvmpfn_sim *sim);
 
+/*
+ * A KVM context waits (cond_resched): the invalidations a scenario holds
+ * open belong to other threads, which run to their end meanwhile.
+ */
+void kvm_model_resched(struct kvmpfn_sim *sim);
+
 /* kvm/memslots.c */
 int kvm_memslots_apply(struct kvmpfn_sim *sim, enum kvmpfn_slot_op op,
 		       const struct kvmpfn_memslot_args *a);

@@ -381,16 +381,27 @@ int kvmpfn_invalidate_begin(struct kvmpfn_sim *sim, uint64_t hva,
 	return done(sim, 0);
 }
 
+static void invalidate_end_innermost(struct kvmpfn_sim *sim)
+{
+	sim->nr_open_inval--;
+	mmu_notifier_invalidate_range_end(&sim->mm,
+					  sim->open_inval[sim->nr_open_inval][0],
+					  sim->open_inval[sim->nr_open_inval][1]);
+}
+
 int kvmpfn_invalidate_end(struct kvmpfn_sim *sim)
 {
 	if (!sim->nr_open_inval)
 		return -EINVAL;
 	step(sim);
-	sim->nr_open_inval--;
-	mmu_notifier_invalidate_range_end(&sim->mm,
-					  sim->open_inval[sim->nr_open_inval][0],
-					  sim->open_inval[sim->nr_open_inval][1]);
+	invalidate_end_innermost(sim);
 	return done(sim, 0);
+}
+
+void kvm_model_resched(struct kvmpfn_sim *sim)
+{
+	while (sim->nr_open_inval)
+		invalidate_end_innermost(sim);
 }
 
 int kvmpfn_age(struct kvmpfn_sim *sim, uint64_t hva, uint64_t len)

@@ -17,7 +17,8 @@
 /* 2^18 pages (1 GiB) a section, so that a 1G folio fits in one. */
 #define SECTION_SHIFT	18
 #define SECTION_PAGES	(1UL << SECTION_SHIFT)
-#define MAX_SECTIONS	(1U << 14)
+/* 128 sections: 128 GiB of host memory, room for a 64 GiB guest twice */
+#define MAX_SECTIONS	128U
 
 static struct page *const NOSTRUCT = (struct page *)&NOSTRUCT;
 
@@ -128,7 +129,11 @@ static int alloc_record(struct mm_struct *mm, struct kvmpfn_alloc *a)
 	return 0;
 }
 
-/* Find @n aligned free pfns with (or without) struct pages. */
+/*
+ * Find @n aligned free pfns with (or without) struct pages.  Each kind
+ * fills its current section, the one holding its last pfn (*next - 1),
+ * and opens a new section when the range does not fit there.
+ */
 static int pfn_range_get(struct mm_struct *mm, unsigned long n, bool pages,
 			 unsigned long *pfn)
 {
@@ -136,16 +141,12 @@ static int pfn_range_get(struct mm_struct *mm, unsigned long n, bool pages,
 	unsigned long start = (*next + n - 1) & ~(n - 1);
 	int sec;
 
-	/* Open a new section when the current one is used up or missing. */
-	if (!*next || (start >> SECTION_SHIFT) != (*next >> SECTION_SHIFT) ||
-	    ((start + n - 1) >> SECTION_SHIFT) != (start >> SECTION_SHIFT)) {
+	if (!*next || (start + n - 1) >> SECTION_SHIFT !=
+		      (*next - 1) >> SECTION_SHIFT) {
 		sec = section_add(mm, pages);
 		if (sec < 0)
 			return sec;
 		start = (unsigned long)sec << SECTION_SHIFT;
-		/* pfn 0 stays unused so that 0 never names a page */
-		if (!start)
-			start = n;
 	}
 	*pfn = start;
 	*next = start + n;
@@ -293,6 +294,11 @@ int host_mm_init(struct mm_struct *mm)
 	mm->ref_log = calloc(KVMPFN_REF_LOG, sizeof(*mm->ref_log));
 	if (!mm->ref_log)
 		return -ENOMEM;
+	/* section 0 is RAM, and pfn 0 is never handed out */
+	r = section_add(mm, true);
+	if (r < 0)
+		return r;
+	mm->ram_next = 1;
 	r = host_alloc(mm, "zero", 0, KVMPFN_ALLOC_ZERO, &zero);
 	if (r)
 		return r;

@@ -71,6 +71,7 @@ void kvmpfn_sim_set_trace(struct kvmpfn_sim *sim, kvmpfn_trace_fn fn,
 #define KVMPFN_A_ZONE_DEVICE	(1U << 2)
 #define KVMPFN_A_NOSTRUCT	(1U << 3)
 
+/* -ENOMEM past the model's 128 GiB of host memory */
 int kvmpfn_host_alloc(struct kvmpfn_sim *sim, const char *name,
 		      unsigned int order, unsigned int flags);
 /* The owner drops its reference; >0: pages still held by someone. */
@@ -174,7 +175,12 @@ int kvmpfn_fault_begin(struct kvmpfn_sim *sim, int vcpu, uint64_t gfn,
 		       bool write);
 int kvmpfn_fault_finish(struct kvmpfn_sim *sim, int vcpu);
 
-/* An mmu_notifier invalidation held open across steps (no PTE change). */
+/*
+ * An mmu_notifier invalidation held open across steps (no PTE change), as
+ * if another thread were between invalidate_range_start and _end.  An
+ * operation that waits for invalidations (a pfncache refresh) lets that
+ * thread finish: the open invalidations end while it waits.
+ */
 int kvmpfn_invalidate_begin(struct kvmpfn_sim *sim, uint64_t hva,
 			    uint64_t len);
 int kvmpfn_invalidate_end(struct kvmpfn_sim *sim);
