@@ -104,9 +104,11 @@ void check_kvm_get(struct kvmpfn_sim *sim, struct page *page)
 {
 	unsigned long pfn = host_page_to_pfn(&sim->mm, page);
 
-	if (!host_folio_head(page)->_refcount)
+	if (!host_folio_head(page)->_refcount) {
 		check_violation(sim, 1, 0, 0, pfn,
 				"KVM took a reference on a page whose refcount is 0");
+		page->flags |= 1U << PG_revived;
+	}
 	page->kvm_refs++;
 	held_add(sim, pfn);
 }
@@ -125,12 +127,17 @@ void check_kvm_put(struct kvmpfn_sim *sim, struct page *page)
 	unsigned long pfn = host_page_to_pfn(&sim->mm, page);
 	int count = host_folio_head(page)->_refcount;
 
+	/*
+	 * Dropping the last reference is legal for a page KVM got properly:
+	 * the owner let go first.  A page KVM revived from zero is not KVM's
+	 * to free; that is CVE-2021-22543.
+	 */
 	if (count <= 0)
 		check_violation(sim, 1, 0, 0, pfn,
 				"KVM put a page whose refcount is %d", count);
-	else if (count == 1)
+	else if (count == 1 && kshim_page_flag(page, PG_revived))
 		check_violation(sim, 1, 0, 0, pfn,
-				"KVM dropped the last reference of a page it did not allocate");
+				"KVM freed a page whose count it had raised from 0");
 	if (!page_refcounted(sim, page))
 		check_violation(sim, 3, 0, 0, pfn,
 				"KVM put a reserved, non-refcounted page");

@@ -164,6 +164,7 @@ int host_zap_range(struct mm_struct *mm, unsigned long start,
 		   unsigned long end);
 int host_migrate(struct mm_struct *mm, unsigned long addr);
 int host_thp_split(struct mm_struct *mm, unsigned long addr);
+int host_split_at(struct mm_struct *mm, unsigned long addr);
 int host_thp_collapse(struct mm_struct *mm, unsigned long addr);
 bool host_page_hwpoisoned(struct mm_struct *mm, unsigned long pfn);
 

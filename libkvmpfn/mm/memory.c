@@ -38,22 +38,10 @@ static void map_ref(struct mm_struct *mm, unsigned long pfn)
 /* Drop a PTE's reference; the last one frees the folio. */
 static void unmap_ref(struct mm_struct *mm, unsigned long pfn)
 {
-	struct page *p = host_pfn_to_page(mm, pfn), *head;
-	unsigned long n, i;
+	struct page *p = host_pfn_to_page(mm, pfn);
 
 	p->_mapcount--;
 	host_page_ref(mm, p, -1, REF_UNMAP);
-	head = host_folio_head(p);
-	if (head->_refcount)
-		return;
-	pfn = host_page_to_pfn(mm, head);
-	n = (head->flags & (1U << PG_head)) ? 1UL << head->order : 1;
-	for (i = 0; i < n; i++) {
-		struct page *q = host_pfn_to_page(mm, pfn + i);
-
-		q->flags = 1U << PG_free;
-		host_ref_log(mm, pfn + i, 0, REF_FREE);
-	}
 }
 
 static int anon_alloc(struct mm_struct *mm, unsigned int order,
@@ -327,6 +315,22 @@ int host_thp_split(struct mm_struct *mm, unsigned long addr)
 			      (int)n - 1, REF_MAP);
 	mmu_notifier_invalidate_range_end(mm, base, base + sz);
 	return r;
+}
+
+/* Split huge leaves until none straddles @addr (an mprotect boundary). */
+int host_split_at(struct mm_struct *mm, unsigned long addr)
+{
+	for (;;) {
+		int level = HPT_LEVEL_4K, r;
+		u64 *e = hpt_walk(mm, addr, &level, false);
+
+		if (!e || !(*e & HPTE_PRESENT) || level == HPT_LEVEL_4K ||
+		    !(addr & (level_size(level) - 1)))
+			return 0;
+		r = host_thp_split(mm, addr);
+		if (r)
+			return r;
+	}
 }
 
 /* khugepaged: replace the 4K pages of a 2M range with one new folio. */

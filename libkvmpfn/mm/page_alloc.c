@@ -103,9 +103,28 @@ void host_ref_log(struct mm_struct *mm, unsigned long pfn, s32 count,
 	e->op = op;
 }
 
+static void page_mark_free(struct mm_struct *mm, struct page *p)
+{
+	if (kshim_page_flag(p, PG_free))
+		return;
+	p->flags = 1U << PG_free;
+	host_ref_log(mm, host_page_to_pfn(mm, p), p->_refcount, REF_FREE);
+}
+
+/* The last reference is gone: the folio goes back to the allocator. */
+static void folio_free(struct mm_struct *mm, struct page *head)
+{
+	unsigned long n, i;
+
+	n = kshim_page_flag(head, PG_head) ? 1UL << head->order : 1;
+	for (i = 0; i < n; i++)
+		page_mark_free(mm, head + i);
+}
+
 /*
  * Change the count that governs @page (its folio head's) and log it against
  * the page itself, so a history shows the subpage a reference was for.
+ * Whoever drops the last reference frees the folio, as put_page() does.
  */
 void host_page_ref(struct mm_struct *mm, struct page *page, int delta,
 		   enum kvmpfn_ref_op op)
@@ -114,6 +133,8 @@ void host_page_ref(struct mm_struct *mm, struct page *page, int delta,
 
 	head->_refcount += delta;
 	host_ref_log(mm, host_page_to_pfn(mm, page), head->_refcount, op);
+	if (delta < 0 && !head->_refcount)
+		folio_free(mm, head);
 }
 
 static int alloc_record(struct mm_struct *mm, struct kvmpfn_alloc *a)
@@ -236,12 +257,6 @@ struct kvmpfn_alloc *host_alloc_of_pfn(struct mm_struct *mm,
 	return NULL;
 }
 
-static void page_mark_free(struct mm_struct *mm, struct page *p)
-{
-	p->flags = 1U << PG_free;
-	host_ref_log(mm, host_page_to_pfn(mm, p), p->_refcount, REF_FREE);
-}
-
 /*
  * The owner drops the reference it got from the allocator.  Pages nobody
  * else holds go back to the allocator; returns the number of pages that
@@ -249,7 +264,8 @@ static void page_mark_free(struct mm_struct *mm, struct page *p)
  */
 int host_free(struct mm_struct *mm, struct kvmpfn_alloc *a)
 {
-	unsigned long n = 1UL << a->order, i;
+	struct page *first;
+	unsigned long i;
 	int held = 0;
 
 	if (a->freed)
@@ -258,20 +274,19 @@ int host_free(struct mm_struct *mm, struct kvmpfn_alloc *a)
 	if (a->flags & KVMPFN_ALLOC_NOSTRUCT)
 		return 0;
 
-	for (i = 0; i < n; i++) {
-		struct page *p = host_pfn_to_page(mm, a->pfn + i);
+	first = host_pfn_to_page(mm, a->pfn);
+	host_page_ref(mm, first, -1, REF_FREE);
+	held += !!first->_refcount;
+	if (a->flags & KVMPFN_ALLOC_COMPOUND)
+		return held;
 
-		if ((a->flags & KVMPFN_ALLOC_COMPOUND) && i)
-			continue;
-		if (!i)
-			host_page_ref(mm, p, -1, REF_FREE);
+	/* the tails of a non-compound block were never counted */
+	for (i = 1; i < (1UL << a->order); i++) {
+		struct page *p = first + i;
+
 		if (p->_refcount)
 			held++;
-	}
-	for (i = 0; i < n; i++) {
-		struct page *p = host_pfn_to_page(mm, a->pfn + i);
-
-		if (!host_folio_head(p)->_refcount)
+		else
 			page_mark_free(mm, p);
 	}
 	return held;

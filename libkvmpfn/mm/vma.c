@@ -215,6 +215,11 @@ int host_mprotect(struct mm_struct *mm, unsigned long start,
 	r = vma_split(mm, start);
 	if (!r)
 		r = vma_split(mm, end);
+	/* a huge leaf cannot carry two protections: split it first */
+	if (!r)
+		r = host_split_at(mm, start);
+	if (!r)
+		r = host_split_at(mm, end);
 	if (r)
 		return r;
 

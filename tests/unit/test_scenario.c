@@ -175,24 +175,36 @@ static void test_unchecked_error(void **state)
 		  KVMPFN_EXIT_OK, NULL);
 }
 
+#define RESERVED \
+	"alloc fw order=0 reserved\n" \
+	"mmap hva=0x10000000 size=4K pfnmap=fw shared prot=rw\n" \
+	"memslot create id=1 gfn=0x100000 npages=1 hva=0x10000000\n"
+
 static void test_violation_fails_run(void **state)
 {
-	static const char text[] = BLOB
+	/* kvm_vcpu_map of a reserved pfnmap page holds nothing: I19 */
+	static const char text[] = RESERVED
 		"vcpu_map id=0 gfn=0x100000\n"
-		"free vram\n"
 		"vcpu_unmap id=0\n";
 	struct result r = run(text, KVMPFN_LEGACY);
 
 	(void)state;
 	assert_int_equal(r.rc, KVMPFN_EXIT_FAIL);
 	assert_int_equal(r.st.violations, 1);
+	assert_non_null(strstr(r.out, "violation I19"));
 	done(&r);
-	r = run(BLOB
+	r = run(RESERVED
 		"vcpu_map id=0 gfn=0x100000\n"
-		"free vram\n"
-		"vcpu_unmap id=0\n"
-		"expect violation I1\n", KVMPFN_LEGACY);
+		"expect violation I19\n"
+		"vcpu_unmap id=0\n", KVMPFN_LEGACY);
 	assert_int_equal(r.rc, KVMPFN_EXIT_OK);
+	done(&r);
+	/* the violation must come from the operation just before */
+	r = run(RESERVED
+		"vcpu_map id=0 gfn=0x100000\n"
+		"vcpu_unmap id=0\n"
+		"expect violation I19\n", KVMPFN_LEGACY);
+	assert_int_equal(r.rc, KVMPFN_EXIT_FAIL);
 	done(&r);
 }
 

@@ -36,6 +36,7 @@ enum pageflags {
 	PG_tail,
 	PG_zone_device,
 	PG_free,
+	PG_revived,	/* model: KVM took a reference while the count was 0 */
 	__NR_PAGEFLAGS,
 };
 
