@@ -197,21 +197,14 @@ static unsigned int parse_prot(struct run *r, unsigned int def, int *bad)
 	return p;
 }
 
-static const char *const errnames[] = {
-	[1] = "EPERM", [2] = "ENOENT", [4] = "EINTR", [11] = "EAGAIN",
-	[12] = "ENOMEM", [13] = "EACCES", [14] = "EFAULT", [16] = "EBUSY",
-	[17] = "EEXIST", [22] = "EINVAL", [28] = "ENOSPC", [34] = "ERANGE",
-};
-
+/* "EFAULT" -> 14: the names kvmpfn_strerror() gives. */
 static int errno_of(const char *name)
 {
-	size_t i;
+	int i;
 
-	if (!strcmp(name, "EHWPOISON"))
-		return 133;
-	for (i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
-		if (errnames[i] && !strcmp(errnames[i], name))
-			return (int)i;
+	for (i = 1; i <= KVMPFN_EHWPOISON; i++)
+		if (!strcmp(kvmpfn_strerror(-i), name))
+			return i;
 	return 0;
 }
 

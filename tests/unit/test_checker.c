@@ -186,8 +186,8 @@ static void test_vcpu_map_unpinned_reported(void **state)
 static void test_strerror(void **state)
 {
 	(void)state;
-	assert_non_null(kvmpfn_strerror(-EINVAL));
-	assert_non_null(strstr(kvmpfn_strerror(-EFAULT), "EFAULT"));
+	assert_non_null(kvmpfn_strerror(-KVMPFN_EINVAL));
+	assert_non_null(strstr(kvmpfn_strerror(-KVMPFN_EFAULT), "EFAULT"));
 	assert_non_null(kvmpfn_strerror(-9999));
 	assert_non_null(kvmpfn_version());
 }

@@ -59,8 +59,8 @@ static void test_readonly_slot(void **state)
 		assert_int_equal(kvmpfn_host_touch(sim, HVA, true), 0);
 		assert_int_equal(slot_create(sim, 1, GFN, 1, HVA,
 					     KVMPFN_MEM_READONLY), 0);
-		assert_int_equal(kvmpfn_fault(sim, 0, GFN, true), -EACCES);
-		assert_int_equal(kvmpfn_leaf(sim, 0, GFN, &leaf), -ENOENT);
+		assert_int_equal(kvmpfn_fault(sim, 0, GFN, true), -KVMPFN_EACCES);
+		assert_int_equal(kvmpfn_leaf(sim, 0, GFN, &leaf), -KVMPFN_ENOENT);
 		assert_int_equal(kvmpfn_fault(sim, 0, GFN, false), 0);
 		assert_int_equal(kvmpfn_leaf(sim, 0, GFN, &leaf), 0);
 		assert_false(leaf.writable);
@@ -102,9 +102,9 @@ static void test_blob_tail_page(void **state)
 
 		r = kvmpfn_fault(sim, 0, GFN + 1, true);
 		if (s < KVMPFN_V7_5) {
-			assert_int_equal(r, -EFAULT);
+			assert_int_equal(r, -KVMPFN_EFAULT);
 			assert_int_equal(kvmpfn_leaf(sim, 0, GFN + 1, &leaf),
-					 -ENOENT);
+					 -KVMPFN_ENOENT);
 		} else {
 			assert_int_equal(r, 0);
 			assert_int_equal(kvmpfn_leaf(sim, 0, GFN + 1, &leaf), 0);
@@ -144,8 +144,8 @@ static void test_zero_page_read_fault(void **state)
 		 * leaf is zapped either way.
 		 */
 		r = kvmpfn_fault(sim, 0, GFN, true);
-		if (r == -EAGAIN) {
-			assert_int_equal(kvmpfn_leaf(sim, 0, GFN, &leaf), -ENOENT);
+		if (r == -KVMPFN_EAGAIN) {
+			assert_int_equal(kvmpfn_leaf(sim, 0, GFN, &leaf), -KVMPFN_ENOENT);
 			r = kvmpfn_fault(sim, 0, GFN, true);
 		}
 		assert_int_equal(r, 0);
@@ -166,9 +166,9 @@ static void test_no_memslot(void **state)
 		struct kvmpfn_sim *sim = new_sim(s);
 		struct kvmpfn_leaf leaf;
 
-		assert_int_equal(kvmpfn_fault(sim, 0, GFN, true), -ENOENT);
-		assert_int_equal(kvmpfn_fault(sim, 0, GFN, false), -ENOENT);
-		assert_int_equal(kvmpfn_leaf(sim, 0, GFN, &leaf), -ENOENT);
+		assert_int_equal(kvmpfn_fault(sim, 0, GFN, true), -KVMPFN_ENOENT);
+		assert_int_equal(kvmpfn_fault(sim, 0, GFN, false), -KVMPFN_ENOENT);
+		assert_int_equal(kvmpfn_leaf(sim, 0, GFN, &leaf), -KVMPFN_ENOENT);
 		assert_int_equal(nviol(sim), 0);
 		kvmpfn_sim_destroy(sim);
 	}
@@ -216,10 +216,10 @@ static void test_stage_names(void **state)
 		assert_int_equal(p, s);
 		assert_non_null(kvmpfn_stage_subject(s));
 	}
-	assert_int_equal(kvmpfn_stage_parse("v7.9", &p), -EINVAL);
-	assert_int_equal(kvmpfn_stage_parse("", &p), -EINVAL);
-	assert_int_equal(kvmpfn_stage_parse("Legacy ", &p), -EINVAL);
-	assert_int_equal(kvmpfn_stage_parse("v7", &p), -EINVAL);
+	assert_int_equal(kvmpfn_stage_parse("v7.9", &p), -KVMPFN_EINVAL);
+	assert_int_equal(kvmpfn_stage_parse("", &p), -KVMPFN_EINVAL);
+	assert_int_equal(kvmpfn_stage_parse("Legacy ", &p), -KVMPFN_EINVAL);
+	assert_int_equal(kvmpfn_stage_parse("v7", &p), -KVMPFN_EINVAL);
 }
 
 int main(void)

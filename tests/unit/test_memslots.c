@@ -21,11 +21,11 @@ static void test_create_and_overlap(void **state)
 
 	map_and_slot(sim, 0);
 	/* same id */
-	assert_int_equal(slot_create(sim, 1, 0x1000, 1, HVA, 0), -EEXIST);
+	assert_int_equal(slot_create(sim, 1, 0x1000, 1, HVA, 0), -KVMPFN_EEXIST);
 	/* overlapping gfn range, other id: head, tail, inside */
-	assert_int_equal(slot_create(sim, 2, GFN - 1, 2, HVA, 0), -EEXIST);
-	assert_int_equal(slot_create(sim, 2, GFN + 15, 4, HVA, 0), -EEXIST);
-	assert_int_equal(slot_create(sim, 2, GFN + 4, 1, HVA, 0), -EEXIST);
+	assert_int_equal(slot_create(sim, 2, GFN - 1, 2, HVA, 0), -KVMPFN_EEXIST);
+	assert_int_equal(slot_create(sim, 2, GFN + 15, 4, HVA, 0), -KVMPFN_EEXIST);
+	assert_int_equal(slot_create(sim, 2, GFN + 4, 1, HVA, 0), -KVMPFN_EEXIST);
 	/* adjacent is fine, also in another address space */
 	assert_int_equal(slot_create(sim, 2, GFN + 16, 1, HVA, 0), 0);
 	{
@@ -44,22 +44,22 @@ static void test_bad_geometry(void **state)
 	struct kvmpfn_memslot_args a = { .as_id = 0, .id = 1, .gfn = GFN,
 					 .npages = 1, .hva = HVA };
 
-	assert_int_equal(slot_create(sim, 1, GFN, 0, HVA, 0), -EINVAL);
-	assert_int_equal(slot_create(sim, 1, GFN, 1, HVA + 1, 0), -EINVAL);
-	assert_int_equal(slot_create(sim, 1, GFN, 1, HVA + 0x800, 0), -EINVAL);
+	assert_int_equal(slot_create(sim, 1, GFN, 0, HVA, 0), -KVMPFN_EINVAL);
+	assert_int_equal(slot_create(sim, 1, GFN, 1, HVA + 1, 0), -KVMPFN_EINVAL);
+	assert_int_equal(slot_create(sim, 1, GFN, 1, HVA + 0x800, 0), -KVMPFN_EINVAL);
 	/* unknown flag */
-	assert_int_equal(slot_create(sim, 1, GFN, 1, HVA, 1U << 5), -EINVAL);
+	assert_int_equal(slot_create(sim, 1, GFN, 1, HVA, 1U << 5), -KVMPFN_EINVAL);
 	/* ids and address spaces out of range */
-	assert_int_equal(slot_create(sim, -1, GFN, 1, HVA, 0), -EINVAL);
+	assert_int_equal(slot_create(sim, -1, GFN, 1, HVA, 0), -KVMPFN_EINVAL);
 	assert_int_equal(slot_create(sim, USER_MEM_SLOTS, GFN, 1, HVA, 0),
-			 -EINVAL);
+			 -KVMPFN_EINVAL);
 	a.as_id = 2;
-	assert_int_equal(kvmpfn_memslot(sim, KVMPFN_SLOT_CREATE, &a), -EINVAL);
+	assert_int_equal(kvmpfn_memslot(sim, KVMPFN_SLOT_CREATE, &a), -KVMPFN_EINVAL);
 	a.as_id = -1;
-	assert_int_equal(kvmpfn_memslot(sim, KVMPFN_SLOT_CREATE, &a), -EINVAL);
+	assert_int_equal(kvmpfn_memslot(sim, KVMPFN_SLOT_CREATE, &a), -KVMPFN_EINVAL);
 	/* nothing was created */
 	assert_int_equal(slot_op(sim, KVMPFN_SLOT_DELETE, 1, 0, 0, 0, 0),
-			 -ENOENT);
+			 -KVMPFN_ENOENT);
 }
 
 static void test_delete(void **state)
@@ -67,13 +67,13 @@ static void test_delete(void **state)
 	struct kvmpfn_sim *sim = *state;
 
 	assert_int_equal(slot_op(sim, KVMPFN_SLOT_DELETE, 3, 0, 0, 0, 0),
-			 -ENOENT);
+			 -KVMPFN_ENOENT);
 	map_and_slot(sim, 0);
 	assert_int_equal(kvmpfn_fault(sim, 0, GFN, true), 0);
 	assert_int_equal(slot_op(sim, KVMPFN_SLOT_DELETE, 1, 0, 0, 0, 0), 0);
-	assert_int_equal(kvmpfn_fault(sim, 0, GFN, true), -ENOENT);
+	assert_int_equal(kvmpfn_fault(sim, 0, GFN, true), -KVMPFN_ENOENT);
 	assert_int_equal(slot_op(sim, KVMPFN_SLOT_DELETE, 1, 0, 0, 0, 0),
-			 -ENOENT);
+			 -KVMPFN_ENOENT);
 	/* the id and range are free again */
 	assert_int_equal(slot_create(sim, 1, GFN, 16, HVA, 0), 0);
 	assert_int_equal(nviol(sim), 0);
@@ -89,8 +89,8 @@ static void test_move(void **state)
 	assert_int_equal(kvmpfn_leaf(sim, 0, GFN, &leaf), 0);
 	assert_int_equal(slot_op(sim, KVMPFN_SLOT_MOVE, 1, 0x2000, 0, 0, 0), 0);
 	/* the old range is gone and its leaves are zapped */
-	assert_int_equal(kvmpfn_leaf(sim, 0, GFN, &leaf), -ENOENT);
-	assert_int_equal(kvmpfn_fault(sim, 0, GFN, true), -ENOENT);
+	assert_int_equal(kvmpfn_leaf(sim, 0, GFN, &leaf), -KVMPFN_ENOENT);
+	assert_int_equal(kvmpfn_fault(sim, 0, GFN, true), -KVMPFN_ENOENT);
 	/* the new range maps the same host memory */
 	assert_int_equal(kvmpfn_fault(sim, 0, 0x2000, true), 0);
 	{
@@ -103,11 +103,11 @@ static void test_move(void **state)
 	}
 	/* move of a missing slot, move onto another slot */
 	assert_int_equal(slot_op(sim, KVMPFN_SLOT_MOVE, 9, 0x5000, 0, 0, 0),
-			 -ENOENT);
+			 -KVMPFN_ENOENT);
 	assert_int_equal(map_anon(sim, HVA + 0x100000, 4096, RW), 0);
 	assert_int_equal(slot_create(sim, 2, 0x3000, 1, HVA + 0x100000, 0), 0);
 	assert_int_equal(slot_op(sim, KVMPFN_SLOT_MOVE, 2, 0x2004, 0, 0, 0),
-			 -EEXIST);
+			 -KVMPFN_EEXIST);
 	assert_int_equal(nviol(sim), 0);
 }
 
@@ -121,9 +121,9 @@ static void test_flags_change(void **state)
 	assert_int_equal(slot_op(sim, KVMPFN_SLOT_FLAGS, 1, 0, 0, 0, 0), 0);
 	/* READONLY cannot be flipped in place */
 	assert_int_equal(slot_op(sim, KVMPFN_SLOT_FLAGS, 1, 0, 0, 0,
-				 KVMPFN_MEM_READONLY), -EINVAL);
+				 KVMPFN_MEM_READONLY), -KVMPFN_EINVAL);
 	assert_int_equal(slot_op(sim, KVMPFN_SLOT_FLAGS, 7, 0, 0, 0, 0),
-			 -ENOENT);
+			 -KVMPFN_ENOENT);
 	/* the slot is still writable */
 	assert_int_equal(kvmpfn_fault(sim, 0, GFN, true), 0);
 
@@ -131,11 +131,11 @@ static void test_flags_change(void **state)
 	assert_int_equal(slot_create(sim, 2, 0x3000, 1, HVA + 0x100000,
 				     KVMPFN_MEM_READONLY), 0);
 	assert_int_equal(slot_op(sim, KVMPFN_SLOT_FLAGS, 2, 0, 0, 0, 0),
-			 -EINVAL);
+			 -KVMPFN_EINVAL);
 	assert_int_equal(slot_op(sim, KVMPFN_SLOT_FLAGS, 2, 0, 0, 0,
 				 KVMPFN_MEM_READONLY |
 				 KVMPFN_MEM_LOG_DIRTY_PAGES), 0);
-	assert_int_equal(kvmpfn_fault(sim, 0, 0x3000, true), -EACCES);
+	assert_int_equal(kvmpfn_fault(sim, 0, 0x3000, true), -KVMPFN_EACCES);
 	assert_int_equal(nviol(sim), 0);
 }
 
@@ -151,8 +151,8 @@ static void test_slot_limit(void **state)
 	 * rejects the id before it could run out of space.
 	 */
 	assert_int_equal(slot_create(sim, USER_MEM_SLOTS, 0x100000, 1, HVA, 0),
-			 -EINVAL);
-	assert_int_equal(slot_create(sim, 0, 0x100000, 1, HVA, 0), -EEXIST);
+			 -KVMPFN_EINVAL);
+	assert_int_equal(slot_create(sim, 0, 0x100000, 1, HVA, 0), -KVMPFN_EEXIST);
 	/* deleting one makes room again */
 	assert_int_equal(slot_op(sim, KVMPFN_SLOT_DELETE, 5, 0, 0, 0, 0), 0);
 	assert_int_equal(slot_create(sim, 5, 0x100000, 1, HVA, 0), 0);
@@ -179,11 +179,11 @@ static void test_deferred_update(void **state)
 	/* applied in order: create 2, delete 1, create 1 at 0x9000 */
 	assert_int_equal(kvmpfn_fault(sim, 0, 0x5000, true), 0);
 	assert_int_equal(kvmpfn_leaf(sim, 0, 0x5000, &leaf), 0);
-	assert_int_equal(kvmpfn_fault(sim, 0, GFN, true), -ENOENT);
+	assert_int_equal(kvmpfn_fault(sim, 0, GFN, true), -KVMPFN_ENOENT);
 	assert_int_equal(kvmpfn_fault(sim, 0, 0x9000, true), 0);
 	/* no invalidation open now: updates are immediate */
 	assert_int_equal(slot_op(sim, KVMPFN_SLOT_DELETE, 2, 0, 0, 0, 0), 0);
-	assert_int_equal(kvmpfn_invalidate_end(sim), -EINVAL);
+	assert_int_equal(kvmpfn_invalidate_end(sim), -KVMPFN_EINVAL);
 	assert_int_equal(nviol(sim), 0);
 }
 
@@ -193,8 +193,8 @@ static void test_deferred_validates_early(void **state)
 
 	/* bad arguments fail at once, even while the update would wait */
 	assert_int_equal(kvmpfn_invalidate_begin(sim, HVA, 4096), 0);
-	assert_int_equal(slot_create(sim, 1, GFN, 0, HVA, 0), -EINVAL);
-	assert_int_equal(slot_create(sim, -3, GFN, 1, HVA, 0), -EINVAL);
+	assert_int_equal(slot_create(sim, 1, GFN, 0, HVA, 0), -KVMPFN_EINVAL);
+	assert_int_equal(slot_create(sim, -3, GFN, 1, HVA, 0), -KVMPFN_EINVAL);
 	assert_int_equal(kvmpfn_invalidate_end(sim), 0);
 }
 

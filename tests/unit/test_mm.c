@@ -26,8 +26,8 @@ static void test_alloc_noncompound_refcounts(void **state)
 	{
 		uint64_t pfn;
 
-		assert_int_equal(kvmpfn_host_pfn(sim, "blk", 4, &pfn), -ERANGE);
-		assert_int_equal(kvmpfn_host_pfn(sim, "nope", 0, &pfn), -ENOENT);
+		assert_int_equal(kvmpfn_host_pfn(sim, "blk", 4, &pfn), -KVMPFN_ERANGE);
+		assert_int_equal(kvmpfn_host_pfn(sim, "nope", 0, &pfn), -KVMPFN_ENOENT);
 	}
 }
 
@@ -76,12 +76,12 @@ static void test_alloc_errors(void **state)
 	struct kvmpfn_sim *sim = *state;
 
 	assert_int_equal(kvmpfn_host_alloc(sim, "a", 0, 0), 0);
-	assert_int_equal(kvmpfn_host_alloc(sim, "a", 0, 0), -EEXIST);
-	assert_int_equal(kvmpfn_host_alloc(sim, "b", 0, 1U << 7), -EINVAL);
-	assert_int_equal(kvmpfn_host_alloc(sim, "", 0, 0), -EINVAL);
-	assert_int_equal(kvmpfn_host_free(sim, "missing"), -ENOENT);
+	assert_int_equal(kvmpfn_host_alloc(sim, "a", 0, 0), -KVMPFN_EEXIST);
+	assert_int_equal(kvmpfn_host_alloc(sim, "b", 0, 1U << 7), -KVMPFN_EINVAL);
+	assert_int_equal(kvmpfn_host_alloc(sim, "", 0, 0), -KVMPFN_EINVAL);
+	assert_int_equal(kvmpfn_host_free(sim, "missing"), -KVMPFN_ENOENT);
 	/* the zero page is not the caller's to free */
-	assert_int_equal(kvmpfn_host_free(sim, "zero"), -ENOENT);
+	assert_int_equal(kvmpfn_host_free(sim, "zero"), -KVMPFN_ENOENT);
 	assert_int_equal(nviol(sim), 0);
 }
 
@@ -113,16 +113,16 @@ static void test_mmap_errors(void **state)
 				      .object = "nobody" };
 
 	assert_int_equal(map_anon(sim, HVA, 4 * 4096, RW), 0);
-	assert_int_equal(map_anon(sim, HVA + 4096, 4096, RW), -EEXIST);
-	assert_int_equal(map_anon(sim, HVA - 4096, 2 * 4096, RW), -EEXIST);
-	assert_int_equal(map_anon(sim, HVA + 0x100000 + 1, 4096, RW), -EINVAL);
-	assert_int_equal(map_anon(sim, HVA + 0x100000, 100, RW), -EINVAL);
-	assert_int_equal(map_anon(sim, HVA + 0x100000, 4096, 0x80), -EINVAL);
+	assert_int_equal(map_anon(sim, HVA + 4096, 4096, RW), -KVMPFN_EEXIST);
+	assert_int_equal(map_anon(sim, HVA - 4096, 2 * 4096, RW), -KVMPFN_EEXIST);
+	assert_int_equal(map_anon(sim, HVA + 0x100000 + 1, 4096, RW), -KVMPFN_EINVAL);
+	assert_int_equal(map_anon(sim, HVA + 0x100000, 100, RW), -KVMPFN_EINVAL);
+	assert_int_equal(map_anon(sim, HVA + 0x100000, 4096, 0x80), -KVMPFN_EINVAL);
 	/* a pfnmap needs an existing object */
 	a.hva = HVA + 0x200000;
-	assert_int_equal(kvmpfn_host_mmap(sim, &a), -ENOENT);
+	assert_int_equal(kvmpfn_host_mmap(sim, &a), -KVMPFN_ENOENT);
 	a.object = NULL;
-	assert_int_equal(kvmpfn_host_mmap(sim, &a), -EINVAL);
+	assert_int_equal(kvmpfn_host_mmap(sim, &a), -KVMPFN_EINVAL);
 }
 
 static void test_anon_read_maps_zero_page(void **state)
@@ -132,7 +132,7 @@ static void test_anon_read_maps_zero_page(void **state)
 	bool w = true;
 
 	assert_int_equal(map_anon(sim, HVA, 4096, RW), 0);
-	assert_int_equal(kvmpfn_host_translate(sim, HVA, &pfn, &w), -ENOENT);
+	assert_int_equal(kvmpfn_host_translate(sim, HVA, &pfn, &w), -KVMPFN_ENOENT);
 	assert_int_equal(kvmpfn_host_touch(sim, HVA, false), 0);
 	assert_int_equal(kvmpfn_host_translate(sim, HVA, &pfn, &w), 0);
 	assert_int_equal(pfn, alloc_pfn(sim, "zero", 0));
@@ -169,7 +169,7 @@ static void test_touch_unmapped(void **state)
 {
 	struct kvmpfn_sim *sim = *state;
 
-	assert_int_equal(kvmpfn_host_touch(sim, HVA, false), -EFAULT);
+	assert_int_equal(kvmpfn_host_touch(sim, HVA, false), -KVMPFN_EFAULT);
 }
 
 static void test_munmap(void **state)
@@ -182,10 +182,10 @@ static void test_munmap(void **state)
 	assert_int_equal(kvmpfn_host_touch(sim, HVA, true), 0);
 	assert_int_equal(kvmpfn_host_touch(sim, HVA + 4096, true), 0);
 	assert_int_equal(kvmpfn_host_munmap(sim, HVA, 4096), 0);
-	assert_int_equal(kvmpfn_host_translate(sim, HVA, &pfn, &w), -ENOENT);
+	assert_int_equal(kvmpfn_host_translate(sim, HVA, &pfn, &w), -KVMPFN_ENOENT);
 	/* the other page is untouched */
 	assert_int_equal(kvmpfn_host_translate(sim, HVA + 4096, &pfn, &w), 0);
-	assert_int_equal(kvmpfn_host_touch(sim, HVA, false), -EFAULT);
+	assert_int_equal(kvmpfn_host_touch(sim, HVA, false), -KVMPFN_EFAULT);
 }
 
 static void test_mprotect_readonly(void **state)

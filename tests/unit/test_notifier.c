@@ -22,11 +22,11 @@ static void test_munmap_zaps_leaf(void **state)
 	assert_int_equal(kvmpfn_fault(sim, 0, GFN + 1, true), 0);
 	assert_int_equal(kvmpfn_leaf(sim, 0, GFN, &leaf), 0);
 	assert_int_equal(kvmpfn_host_munmap(sim, HVA, 4096), 0);
-	assert_int_equal(kvmpfn_leaf(sim, 0, GFN, &leaf), -ENOENT);
+	assert_int_equal(kvmpfn_leaf(sim, 0, GFN, &leaf), -KVMPFN_ENOENT);
 	/* only the covered range is zapped */
 	assert_int_equal(kvmpfn_leaf(sim, 0, GFN + 1, &leaf), 0);
 	/* and the gfn cannot fault in again */
-	assert_int_equal(kvmpfn_fault(sim, 0, GFN, true), -EFAULT);
+	assert_int_equal(kvmpfn_fault(sim, 0, GFN, true), -KVMPFN_EFAULT);
 	assert_int_equal(nviol(sim), 0);
 }
 
@@ -41,7 +41,7 @@ static void test_migrate_zaps_leaf(void **state)
 	assert_int_equal(kvmpfn_leaf(sim, 0, GFN, &leaf), 0);
 	old = leaf.pfn;
 	assert_int_equal(kvmpfn_host_migrate(sim, HVA), 0);
-	assert_int_equal(kvmpfn_leaf(sim, 0, GFN, &leaf), -ENOENT);
+	assert_int_equal(kvmpfn_leaf(sim, 0, GFN, &leaf), -KVMPFN_ENOENT);
 	assert_int_equal(kvmpfn_fault(sim, 0, GFN, true), 0);
 	assert_int_equal(kvmpfn_leaf(sim, 0, GFN, &leaf), 0);
 	assert_int_not_equal(leaf.pfn, old);
@@ -57,8 +57,8 @@ static void test_fault_races_invalidation(void **state)
 	assert_int_equal(kvmpfn_fault_begin(sim, 0, GFN, true), 0);
 	assert_int_equal(kvmpfn_invalidate_begin(sim, HVA, 4096), 0);
 	assert_int_equal(kvmpfn_invalidate_end(sim), 0);
-	assert_int_equal(kvmpfn_fault_finish(sim, 0), -EAGAIN);
-	assert_int_equal(kvmpfn_leaf(sim, 0, GFN, &leaf), -ENOENT);
+	assert_int_equal(kvmpfn_fault_finish(sim, 0), -KVMPFN_EAGAIN);
+	assert_int_equal(kvmpfn_leaf(sim, 0, GFN, &leaf), -KVMPFN_ENOENT);
 	/* the retry succeeds */
 	assert_int_equal(kvmpfn_fault(sim, 0, GFN, true), 0);
 	assert_int_equal(kvmpfn_leaf(sim, 0, GFN, &leaf), 0);
@@ -96,9 +96,9 @@ static void test_fault_races_memslot_delete(void **state)
 	setup_slot(sim);
 	assert_int_equal(kvmpfn_fault_begin(sim, 0, GFN, true), 0);
 	assert_int_equal(slot_op(sim, KVMPFN_SLOT_DELETE, 1, 0, 0, 0, 0), 0);
-	assert_int_equal(kvmpfn_fault_finish(sim, 0), -EAGAIN);
-	assert_int_equal(kvmpfn_leaf(sim, 0, GFN, &leaf), -ENOENT);
-	assert_int_equal(kvmpfn_fault(sim, 0, GFN, true), -ENOENT);
+	assert_int_equal(kvmpfn_fault_finish(sim, 0), -KVMPFN_EAGAIN);
+	assert_int_equal(kvmpfn_leaf(sim, 0, GFN, &leaf), -KVMPFN_ENOENT);
+	assert_int_equal(kvmpfn_fault(sim, 0, GFN, true), -KVMPFN_ENOENT);
 	assert_int_equal(nviol(sim), 0);
 }
 
@@ -107,7 +107,7 @@ static void test_fault_finish_without_begin(void **state)
 	struct kvmpfn_sim *sim = *state;
 
 	assert_true(kvmpfn_fault_finish(sim, 0) < 0);
-	assert_int_equal(kvmpfn_invalidate_end(sim), -EINVAL);
+	assert_int_equal(kvmpfn_invalidate_end(sim), -KVMPFN_EINVAL);
 	assert_int_equal(nviol(sim), 0);
 }
 

@@ -66,10 +66,10 @@ static void test_gpc_bad_index(void **state)
 {
 	struct kvmpfn_sim *sim = *state;
 
-	assert_int_equal(kvmpfn_gpc_activate(sim, -1, 0), -EINVAL);
-	assert_int_equal(kvmpfn_gpc_check(sim, 100000), -EINVAL);
-	assert_int_equal(kvmpfn_gpc_refresh(sim, -1), -EINVAL);
-	assert_int_equal(kvmpfn_gpc_deactivate(sim, -1), -EINVAL);
+	assert_int_equal(kvmpfn_gpc_activate(sim, -1, 0), -KVMPFN_EINVAL);
+	assert_int_equal(kvmpfn_gpc_check(sim, 100000), -KVMPFN_EINVAL);
+	assert_int_equal(kvmpfn_gpc_refresh(sim, -1), -KVMPFN_EINVAL);
+	assert_int_equal(kvmpfn_gpc_deactivate(sim, -1), -KVMPFN_EINVAL);
 }
 
 static void test_vcpu_map_anon(void **state)
@@ -84,12 +84,12 @@ static void test_vcpu_map_anon(void **state)
 	assert_int_equal(page_state(sim, pfn).kvm_refs, 1);
 	assert_int_equal(page_state(sim, pfn).refcount, 2);
 	/* the slot is busy until unmapped */
-	assert_int_equal(kvmpfn_vcpu_map(sim, 0, GFN), -EINVAL);
+	assert_int_equal(kvmpfn_vcpu_map(sim, 0, GFN), -KVMPFN_EINVAL);
 	assert_int_equal(kvmpfn_vcpu_unmap(sim, 0, true), 0);
 	assert_int_equal(page_state(sim, pfn).kvm_refs, 0);
 	assert_int_equal(page_state(sim, pfn).refcount, 1);
 	assert_true(page_state(sim, pfn).dirty);
-	assert_int_equal(kvmpfn_vcpu_unmap(sim, 0, false), -EINVAL);
+	assert_int_equal(kvmpfn_vcpu_unmap(sim, 0, false), -KVMPFN_EINVAL);
 	assert_int_equal(nviol(sim), 0);
 }
 
@@ -99,7 +99,7 @@ static void test_vcpu_map_no_slot(void **state)
 
 	assert_true(kvmpfn_vcpu_map(sim, 0, GFN) < 0);
 	/* a failed map leaves the index free */
-	assert_int_equal(kvmpfn_vcpu_unmap(sim, 0, false), -EINVAL);
+	assert_int_equal(kvmpfn_vcpu_unmap(sim, 0, false), -KVMPFN_EINVAL);
 	assert_int_equal(nviol(sim), 0);
 }
 

@@ -24,6 +24,21 @@
 extern "C" {
 #endif
 
+/* The errno values the API returns (negated), Linux numbering on any host. */
+#define KVMPFN_EPERM		1
+#define KVMPFN_ENOENT		2
+#define KVMPFN_EINTR		4
+#define KVMPFN_EAGAIN		11
+#define KVMPFN_ENOMEM		12
+#define KVMPFN_EACCES		13
+#define KVMPFN_EFAULT		14
+#define KVMPFN_EBUSY		16
+#define KVMPFN_EEXIST		17
+#define KVMPFN_EINVAL		22
+#define KVMPFN_ENOSPC		28
+#define KVMPFN_ERANGE		34
+#define KVMPFN_EHWPOISON	133
+
 const char *kvmpfn_version(void);
 const char *kvmpfn_strerror(int err);
 
