@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One test per implemented invariant: break the model on purpose, through
+ * the kernel shim (as KVM code would) or by corrupting model state (as a
+ * broken architecture would), and prove the checker reports exactly that
+ * id.  White-box: it includes the model's internal header.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <linux/kvm_host.h>
+#include <linux/mm.h>
+
+#include "kvm/kvm_model.h"
+
+#define HVA	0x10000000UL
+#define GFN	0x100UL
+
+static struct kvmpfn_sim *sim;
+static unsigned int seen;	/* violations already returned by found() */
+
+static int setup(void **state)
+{
+	struct kvmpfn_mmap_args a = {
+		.hva = HVA, .len = 4 * PAGE_SIZE,
+		.prot = KVMPFN_PROT_READ | KVMPFN_PROT_WRITE,
+		.kind = KVMPFN_MAP_ANON,
+	};
+	struct kvmpfn_memslot_args m = {
+		.id = 1, .gfn = GFN, .npages = 4, .hva = HVA,
+	};
+
+	(void)state;
+	seen = 0;
+	sim = kvmpfn_sim_create(KVMPFN_LEGACY);
+	if (!sim || kvmpfn_host_alloc(sim, "blk", 2, 0) ||
+	    kvmpfn_host_alloc(sim, "fw", 0, KVMPFN_A_RESERVED) ||
+	    kvmpfn_host_mmap(sim, &a) ||
+	    kvmpfn_host_touch(sim, HVA, true) ||
+	    kvmpfn_memslot(sim, KVMPFN_SLOT_CREATE, &m))
+		return -1;
+	kvm_ctx_enter(sim);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	kvm_ctx_leave(sim);
+	kvmpfn_sim_destroy(sim);
+	return 0;
+}
+
+static struct page *page_of(const char *name, unsigned long i)
+{
+	uint64_t pfn;
+
+	assert_int_equal(kvmpfn_host_pfn(sim, name, i, &pfn), 0);
+	return pfn_to_page(pfn);
+}
+
+static unsigned long anon_pfn(void)
+{
+	uint64_t pfn;
+
+	assert_int_equal(kvmpfn_host_translate(sim, HVA, &pfn, NULL), 0);
+	return pfn;
+}
+
+/* Ids reported since the last call, as a bit mask. */
+static unsigned long found(void)
+{
+	const struct kvmpfn_violation *v;
+	unsigned int n = kvmpfn_violations(sim, &v), i;
+	unsigned long mask = 0;
+
+	for (i = seen; i < n; i++)
+		mask |= 1UL << v[i].id;
+	seen = n;
+	return mask;
+}
+
+static void install(gfn_t gfn, kvm_pfn_t pfn, bool writable)
+{
+	struct gmap_leaf leaf = {
+		.gfn = gfn, .pfn = pfn, .slot_id = 1, .writable = writable,
+	};
+
+	assert_int_equal(gmap_install(&sim->gmap, &leaf), 0);
+}
+
+static void test_i1_get_on_zero_count(void **state)
+{
+	struct page *tail = page_of("blk", 1);
+
+	(void)state;
+	found();
+	get_page(tail);		/* the B1 shape: a get on a count-0 tail */
+	assert_int_equal(found(), 1UL << 1);
+	put_page(tail);		/* and freeing it under its owner */
+	assert_true(found() & (1UL << 1));
+}
+
+static void test_i2_put_without_get(void **state)
+{
+	struct page *head = page_of("blk", 0);
+
+	(void)state;
+	found();
+	get_page(head);
+	put_page(head);
+	assert_int_equal(found(), 0);
+	get_page(head);
+	put_page(head);
+	put_page(head);		/* a reference KVM never took */
+	assert_int_equal(found(), 1UL << 2);
+}
+
+static void test_i2_leak(void **state)
+{
+	(void)state;
+	found();
+	get_page(page_of("blk", 0));
+	check_step(sim);
+	assert_int_equal(found(), 1UL << 2);
+	/* reported once, not at every later step */
+	check_step(sim);
+	assert_int_equal(found(), 0);
+}
+
+static void test_i3_ad_on_reserved(void **state)
+{
+	(void)state;
+	found();
+	SetPageDirty(page_of("fw", 0));
+	assert_int_equal(found(), 1UL << 3);
+	mark_page_accessed(page_of("blk", 2));	/* a count-0 tail */
+	assert_int_equal(found(), 1UL << 3);
+}
+
+static void test_i3_put_on_reserved(void **state)
+{
+	struct page *fw = page_of("fw", 0);
+
+	(void)state;
+	fw->_refcount++;	/* someone else holds it: not an I1 */
+	found();
+	put_page(fw);
+	assert_true(found() & (1UL << 3));
+}
+
+static void test_i4_ad_without_ref_or_lock(void **state)
+{
+	struct page *page = pfn_to_page(anon_pfn());
+
+	(void)state;
+	found();
+	mark_page_accessed(page);
+	assert_int_equal(found(), 1UL << 4);
+	/* the same under mmu_lock is how zap-time A/D works: fine */
+	write_lock(&sim->kvm.mmu_lock);
+	mark_page_accessed(page);
+	write_unlock(&sim->kvm.mmu_lock);
+	assert_int_equal(found(), 0);
+}
+
+static void test_i5_pinned_mapping(void **state)
+{
+	unsigned long pfn = anon_pfn();
+
+	(void)state;
+	install(GFN, pfn, true);
+	found();
+	get_page(pfn_to_page(pfn));
+	check_step(sim);
+	assert_int_equal(found(), (1UL << 2) | (1UL << 5));
+	gmap_destroy(&sim->gmap);
+}
+
+static void test_i6_stale_leaf(void **state)
+{
+	(void)state;
+	install(GFN + 1, anon_pfn(), false);	/* host maps nothing there */
+	found();
+	check_step(sim);
+	assert_int_equal(found(), 1UL << 6);
+	gmap_destroy(&sim->gmap);
+}
+
+static void test_i8_counter(void **state)
+{
+	(void)state;
+	found();
+	sim->kvm.mmu_invalidate_in_progress = 1;
+	check_step(sim);
+	sim->kvm.mmu_invalidate_in_progress = 0;
+	assert_int_equal(found(), 1UL << 8);
+}
+
+static void test_i10_writable_over_readonly(void **state)
+{
+	(void)state;
+	assert_int_equal(kvmpfn_host_mprotect(sim, HVA, PAGE_SIZE,
+					      KVMPFN_PROT_READ), 0);
+	kvm_ctx_enter(sim);
+	install(GFN, anon_pfn(), true);
+	found();
+	check_step(sim);
+	assert_int_equal(found(), 1UL << 10);
+	gmap_destroy(&sim->gmap);
+}
+
+static void test_i15_no_memslot(void **state)
+{
+	(void)state;
+	install(0x9999, anon_pfn(), false);
+	found();
+	check_step(sim);
+	assert_int_equal(found(), 1UL << 15);
+	gmap_destroy(&sim->gmap);
+}
+
+static void test_i17_stale_pfncache(void **state)
+{
+	struct gfn_to_pfn_cache *gpc = &sim->gpc[0];
+
+	(void)state;
+	assert_int_equal(kvmpfn_gpc_activate(sim, 0, GFN << PAGE_SHIFT), 0);
+	kvm_ctx_enter(sim);
+	found();
+	check_step(sim);
+	assert_int_equal(found(), 0);
+	gpc->pfn++;		/* published pfn no longer the translation */
+	check_step(sim);
+	/* its kernel mapping now looks unprotected too (I19) */
+	assert_true(found() & (1UL << 17));
+	gpc->pfn--;
+}
+
+static void test_i18_error_pfn(void **state)
+{
+	(void)state;
+	install(GFN, KVM_PFN_ERR_FAULT, false);
+	found();
+	check_step(sim);
+	assert_int_equal(found(), 1UL << 18);
+	gmap_destroy(&sim->gmap);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_i1_get_on_zero_count, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_i2_put_without_get, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_i2_leak, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_i3_ad_on_reserved, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_i3_put_on_reserved, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_i4_ad_without_ref_or_lock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_i5_pinned_mapping, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_i6_stale_leaf, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_i8_counter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_i10_writable_over_readonly, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_i15_no_memslot, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_i17_stale_pfncache, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_i18_error_pfn, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
