@@ -110,6 +110,7 @@ void check_kvm_get(struct kvmpfn_sim *sim, struct page *page)
 		page->flags |= 1U << PG_revived;
 	}
 	page->kvm_refs++;
+	sim->step_gets++;
 	held_add(sim, pfn);
 }
 
@@ -127,6 +128,7 @@ void check_kvm_put(struct kvmpfn_sim *sim, struct page *page)
 	unsigned long pfn = host_page_to_pfn(&sim->mm, page);
 	int count = host_folio_head(page)->_refcount;
 
+	sim->step_puts++;
 	/*
 	 * Dropping the last reference is legal for a page KVM got properly:
 	 * the owner let go first.  A page KVM revived from zero is not KVM's
@@ -320,6 +322,7 @@ void kvmpfn_report(struct kvmpfn_sim *sim, const struct kvmpfn_violation *v,
 {
 	const struct kvm_memory_slot *slot;
 	u32 n = 0, i, first;
+	char name[48];
 
 	if (v->id == KVMPFN_WARN)
 		fprintf(out, "%s:%u: step %u: kernel warning: %s\n",
@@ -334,12 +337,8 @@ void kvmpfn_report(struct kvmpfn_sim *sim, const struct kvmpfn_violation *v,
 		(unsigned long long)(v->hva ? v->hva :
 				     slot ? __gfn_to_hva_memslot(slot, v->gfn) : 0),
 		(unsigned long long)v->pfn);
-	if (v->pfn && host_alloc_of_pfn(&sim->mm, v->pfn)) {
-		struct kvmpfn_alloc *a = host_alloc_of_pfn(&sim->mm, v->pfn);
-
-		fprintf(out, "  (%s+%llu)", a->name[0] ? a->name : "anon",
-			(unsigned long long)(v->pfn - a->pfn));
-	}
+	if (v->pfn && !kvmpfn_pfn_name(sim, v->pfn, name, sizeof(name)))
+		fprintf(out, "  (%s)", name);
 	fputc('\n', out);
 	if (!v->pfn)
 		return;

@@ -139,6 +139,8 @@ struct kvmpfn_sim {
 	u32 nr_viol;
 	u32 cap_viol;
 	u32 step;
+	u32 step_gets;		/* references KVM took and put in this step */
+	u32 step_puts;
 	u32 line;
 	const char *file;
 	kvmpfn_trace_fn trace;

@@ -4,6 +4,7 @@
  * operation is one step: it runs, then the checker evaluates the state
  * invariants, so a finding is tied to the step that caused it.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,6 +121,8 @@ static struct kvmpfn_sim *step(struct kvmpfn_sim *sim)
 	kvmpfn_cur = sim;
 	kshim_current = &sim->mm.task;
 	sim->step++;
+	sim->step_gets = 0;
+	sim->step_puts = 0;
 	sim->mm.step = sim->step;
 	sim->mm.line = sim->line;
 	return sim;
@@ -498,6 +501,25 @@ int kvmpfn_vcpu_unmap(struct kvmpfn_sim *sim, int idx, bool dirty)
 	sim->map_holds_ref[idx] = false;
 	kvm_ctx_leave(sim);
 	return done(sim, 0);
+}
+
+int kvmpfn_pfn_name(struct kvmpfn_sim *sim, uint64_t pfn, char *buf,
+		    size_t len)
+{
+	struct kvmpfn_alloc *a = host_alloc_of_pfn(&sim->mm, pfn);
+
+	if (!a)
+		return -ENOENT;
+	snprintf(buf, len, "%s+%llu", a->name[0] ? a->name : "anon",
+		 (unsigned long long)(pfn - a->pfn));
+	return 0;
+}
+
+void kvmpfn_step_refs(const struct kvmpfn_sim *sim, unsigned int *gets,
+		      unsigned int *puts)
+{
+	*gets = sim->step_gets;
+	*puts = sim->step_puts;
 }
 
 int kvmpfn_leaf(struct kvmpfn_sim *sim, int as_id, uint64_t gfn,

@@ -588,6 +588,35 @@ static int operation(struct run *r, int *ret)
 	return 0;
 }
 
+/*
+ * One trace line: the operation's result and, for a fault that mapped,
+ * the leaf; always the references KVM took and put on struct pages.
+ */
+static void trace_step(struct run *r, int ret)
+{
+	struct scn_tok *gfn = arg(r, "gfn");
+	struct kvmpfn_leaf leaf;
+	unsigned int gets, puts;
+	char name[48];
+	uint64_t g;
+
+	fprintf(r->out, "%s:%d: %s", r->path, r->ln->lineno,
+		r->ln->tok[0].val);
+	if (gfn)
+		fprintf(r->out, " gfn=%s", gfn->val);
+	fprintf(r->out, " -> %s", ret ? kvmpfn_strerror(ret) : "ok");
+	if (!ret && gfn && !strncmp(r->ln->tok[0].val, "fault", 5) &&
+	    !parse_num(gfn->val, &g) && !kvmpfn_leaf(r->sim, 0, g, &leaf))
+		fprintf(r->out, ": pfn 0x%llx (%s) %s %s",
+			(unsigned long long)leaf.pfn,
+			kvmpfn_pfn_name(r->sim, leaf.pfn, name, sizeof(name)) ?
+			"?" : name,
+			leaf.writable ? "writable" : "read-only",
+			leaf.refcounted ? "refcounted" : "not-refcounted");
+	kvmpfn_step_refs(r->sim, &gets, &puts);
+	fprintf(r->out, " [kvm get %u put %u]\n", gets, puts);
+}
+
 /* Violations of the last operation that no expectation claimed. */
 static void judge_violations(struct run *r)
 {
@@ -633,9 +662,7 @@ static int run_line(struct run *r)
 		r->last_ret_checked = false;
 		r->viol_step_first = r->viol_seen;
 		if (r->opts->trace)
-			fprintf(r->out, "%s:%d: %s -> %s\n", r->path,
-				ln->lineno, ln->tok[0].val,
-				ret ? kvmpfn_strerror(ret) : "ok");
+			trace_step(r, ret);
 		/* room to mark the new violations as expected */
 		bool *e = realloc(r->viol_expected,
 				  (kvmpfn_violations(r->sim, &v) + 1) *

@@ -17,6 +17,7 @@
 #define KVMPFN_KVMPFN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -134,6 +135,10 @@ int kvmpfn_host_thp_collapse(struct kvmpfn_sim *sim, uint64_t hva);
 int kvmpfn_host_translate(struct kvmpfn_sim *sim, uint64_t hva,
 			  uint64_t *pfn, bool *writable);
 
+/* "NAME+N" for a pfn of a named allocation ("anon+N" otherwise) */
+int kvmpfn_pfn_name(struct kvmpfn_sim *sim, uint64_t pfn, char *buf,
+		    size_t len);
+
 struct kvmpfn_page_state {
 	int refcount;		/* page_count(): the folio's */
 	int kvm_refs;		/* references KVM holds on this page */
@@ -218,6 +223,10 @@ struct kvmpfn_leaf {
 	bool accessed;
 	bool dirty;
 };
+
+/* struct page references KVM took and put during the last operation */
+void kvmpfn_step_refs(const struct kvmpfn_sim *sim, unsigned int *gets,
+		      unsigned int *puts);
 
 /* -ENOENT if @gfn has no second-stage leaf */
 int kvmpfn_leaf(struct kvmpfn_sim *sim, int as_id, uint64_t gfn,
