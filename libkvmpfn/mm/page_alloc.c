@@ -220,9 +220,10 @@ int host_alloc(struct mm_struct *mm, const char *name, unsigned int order,
 		}
 		/*
 		 * A folio's count lives on its head; a non-compound block
-		 * counts its first page only and leaves the tails at zero.
+		 * counts its first page only and leaves the tails at zero;
+		 * device pages (a pgmap) are each counted on their own.
 		 */
-		p->_refcount = i ? 0 : 1;
+		p->_refcount = !i || (flags & KVMPFN_ALLOC_ZONE_DEVICE);
 		host_ref_log(mm, a->pfn + i, p->_refcount, REF_ALLOC);
 	}
 	*out = a;

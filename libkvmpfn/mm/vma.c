@@ -116,6 +116,19 @@ int host_mmap(struct mm_struct *mm, unsigned long start, unsigned long len,
 		/* the mapping may not reach past the object */
 		if (pgoff + (len >> PAGE_SHIFT) > (1UL << backing.alloc->order))
 			return -EINVAL;
+		/*
+		 * Pages mapped with a reference (page cache, vm_insert_page)
+		 * must be refcounted: the count-0 tails of a non-compound
+		 * block can only be remapped as pfns, which is why TTM uses
+		 * VM_PFNMAP.
+		 */
+		if ((backing.kind == KVMPFN_BACK_FILE ||
+		     backing.kind == KVMPFN_BACK_MIXEDMAP) &&
+		    backing.alloc->order &&
+		    !(backing.alloc->flags & (KVMPFN_ALLOC_COMPOUND |
+					      KVMPFN_ALLOC_NOSTRUCT |
+					      KVMPFN_ALLOC_ZONE_DEVICE)))
+			return -EINVAL;
 		break;
 	}
 	if (backing.kind == KVMPFN_BACK_MIXEDMAP)
