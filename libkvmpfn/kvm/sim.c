@@ -169,16 +169,15 @@ int kvmpfn_host_free(struct kvmpfn_sim *sim, const char *name)
 						  vma->vm_end);
 	}
 	r = host_free(&sim->mm, a);
-	/* a count-0 page someone took a reference on: freed under them */
-	n = (a->flags & (KVMPFN_ALLOC_COMPOUND | KVMPFN_ALLOC_NOSTRUCT)) ?
-	    0 : 1UL << a->order;
-	for (i = 1; i < n; i++) {
+	/* a count-0 page KVM took a reference on: freed under KVM */
+	n = (a->flags & KVMPFN_ALLOC_NOSTRUCT) ? 0 : 1UL << a->order;
+	for (i = 0; i < n; i++) {
 		struct page *p = host_pfn_to_page(&sim->mm, a->pfn + i);
 
-		if (p->_refcount)
+		if (kshim_page_flag(p, PG_revived) && p->_refcount)
 			check_violation(sim, 1, 0, 0, a->pfn + i,
-					"driver freed tail page %lu of %s while it had %d reference(s)",
-					i, a->name, p->_refcount);
+					"driver freed page %lu of %s, which KVM still holds",
+					i, a->name);
 	}
 	return done(sim, r);
 }

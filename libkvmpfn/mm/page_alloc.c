@@ -281,14 +281,15 @@ int host_free(struct mm_struct *mm, struct kvmpfn_alloc *a)
 	if (a->flags & KVMPFN_ALLOC_COMPOUND)
 		return held;
 
-	/* the tails of a non-compound block were never counted */
 	for (i = 1; i < (1UL << a->order); i++) {
 		struct page *p = first + i;
 
-		if (p->_refcount)
-			held++;
-		else
+		/* device pages were counted one by one; block tails never */
+		if (a->flags & KVMPFN_ALLOC_ZONE_DEVICE)
+			host_page_ref(mm, p, -1, REF_FREE);
+		else if (!p->_refcount)
 			page_mark_free(mm, p);
+		held += !!p->_refcount;
 	}
 	return held;
 }
