@@ -303,7 +303,8 @@ kvm_pfn_t hva_to_pfn(struct kvm_follow_pfn *foll)
 	int npages, r;
 
 	/* Atomic callers cannot sleep, asynchronous ones must: not both. */
-	BUG_ON(foll->atomic && (foll->flags & FOLL_NOWAIT));
+	if (WARN_ON_ONCE(foll->atomic && (foll->flags & FOLL_NOWAIT)))
+		return KVM_PFN_ERR_FAULT;
 
 	if (hva_to_pfn_fast(foll, &pfn))
 		return pfn;

@@ -74,6 +74,7 @@ static bool mmu_notifier_retry_cache(struct kvm *kvm, unsigned long mmu_seq)
 	if (kvm->mn_active_invalidate_count)
 		return true;
 
+	/* Pairs with the smp_wmb() between seq++ and the count drop. */
 	smp_rmb();
 	return kvm->mmu_invalidate_seq != mmu_seq;
 }
@@ -113,6 +114,7 @@ static int hva_to_pfn_retry(struct gfn_to_pfn_cache *gpc)
 
 	do {
 		mmu_seq = gpc->kvm->mmu_invalidate_seq;
+		/* Read the sequence before anything the lookup reads. */
 		smp_rmb();
 
 		write_unlock(&gpc->lock);
