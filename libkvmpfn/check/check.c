@@ -19,14 +19,14 @@ static const struct kvmpfn_invariant catalogue[KVMPFN_NR_INVARIANTS] = {
 	{ 4, "accessed/dirty on a struct page only while it is known alive (reference held, or under mmu_lock)", true },
 	{ 5, "KVM holds no long-term reference to pages mapped in second-stage entries", true },
 	{ 6, "no second-stage leaf survives an invalidation covering it", true },
-	{ 7, "a fault whose pfn lookup overlapped an invalidation never installs a mapping", false },
+	{ 7, "a fault whose pfn lookup overlapped an invalidation never installs a mapping", true },
 	{ 8, "invalidation counters balanced: in_progress >= 0, zero outside start/end; no memslot swap during one", true },
-	{ 9, "a present leaf is never replaced by one with another pfn without zap and flush", false },
+	{ 9, "a present leaf is never replaced by one with another pfn without zap and flush", true },
 	{ 10, "a writable mapping only if the host PTE is writable and the memslot is not read-only", true },
 	{ 11, "x86 SPTE writable-state legality", false },
-	{ 12, "dirty logging: every guest write through a writable leaf is logged; no huge writable leaf in a logged slot", false },
-	{ 13, "huge-leaf legality: level <= host level, co-aligned, inside one memslot", false },
-	{ 14, "the host mapping level is consumed only after, or under, the invalidation retry check", false },
+	{ 12, "dirty logging: every guest write through a writable leaf is logged; no huge writable leaf in a logged slot", true },
+	{ 13, "huge-leaf legality: level <= host level, co-aligned, inside one memslot", true },
+	{ 14, "the host mapping level is consumed only after, or under, the invalidation retry check", true },
 	{ 15, "no mapping of a deleted, moved or INVALID memslot", true },
 	{ 16, "accessed/dirty state of refcounted pages is not lost", false },
 	{ 17, "pfncache: valid implies no invalidation of its hva since publish and pfn matches the current translation", true },
@@ -188,6 +188,30 @@ static int refs_expected(struct kvmpfn_sim *sim, unsigned long pfn)
 	return n;
 }
 
+struct pfn_search {
+	unsigned long pfn;
+	gfn_t gfn;
+	bool found;
+};
+
+static u64 leaf_pages(const struct kvmpfn_leaf_view *v)
+{
+	return 1ULL << (9 * (v->level - 1));
+}
+
+static void find_pfn(struct kvmpfn_sim *sim, const struct kvmpfn_leaf_view *v,
+		     void *ctx)
+{
+	struct pfn_search *ps = ctx;
+
+	(void)sim;
+	if (!ps->found && ps->pfn >= v->pfn &&
+	    ps->pfn < v->pfn + leaf_pages(v)) {
+		ps->found = true;
+		ps->gfn = v->gfn + (ps->pfn - v->pfn);
+	}
+}
+
 /* I2 and I5: what KVM holds matches what its open operations own. */
 static void check_refs(struct kvmpfn_sim *sim)
 {
@@ -199,18 +223,14 @@ static void check_refs(struct kvmpfn_sim *sim)
 		int want = refs_expected(sim, pfn);
 
 		if (page->kvm_refs > want) {
-			struct gmap_leaf *mapped = NULL;
-			u64 j;
+			struct pfn_search ps = { .pfn = pfn };
 
-			for (j = 0; j < sim->gmap.cap && !mapped; j++)
-				if (sim->gmap.slots[j].present &&
-				    sim->gmap.slots[j].pfn == pfn)
-					mapped = &sim->gmap.slots[j];
-			check_violation(sim, 2, mapped ? mapped->gfn : 0, 0, pfn,
+			sim->arch->for_each_leaf(sim, find_pfn, &ps);
+			check_violation(sim, 2, ps.gfn, 0, pfn,
 					"KVM still holds %d reference(s) nothing accounts for",
 					page->kvm_refs - want);
-			if (mapped)
-				check_violation(sim, 5, mapped->gfn, 0, pfn,
+			if (ps.found)
+				check_violation(sim, 5, ps.gfn, 0, pfn,
 						"mapped page pinned by a KVM reference");
 			/* report a leak once, then stop counting it */
 			page->kvm_refs = want;
@@ -221,13 +241,25 @@ static void check_refs(struct kvmpfn_sim *sim)
 	sim->nr_held = keep;
 }
 
-static void check_leaf(struct kvmpfn_sim *sim, struct gmap_leaf *e)
+static bool slot_bit(const struct kvm_memory_slot *slot, gfn_t gfn)
 {
+	u64 rel = gfn - slot->base_gfn;
+
+	return slot->dirty_bitmap &&
+	       (slot->dirty_bitmap[rel / BITS_PER_LONG] >> (rel % BITS_PER_LONG)) & 1;
+}
+
+/* The state invariants of one leaf: I6, I10, I12, I15, I18. */
+static void check_leaf(struct kvmpfn_sim *sim,
+		       const struct kvmpfn_leaf_view *e, void *ctx)
+{
+	u64 i, n = leaf_pages(e);
 	struct kvm_memory_slot *slot;
 	unsigned long hva, host_pfn;
 	struct page *page;
 	u64 pte;
 
+	(void)ctx;
 	if (is_error_noslot_pfn(e->pfn)) {
 		check_violation(sim, 18, e->gfn, 0, e->pfn,
 				"error pfn 0x%llx installed",
@@ -235,33 +267,48 @@ static void check_leaf(struct kvmpfn_sim *sim, struct gmap_leaf *e)
 		return;
 	}
 	slot = kvm_memslot_find(&sim->kvm, e->as_id, e->gfn);
-	if (!slot || slot->id != e->slot_id ||
-	    (slot->flags & KVM_MEMSLOT_INVALID)) {
+	if (!slot || (slot->flags & KVM_MEMSLOT_INVALID) ||
+	    e->gfn + n > slot->base_gfn + slot->npages) {
 		check_violation(sim, 15, e->gfn, 0, e->pfn,
 				"leaf maps a gfn of a deleted, moved or invalid memslot");
 		return;
 	}
-	hva = __gfn_to_hva_memslot(slot, e->gfn);
-	pte = hpt_lookup(&sim->mm, hva, NULL, &host_pfn);
 	if (e->writable && (slot->flags & KVM_MEM_READONLY))
-		check_violation(sim, 10, e->gfn, hva, e->pfn,
+		check_violation(sim, 10, e->gfn, 0, e->pfn,
 				"writable leaf in a read-only memslot");
+	if (e->writable && kvm_slot_dirty_track_enabled(slot)) {
+		if (e->level > 1)
+			check_violation(sim, 12, e->gfn, 0, e->pfn,
+					"writable huge leaf in a dirty-logged memslot");
+		else if (!slot_bit(slot, e->gfn))
+			check_violation(sim, 12, e->gfn, 0, e->pfn,
+					"writable leaf of a logged memslot, gfn not in the dirty log");
+	}
 	/* during an invalidation the host may legitimately be ahead */
 	if (sim->kvm.mmu_invalidate_in_progress)
 		return;
-	if (!pte || host_pfn != e->pfn) {
-		check_violation(sim, 6, e->gfn, hva, e->pfn,
-				"leaf survives a host mapping change (host now %s 0x%lx)",
-				pte ? "maps" : "maps nothing at", pte ? host_pfn : hva);
-		return;
+	for (i = 0; i < n; i++) {
+		hva = __gfn_to_hva_memslot(slot, e->gfn + i);
+		pte = hpt_lookup(&sim->mm, hva, NULL, &host_pfn);
+		if (!pte || host_pfn != e->pfn + i) {
+			check_violation(sim, 6, e->gfn + i, hva, e->pfn + i,
+					"leaf survives a host mapping change (host now %s 0x%lx)",
+					pte ? "maps" : "maps nothing at",
+					pte ? host_pfn : hva);
+			return;
+		}
+		if (e->writable && !(pte & HPTE_WRITE)) {
+			check_violation(sim, 10, e->gfn + i, hva, e->pfn + i,
+					"writable leaf over a read-only host PTE");
+			return;
+		}
+		page = host_pfn_to_page(&sim->mm, e->pfn + i);
+		if (page && kshim_page_flag(page, PG_free)) {
+			check_violation(sim, 6, e->gfn + i, hva, e->pfn + i,
+					"leaf maps a freed page");
+			return;
+		}
 	}
-	if (e->writable && !(pte & HPTE_WRITE))
-		check_violation(sim, 10, e->gfn, hva, e->pfn,
-				"writable leaf over a read-only host PTE");
-	page = host_pfn_to_page(&sim->mm, e->pfn);
-	if (page && kshim_page_flag(page, PG_free))
-		check_violation(sim, 6, e->gfn, hva, e->pfn,
-				"leaf maps a freed page");
 }
 
 static void check_gpc(struct kvmpfn_sim *sim, struct gfn_to_pfn_cache *gpc)
@@ -292,7 +339,6 @@ static void check_kmap(struct kvmpfn_sim *sim, struct kvmpfn_kmap *k)
 void check_step(struct kvmpfn_sim *sim)
 {
 	struct kvm *kvm = &sim->kvm;
-	u64 i;
 	int j;
 
 	if (kvm->mmu_invalidate_in_progress < 0 ||
@@ -306,10 +352,13 @@ void check_step(struct kvmpfn_sim *sim)
 		check_violation(sim, KVMPFN_WARN, 0, 0, 0,
 				"mmu_lock still held at the end of a step");
 
+	if (sim->tlb_stale)
+		check_violation(sim, 6, 0, 0, 0,
+				"zapped translations left in TLBs: no flush before the lock dropped");
 	check_refs(sim);
-	for (i = 0; i < sim->gmap.cap; i++)
-		if (sim->gmap.slots[i].present)
-			check_leaf(sim, &sim->gmap.slots[i]);
+	sim->arch->for_each_leaf(sim, check_leaf, NULL);
+	if (sim->arch->check)
+		sim->arch->check(sim);
 	for (j = 0; j < KVMPFN_MAX_GPC; j++)
 		check_gpc(sim, &sim->gpc[j]);
 	for (j = 0; j < KVMPFN_MAX_KMAPS; j++)

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The reference second-stage map: gfn -> leaf, 4K leaves only, in an
- * open-addressing hash table.  It stands in for an architecture's page
- * tables so that the generic invariants can be checked before (and beside)
- * the architecture simulators.  All changes happen under mmu_lock.
+ * The reference MMU's table: gfn -> 4K leaf in an open-addressing hash
+ * table with backward-shift deletion.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "kvm_model.h"
+#include <linux/errno.h>
+
+#include "gmap.h"
 
 static u64 hash_gfn(gfn_t gfn)
 {
@@ -70,7 +70,7 @@ int gmap_install(struct gmap *g, const struct gmap_leaf *leaf)
 }
 
 /* Backward-shift deletion keeps probe chains intact without tombstones. */
-static void gmap_remove(struct gmap *g, struct gmap_leaf *e)
+void gmap_remove(struct gmap *g, struct gmap_leaf *e)
 {
 	u64 i = e - g->slots, j = i;
 
@@ -90,55 +90,6 @@ static void gmap_remove(struct gmap *g, struct gmap_leaf *e)
 		}
 	}
 	g->nr--;
-}
-
-void gmap_zap_range(struct kvmpfn_sim *sim, gfn_t start, gfn_t end)
-{
-	struct gmap *g = &sim->gmap;
-	gfn_t gfn;
-	u64 i;
-
-	lockdep_assert_held(&sim->kvm.mmu_lock);
-	if (end - start > g->cap) {
-		for (i = 0; i < g->cap; ) {
-			struct gmap_leaf *e = &g->slots[i];
-
-			if (e->present && e->gfn >= start && e->gfn < end) {
-				sim->ops->leaf_zapped(&sim->kvm, e->pfn,
-						      e->refcounted,
-						      e->accessed, e->dirty);
-				gmap_remove(g, e);
-				continue;	/* a shifted entry landed here */
-			}
-			i++;
-		}
-		return;
-	}
-	for (gfn = start; gfn < end; gfn++) {
-		struct gmap_leaf *e = gmap_lookup(g, gfn);
-
-		if (!e)
-			continue;
-		sim->ops->leaf_zapped(&sim->kvm, e->pfn, e->refcounted,
-				      e->accessed, e->dirty);
-		gmap_remove(g, e);
-	}
-}
-
-bool gmap_age_range(struct kvmpfn_sim *sim, gfn_t start, gfn_t end)
-{
-	bool young = false;
-	gfn_t gfn;
-
-	for (gfn = start; gfn < end; gfn++) {
-		struct gmap_leaf *e = gmap_lookup(&sim->gmap, gfn);
-
-		if (e && e->accessed) {
-			e->accessed = false;
-			young = true;
-		}
-	}
-	return young;
 }
 
 void gmap_destroy(struct gmap *g)

@@ -13,6 +13,7 @@
 #include <linux/kvm_host.h>
 
 #include "../mm/host_mm.h"
+#include "arch.h"
 #include <kvmpfn/kvmpfn.h>
 
 #define KVMPFN_MAX_VCPUS	8
@@ -38,17 +39,6 @@ struct kvmpfn_stage_ops {
 	const char *name;
 	int stage;
 
-	/* the reference MMU's use of the core at this stage */
-	kvm_pfn_t (*fault_lookup)(struct kvm *kvm,
-				  const struct kvm_memory_slot *slot,
-				  gfn_t gfn, bool write,
-				  struct kvmpfn_pfn_info *info);
-	void (*fault_installed)(struct kvm *kvm, struct kvmpfn_pfn_info *info,
-				bool write);
-	void (*fault_release)(struct kvm *kvm, struct kvmpfn_pfn_info *info);
-	void (*leaf_zapped)(struct kvm *kvm, kvm_pfn_t pfn, bool refcounted,
-			    bool accessed, bool dirty);
-
 	struct page *(*pfn_to_refcounted_page)(kvm_pfn_t pfn);
 	void (*release_pfn_clean)(kvm_pfn_t pfn);
 	int (*vcpu_map)(struct kvm_vcpu *vcpu, gfn_t gfn,
@@ -62,39 +52,28 @@ struct kvmpfn_stage_ops {
 	void (*gpc_deactivate)(struct gfn_to_pfn_cache *gpc);
 	void (*gpc_invalidate_start)(struct kvm *kvm, unsigned long start,
 				     unsigned long end);
+
+	/* the architectures built at this stage; NULL if not in this build */
+	const struct kvmpfn_arch_ops *arch[KVMPFN_NR_ARCHES];
 };
 
 extern const struct kvmpfn_stage_ops *const kvmpfn_stages[KVMPFN_NR_STAGES];
-
-/* A leaf of the reference second-stage map. */
-struct gmap_leaf {
-	gfn_t gfn;
-	kvm_pfn_t pfn;
-	u16 slot_id;
-	u8 as_id;
-	bool present;
-	bool writable;
-	bool refcounted;
-	bool accessed;
-	bool dirty;
-};
-
-struct gmap {
-	struct gmap_leaf *slots;	/* open addressing on gfn */
-	u64 cap;
-	u64 nr;
-};
 
 /* A fault split across scenario steps: lookup done, install pending. */
 struct kvmpfn_fault {
 	bool active;
 	bool write;
+	bool exec;
+	bool seq_snapped;	/* mmu_seq taken (I14 bookkeeping) */
+	bool host_read_early;	/* host state read before the snapshot */
+	int vcpu;
 	gfn_t gfn;
 	unsigned long mmu_seq;
 	u64 root_gen;
 	struct kvm_memory_slot *slot;
 	struct kvmpfn_pfn_info info;
 	u32 line;
+	u64 priv[8];		/* arch scratch between begin and finish */
 };
 
 struct kvmpfn_kmap {
@@ -114,7 +93,10 @@ struct kvmpfn_sim {
 	struct kvm kvm;
 	const struct kvmpfn_stage_ops *ops;
 	enum kvmpfn_stage stage;
-	struct gmap gmap;
+	enum kvmpfn_arch arch_id;
+	const struct kvmpfn_arch_ops *arch;
+	void *mmu;
+	bool tlb_stale;
 	u64 root_gen;
 
 	struct kvmpfn_fault inflight[KVMPFN_MAX_VCPUS];
@@ -167,13 +149,6 @@ struct kvm_memory_slot *kvm_memslot_by_id(struct kvm *kvm, int as_id,
 					  int id);
 struct kvm_memory_slot *kvm_memslot_find(struct kvm *kvm, int as_id,
 					 gfn_t gfn);
-
-/* kvm/gmap.c: the reference second-stage map */
-struct gmap_leaf *gmap_lookup(struct gmap *g, gfn_t gfn);
-int gmap_install(struct gmap *g, const struct gmap_leaf *leaf);
-void gmap_zap_range(struct kvmpfn_sim *sim, gfn_t start, gfn_t end);
-void gmap_destroy(struct gmap *g);
-bool gmap_age_range(struct kvmpfn_sim *sim, gfn_t start, gfn_t end);
 
 /* kvm/mmu_notifier.c */
 void kvm_init_mmu_notifier(struct kvmpfn_sim *sim);

@@ -162,9 +162,24 @@ static void invalidate_slot(struct kvmpfn_sim *sim,
 	old->flags |= KVM_MEMSLOT_INVALID;
 	kvm->memslots[old->as_id].generation++;
 	sim->root_gen++;
-	write_lock(&kvm->mmu_lock);
-	gmap_zap_range(sim, old->base_gfn, old->base_gfn + old->npages);
-	write_unlock(&kvm->mmu_lock);
+	sim->arch->flush_memslot(sim, old);
+}
+
+static unsigned long *dirty_bitmap_alloc(u64 npages)
+{
+	return calloc((npages + BITS_PER_LONG - 1) / BITS_PER_LONG,
+		      sizeof(unsigned long));
+}
+
+void mark_page_dirty_in_slot(struct kvm *kvm,
+			     const struct kvm_memory_slot *slot, gfn_t gfn)
+{
+	u64 rel = gfn - slot->base_gfn;
+
+	(void)kvm;
+	if (!slot->dirty_bitmap || rel >= slot->npages)
+		return;
+	slot->dirty_bitmap[rel / BITS_PER_LONG] |= 1UL << (rel % BITS_PER_LONG);
 }
 
 static int slot_create(struct kvmpfn_sim *sim,
@@ -193,8 +208,16 @@ static int slot_create(struct kvmpfn_sim *sim,
 	slot->flags = a->flags;
 	slot->id = a->id;
 	slot->as_id = a->as_id;
+	if (slot->flags & KVM_MEM_LOG_DIRTY_PAGES) {
+		slot->dirty_bitmap = dirty_bitmap_alloc(slot->npages);
+		if (!slot->dirty_bitmap) {
+			free(slot);
+			return -ENOMEM;
+		}
+	}
 	r = slots_insert(s, slot);
 	if (r) {
+		free(slot->dirty_bitmap);
 		free(slot);
 		return r;
 	}
@@ -231,26 +254,47 @@ static int slot_replace(struct kvmpfn_sim *sim, enum kvmpfn_slot_op op,
 			return -EINVAL;
 		}
 		new->flags = a->flags;
+		if (!(new->flags & KVM_MEM_LOG_DIRTY_PAGES))
+			new->dirty_bitmap = NULL;
+		else if (!(old->flags & KVM_MEM_LOG_DIRTY_PAGES))
+			new->dirty_bitmap = dirty_bitmap_alloc(new->npages);
+		if ((new->flags & KVM_MEM_LOG_DIRTY_PAGES) &&
+		    !new->dirty_bitmap) {
+			free(new);
+			return -ENOMEM;
+		}
 	}
 
 	r = retire(sim, old);
 	if (r) {
+		if (new->dirty_bitmap != old->dirty_bitmap)
+			free(new->dirty_bitmap);
 		free(new);
 		return r;
 	}
+	/* the live slot owns the bitmap; the retired copy keeps its own */
+	if (new->dirty_bitmap == old->dirty_bitmap)
+		old->dirty_bitmap = NULL;
 	if (op != KVMPFN_SLOT_FLAGS)
 		invalidate_slot(sim, old);
+	else
+		/* faults in flight saw the old flags: make them retry */
+		sim->root_gen++;
 	slots_remove(s, old);
 	if (op == KVMPFN_SLOT_DELETE) {
+		free(new->dirty_bitmap);
 		free(new);
 	} else {
 		r = slots_insert(s, new);
 		if (r) {
+			free(new->dirty_bitmap);
 			free(new);
 			return r;
 		}
 	}
 	s->generation++;
+	if (op == KVMPFN_SLOT_FLAGS)
+		sim->arch->slot_flags_changed(sim, new, old->flags);
 	return 0;
 }
 
@@ -304,14 +348,18 @@ void kvm_memslots_destroy(struct kvmpfn_sim *sim)
 	for (as = 0; as < KVM_ADDRESS_SPACE_NUM; as++) {
 		struct kvm_memslots *s = &sim->kvm.memslots[as];
 
-		for (i = 0; i < s->nr_slots; i++)
+		for (i = 0; i < s->nr_slots; i++) {
+			free(s->by_gfn[i]->dirty_bitmap);
 			free(s->by_gfn[i]);
+		}
 		free(s->by_gfn);
 		free(s->by_id);
 		memset(s, 0, sizeof(*s));
 	}
-	for (j = 0; j < sim->nr_graveyard; j++)
+	for (j = 0; j < sim->nr_graveyard; j++) {
+		free(sim->graveyard[j]->dirty_bitmap);
 		free(sim->graveyard[j]);
+	}
 	free(sim->graveyard);
 	free(sim->pending);
 	sim->graveyard = NULL;

@@ -15,7 +15,7 @@
  */
 static bool for_each_hit(struct kvmpfn_sim *sim, unsigned long start,
 			 unsigned long end,
-			 bool (*fn)(struct kvmpfn_sim *, gfn_t, gfn_t))
+			 bool (*fn)(struct kvmpfn_sim *, int, gfn_t, gfn_t))
 {
 	bool ret = false;
 	int as, i;
@@ -34,7 +34,8 @@ static bool for_each_hit(struct kvmpfn_sim *sim, unsigned long start,
 				continue;
 			if (!fn)
 				return true;
-			ret |= fn(sim, slot->base_gfn + ((a - s0) >> PAGE_SHIFT),
+			ret |= fn(sim, as,
+				  slot->base_gfn + ((a - s0) >> PAGE_SHIFT),
 				  slot->base_gfn +
 				  ((b - s0 + PAGE_SIZE - 1) >> PAGE_SHIFT));
 		}
@@ -42,7 +43,8 @@ static bool for_each_hit(struct kvmpfn_sim *sim, unsigned long start,
 	return ret;
 }
 
-static bool unmap_gfn_range(struct kvmpfn_sim *sim, gfn_t start, gfn_t end)
+static bool unmap_gfn_range(struct kvmpfn_sim *sim, int as_id, gfn_t start,
+			    gfn_t end)
 {
 	struct kvm *kvm = &sim->kvm;
 
@@ -50,8 +52,13 @@ static bool unmap_gfn_range(struct kvmpfn_sim *sim, gfn_t start, gfn_t end)
 		kvm->mmu_invalidate_range_start = start;
 	if (end > kvm->mmu_invalidate_range_end)
 		kvm->mmu_invalidate_range_end = end;
-	gmap_zap_range(sim, start, end);
-	return true;
+	return sim->arch->unmap_gfn_range(sim, as_id, start, end);
+}
+
+static bool age_gfn_range(struct kvmpfn_sim *sim, int as_id, gfn_t start,
+			  gfn_t end)
+{
+	return sim->arch->age_gfn_range(sim, as_id, start, end);
 }
 
 static void invalidate_range_start(void *priv, unsigned long start,
@@ -70,8 +77,8 @@ static void invalidate_range_start(void *priv, unsigned long start,
 			kvm->mmu_invalidate_range_start = INVALID_GPA;
 			kvm->mmu_invalidate_range_end = 0;
 		}
-		for_each_hit(sim, start, end, unmap_gfn_range);
-		/* the TLB flush happens here, before the lock drops */
+		if (for_each_hit(sim, start, end, unmap_gfn_range))
+			kvm_flush_remote_tlbs(kvm);	/* before the lock drops */
 		write_unlock(&kvm->mmu_lock);
 	}
 	kvm_ctx_leave(sim);
@@ -112,7 +119,7 @@ static bool clear_young(void *priv, unsigned long start, unsigned long end)
 	bool young;
 
 	write_lock(&sim->kvm.mmu_lock);
-	young = for_each_hit(sim, start, end, gmap_age_range);
+	young = for_each_hit(sim, start, end, age_gfn_range);
 	write_unlock(&sim->kvm.mmu_lock);
 	return young;
 }

@@ -52,18 +52,37 @@ void kvm_ctx_leave(struct kvmpfn_sim *sim)
 
 struct kvmpfn_sim *kvmpfn_sim_create(enum kvmpfn_stage stage)
 {
+	return kvmpfn_sim_create_arch(stage, KVMPFN_ARCH_REF);
+}
+
+struct kvmpfn_sim *kvmpfn_sim_create_arch(enum kvmpfn_stage stage,
+					  enum kvmpfn_arch arch)
+{
+	const struct kvmpfn_arch_ops *ops;
 	struct kvmpfn_sim *sim;
 	int i;
 
-	if ((unsigned int)stage >= KVMPFN_NR_STAGES)
+	if ((unsigned int)stage >= KVMPFN_NR_STAGES ||
+	    (unsigned int)arch >= KVMPFN_NR_ARCHES)
+		return NULL;
+	ops = kvmpfn_stages[stage]->arch[arch];
+	if (!ops)
 		return NULL;
 	sim = calloc(1, sizeof(*sim));
 	if (!sim)
 		return NULL;
+	sim->arch_id = arch;
+	sim->arch = ops;
+	sim->mmu = calloc(1, ops->mmu_size);
+	if (!sim->mmu) {
+		free(sim);
+		return NULL;
+	}
 	kvmpfn_cur = sim;
 	kshim_current = &sim->mm.task;
 	if (host_mm_init(&sim->mm)) {
 		host_mm_destroy(&sim->mm);
+		free(sim->mmu);
 		free(sim);
 		return NULL;
 	}
@@ -77,6 +96,10 @@ struct kvmpfn_sim *kvmpfn_sim_create(enum kvmpfn_stage stage)
 		sim->gpc[i].uhva = KVM_HVA_ERR_BAD;
 	}
 	kvm_init_mmu_notifier(sim);
+	if (ops->init && ops->init(sim, sim->mmu)) {
+		kvmpfn_sim_destroy(sim);
+		return NULL;
+	}
 	return sim;
 }
 
@@ -84,8 +107,12 @@ void kvmpfn_sim_destroy(struct kvmpfn_sim *sim)
 {
 	if (!sim)
 		return;
+	kvmpfn_cur = sim;
+	kshim_current = &sim->mm.task;
+	if (sim->arch->destroy)
+		sim->arch->destroy(sim, sim->mmu);
+	free(sim->mmu);
 	kvm_memslots_destroy(sim);
-	gmap_destroy(&sim->gmap);
 	host_mm_destroy(&sim->mm);
 	free(sim->viol);
 	free(sim->held);
@@ -99,6 +126,11 @@ void kvmpfn_sim_destroy(struct kvmpfn_sim *sim)
 enum kvmpfn_stage kvmpfn_sim_stage(const struct kvmpfn_sim *sim)
 {
 	return sim->stage;
+}
+
+enum kvmpfn_arch kvmpfn_sim_arch(const struct kvmpfn_sim *sim)
+{
+	return sim->arch_id;
 }
 
 void kvmpfn_sim_set_location(struct kvmpfn_sim *sim, const char *file,
@@ -524,14 +556,54 @@ void kvmpfn_step_refs(const struct kvmpfn_sim *sim, unsigned int *gets,
 int kvmpfn_leaf(struct kvmpfn_sim *sim, int as_id, uint64_t gfn,
 		struct kvmpfn_leaf *leaf)
 {
-	struct gmap_leaf *e = gmap_lookup(&sim->gmap, gfn);
+	struct kvmpfn_leaf_view v;
+	int r;
 
-	if (!e || e->as_id != as_id)
-		return -ENOENT;
-	leaf->pfn = e->pfn;
-	leaf->writable = e->writable;
-	leaf->refcounted = e->refcounted;
-	leaf->accessed = e->accessed;
-	leaf->dirty = e->dirty;
+	if (as_id < 0 || as_id >= KVM_ADDRESS_SPACE_NUM)
+		return -EINVAL;
+	kvm_ctx_enter(sim);
+	r = sim->arch->lookup(sim, as_id, gfn, &v);
+	kvm_ctx_leave(sim);
+	if (r)
+		return r;
+	leaf->gfn = v.gfn;
+	leaf->pfn = v.pfn + (gfn - v.gfn);
+	leaf->level = v.level;
+	leaf->writable = v.writable;
+	leaf->refcounted = v.refcounted;
+	leaf->accessed = v.accessed;
+	leaf->dirty = v.dirty;
 	return 0;
+}
+
+int kvmpfn_dirty_log(struct kvmpfn_sim *sim, int as_id, int id,
+		     uint64_t *bitmap, uint64_t bits, bool clear)
+{
+	struct kvm_memory_slot *slot;
+	u64 i;
+
+	if (as_id < 0 || as_id >= KVM_ADDRESS_SPACE_NUM || id < 0 ||
+	    id >= KVM_MEM_SLOTS_NUM)
+		return -EINVAL;
+	slot = kvm_memslot_by_id(&sim->kvm, as_id, id);
+	if (!slot)
+		return -ENOENT;
+	if (!slot->dirty_bitmap)
+		return -EINVAL;		/* logging is off, as the kernel says */
+	step(sim);
+	for (i = 0; i < (bits + 63) / 64; i++)
+		bitmap[i] = 0;
+	for (i = 0; i < bits && i < slot->npages; i++)
+		if ((slot->dirty_bitmap[i / BITS_PER_LONG] >>
+		     (i % BITS_PER_LONG)) & 1)
+			bitmap[i / 64] |= 1ULL << (i % 64);
+	if (clear) {
+		memset(slot->dirty_bitmap, 0,
+		       (slot->npages + BITS_PER_LONG - 1) / BITS_PER_LONG *
+		       sizeof(unsigned long));
+		kvm_ctx_enter(sim);
+		sim->arch->clear_dirty(sim, slot);
+		kvm_ctx_leave(sim);
+	}
+	return done(sim, 0);
 }

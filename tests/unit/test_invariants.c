@@ -14,6 +14,7 @@
 #include <linux/kvm_host.h>
 #include <linux/mm.h>
 
+#include "kvm/gmap.h"
 #include "kvm/kvm_model.h"
 
 #define HVA	0x10000000UL
@@ -87,9 +88,11 @@ static void install(gfn_t gfn, kvm_pfn_t pfn, bool writable)
 {
 	struct gmap_leaf leaf = {
 		.gfn = gfn, .pfn = pfn, .slot_id = 1, .writable = writable,
+		.present = true,
 	};
 
-	assert_int_equal(gmap_install(&sim->gmap, &leaf), 0);
+	/* behind the reference MMU's back: what a broken arch would do */
+	assert_int_equal(gmap_install(kvmpfn_arch_mmu(sim), &leaf), 0);
 }
 
 static void test_i1_get_on_zero_count(void **state)
@@ -177,7 +180,7 @@ static void test_i5_pinned_mapping(void **state)
 	get_page(pfn_to_page(pfn));
 	check_step(sim);
 	assert_int_equal(found(), (1UL << 2) | (1UL << 5));
-	gmap_destroy(&sim->gmap);
+	gmap_destroy(kvmpfn_arch_mmu(sim));
 }
 
 static void test_i6_stale_leaf(void **state)
@@ -187,7 +190,7 @@ static void test_i6_stale_leaf(void **state)
 	found();
 	check_step(sim);
 	assert_int_equal(found(), 1UL << 6);
-	gmap_destroy(&sim->gmap);
+	gmap_destroy(kvmpfn_arch_mmu(sim));
 }
 
 static void test_i8_counter(void **state)
@@ -210,7 +213,7 @@ static void test_i10_writable_over_readonly(void **state)
 	found();
 	check_step(sim);
 	assert_int_equal(found(), 1UL << 10);
-	gmap_destroy(&sim->gmap);
+	gmap_destroy(kvmpfn_arch_mmu(sim));
 }
 
 static void test_i15_no_memslot(void **state)
@@ -220,7 +223,7 @@ static void test_i15_no_memslot(void **state)
 	found();
 	check_step(sim);
 	assert_int_equal(found(), 1UL << 15);
-	gmap_destroy(&sim->gmap);
+	gmap_destroy(kvmpfn_arch_mmu(sim));
 }
 
 static void test_i17_stale_pfncache(void **state)
@@ -247,7 +250,102 @@ static void test_i18_error_pfn(void **state)
 	found();
 	check_step(sim);
 	assert_int_equal(found(), 1UL << 18);
-	gmap_destroy(&sim->gmap);
+	gmap_destroy(kvmpfn_arch_mmu(sim));
+}
+
+/* Install-time invariants, through the choke-point hook. */
+static struct kvmpfn_leaf_view leaf_at(gfn_t gfn, kvm_pfn_t pfn, int level)
+{
+	struct kvmpfn_leaf_view v = {
+		.present = true, .level = level, .gfn = gfn, .pfn = pfn,
+	};
+
+	return v;
+}
+
+static void test_i7_install_after_invalidation(void **state)
+{
+	struct kvmpfn_leaf_view none = { 0 }, v = leaf_at(GFN, anon_pfn(), 1);
+	struct kvmpfn_fault f = { .gfn = GFN };
+
+	(void)state;
+	kvmpfn_fault_snapshot(sim, &f);
+	found();
+	kvmpfn_entry_change(sim, &none, &v, &f);
+	assert_int_equal(found(), 0);
+	sim->kvm.mmu_invalidate_seq++;	/* an invalidation ended meanwhile */
+	kvmpfn_entry_change(sim, &none, &v, &f);
+	assert_int_equal(found(), 1UL << 7);
+}
+
+static void test_i9_replace_without_zap(void **state)
+{
+	struct kvmpfn_leaf_view a = leaf_at(GFN, 0x1000, 1);
+	struct kvmpfn_leaf_view b = leaf_at(GFN, 0x2000, 1);
+
+	(void)state;
+	found();
+	kvmpfn_entry_change(sim, &a, &a, NULL);	/* same pfn: fine */
+	assert_int_equal(found(), 0);
+	kvmpfn_entry_change(sim, &a, &b, NULL);
+	assert_true(found() & (1UL << 9));
+}
+
+static void test_i13_misaligned_huge_leaf(void **state)
+{
+	struct kvmpfn_leaf_view none = { 0 };
+	struct kvmpfn_leaf_view v = leaf_at(GFN, 0x201, 2);
+
+	(void)state;
+	found();
+	kvmpfn_entry_change(sim, &none, &v, NULL);
+	assert_int_equal(found(), 1UL << 13);
+	v.pfn = 0x200;		/* aligned, but 512 pages > the 4-page slot */
+	kvmpfn_entry_change(sim, &none, &v, NULL);
+	assert_int_equal(found(), 1UL << 13);
+}
+
+static void test_i12_dirty_log(void **state)
+{
+	struct kvmpfn_memslot_args m = {
+		.id = 1, .flags = KVMPFN_MEM_LOG_DIRTY_PAGES,
+	};
+
+	(void)state;
+	kvm_ctx_leave(sim);
+	assert_int_equal(kvmpfn_memslot(sim, KVMPFN_SLOT_FLAGS, &m), 0);
+	kvm_ctx_enter(sim);
+	install(GFN, anon_pfn(), true);		/* writable, never logged */
+	found();
+	check_step(sim);
+	assert_int_equal(found(), 1UL << 12);
+	gmap_destroy(kvmpfn_arch_mmu(sim));
+}
+
+static void test_i14_host_read_before_snapshot(void **state)
+{
+	struct kvmpfn_leaf_view none = { 0 }, v = leaf_at(GFN, anon_pfn(), 1);
+	struct kvm_memory_slot *slot = gfn_to_memslot(&sim->kvm, GFN);
+	struct kvmpfn_fault f = { .gfn = GFN };
+
+	(void)state;
+	assert_int_equal(kvmpfn_host_level(sim, &f, slot, GFN), 1);
+	kvmpfn_fault_snapshot(sim, &f);
+	found();
+	kvmpfn_entry_change(sim, &none, &v, &f);
+	assert_int_equal(found(), 1UL << 14);
+}
+
+static void test_i6_unflushed_tlb(void **state)
+{
+	(void)state;
+	found();
+	kvmpfn_tlb_stale(sim);
+	check_step(sim);
+	assert_int_equal(found(), 1UL << 6);
+	kvm_flush_remote_tlbs(&sim->kvm);
+	check_step(sim);
+	assert_int_equal(found(), 0);
 }
 
 int main(void)
@@ -266,6 +364,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_i15_no_memslot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_i17_stale_pfncache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_i18_error_pfn, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_i7_install_after_invalidation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_i9_replace_without_zap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_i13_misaligned_huge_leaf, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_i12_dirty_log, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_i14_host_read_before_snapshot, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_i6_unflushed_tlb, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -63,11 +63,35 @@ int kvmpfn_stage_parse(const char *name, enum kvmpfn_stage *stage);
 /* the patch a stage ends with, e.g. "KVM: Introduce __kvm_follow_pfn ..." */
 const char *kvmpfn_stage_subject(enum kvmpfn_stage stage);
 
+/*
+ * The second-stage MMU a simulator runs.  "ref" is the reference MMU
+ * (4K leaves, x86's fault order and stage policy), the baseline the
+ * architecture models are compared against.
+ */
+enum kvmpfn_arch {
+	KVMPFN_ARCH_REF,
+	KVMPFN_ARCH_X86,
+	KVMPFN_ARCH_ARM64,
+	KVMPFN_ARCH_PPC,
+	KVMPFN_NR_ARCHES
+};
+
+const char *kvmpfn_arch_name(enum kvmpfn_arch arch);
+/* "ref", "x86", "arm64", "ppc"; -EINVAL if unknown */
+int kvmpfn_arch_parse(const char *name, enum kvmpfn_arch *arch);
+/* whether this build has the architecture's model */
+bool kvmpfn_arch_available(enum kvmpfn_arch arch);
+
 struct kvmpfn_sim;
 
+/* NULL if out of memory or the stage/arch is not in this build */
+struct kvmpfn_sim *kvmpfn_sim_create_arch(enum kvmpfn_stage stage,
+					  enum kvmpfn_arch arch);
+/* the reference MMU */
 struct kvmpfn_sim *kvmpfn_sim_create(enum kvmpfn_stage stage);
 void kvmpfn_sim_destroy(struct kvmpfn_sim *sim);
 enum kvmpfn_stage kvmpfn_sim_stage(const struct kvmpfn_sim *sim);
+enum kvmpfn_arch kvmpfn_sim_arch(const struct kvmpfn_sim *sim);
 
 /* Where the next operations come from, for reports. */
 void kvmpfn_sim_set_location(struct kvmpfn_sim *sim, const char *file,
@@ -213,11 +237,21 @@ int kvmpfn_gpc_deactivate(struct kvmpfn_sim *sim, int idx);
 /* 1 if the cache is usable as is, 0 if it needs a refresh */
 int kvmpfn_gpc_check(struct kvmpfn_sim *sim, int idx);
 
+/*
+ * Dirty logging (memslot flag KVMPFN_MEM_LOG_DIRTY_PAGES): copy the slot's
+ * bitmap (one bit a page, @bits long) and, with @clear, reset it and
+ * write-protect the logged pages again, as KVM_CLEAR_DIRTY_LOG does.
+ */
+int kvmpfn_dirty_log(struct kvmpfn_sim *sim, int as_id, int id,
+		     uint64_t *bitmap, uint64_t bits, bool clear);
+
 int kvmpfn_vcpu_map(struct kvmpfn_sim *sim, int idx, uint64_t gfn);
 int kvmpfn_vcpu_unmap(struct kvmpfn_sim *sim, int idx, bool dirty);
 
 struct kvmpfn_leaf {
-	uint64_t pfn;
+	uint64_t gfn;		/* first gfn of the leaf */
+	uint64_t pfn;		/* pfn the asked gfn maps */
+	int level;		/* 1: 4K, 2: 2M, 3: 1G */
 	bool writable;
 	bool refcounted;
 	bool accessed;

@@ -30,6 +30,7 @@ typedef u64 hfn_t;
 typedef unsigned long hva_t;
 typedef hfn_t kvm_pfn_t;
 
+#define BITS_PER_LONG	(8 * (int)sizeof(long))
 #define BIT(nr)		(1UL << (nr))
 #define BIT_ULL(nr)	(1ULL << (nr))
 

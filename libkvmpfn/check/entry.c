@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Install-time invariants, judged where an architecture changes a
+ * second-stage entry (its choke point calls kvmpfn_entry_change()):
+ *
+ *   I7   a fault installs only if no invalidation of its gfn started or
+ *        ended since its sequence snapshot;
+ *   I9   a present leaf is not replaced by one with another pfn;
+ *   I12  no writable huge leaf in a dirty-logged memslot;
+ *   I13  a huge leaf is co-aligned, inside one memslot and no bigger than
+ *        the host mapping;
+ *   I14  the host mapping level was read after the snapshot.
+ */
+#include "../kvm/kvm_model.h"
+
+static u64 pages_of(int level)
+{
+	return 1ULL << (9 * (level - 1));
+}
+
+static void check_huge(struct kvmpfn_sim *sim,
+		       const struct kvmpfn_leaf_view *v)
+{
+	u64 n = pages_of(v->level);
+	struct kvm_memory_slot *slot;
+	unsigned long hva;
+	int host = 0;
+
+	slot = kvm_memslot_find(&sim->kvm, v->as_id, v->gfn);
+	if ((v->gfn & (n - 1)) || (v->pfn & (n - 1))) {
+		check_violation(sim, 13, v->gfn, 0, v->pfn,
+				"level-%d leaf not aligned (gfn or pfn)", v->level);
+		return;
+	}
+	if (!slot || v->gfn + n > slot->base_gfn + slot->npages) {
+		check_violation(sim, 13, v->gfn, 0, v->pfn,
+				"level-%d leaf reaches outside its memslot", v->level);
+		return;
+	}
+	hva = __gfn_to_hva_memslot(slot, v->gfn);
+	if ((hva >> PAGE_SHIFT) & (n - 1)) {
+		check_violation(sim, 13, v->gfn, hva, v->pfn,
+				"level-%d leaf: hva and gpa not co-aligned", v->level);
+		return;
+	}
+	if (kvm_slot_dirty_track_enabled(slot) && v->writable)
+		check_violation(sim, 12, v->gfn, hva, v->pfn,
+				"writable level-%d leaf in a dirty-logged memslot",
+				v->level);
+	if (sim->kvm.mmu_invalidate_in_progress)
+		return;
+	if (!hpt_lookup(&sim->mm, hva, &host, NULL) || host < v->level)
+		check_violation(sim, 13, v->gfn, hva, v->pfn,
+				"level-%d leaf over a level-%d host mapping",
+				v->level, host);
+}
+
+void kvmpfn_entry_change(struct kvmpfn_sim *sim,
+			 const struct kvmpfn_leaf_view *old,
+			 const struct kvmpfn_leaf_view *new,
+			 struct kvmpfn_fault *f)
+{
+	struct kvm *kvm = &sim->kvm;
+
+	if (!new->present)
+		return;
+	if (old->present && old->level == new->level && old->pfn != new->pfn)
+		check_violation(sim, 9, new->gfn, 0, new->pfn,
+				"present leaf for pfn 0x%llx replaced without a zap",
+				(unsigned long long)old->pfn);
+	if (new->level > 1)
+		check_huge(sim, new);
+	if (!f)
+		return;
+	if (kvm->mmu_invalidate_seq != f->mmu_seq ||
+	    (kvm->mmu_invalidate_in_progress &&
+	     new->gfn < kvm->mmu_invalidate_range_end &&
+	     new->gfn + pages_of(new->level) > kvm->mmu_invalidate_range_start))
+		check_violation(sim, 7, new->gfn, 0, new->pfn,
+				"fault installed although an invalidation raced with its lookup");
+	if (f->host_read_early)
+		check_violation(sim, 14, new->gfn, 0, new->pfn,
+				"host mapping read before the invalidation snapshot");
+}
