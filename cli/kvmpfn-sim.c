@@ -2,7 +2,7 @@
 /*
  * kvmpfn-sim: run scenarios against the model, list the invariants.
  *
- *   kvmpfn-sim run [--stage=S|all] [--trace] [--quiet] FILE...
+ *   kvmpfn-sim run [--arch=A|all] [--stage=S|all] [--trace] [--quiet] FILE...
  *   kvmpfn-sim invariants
  *   kvmpfn-sim stages
  *
@@ -10,6 +10,7 @@
  * violation or an unmet expectation; 2 bad input or usage.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <kvmpfn/kvmpfn.h>
@@ -18,20 +19,100 @@
 static int usage(FILE *f)
 {
 	fprintf(f,
-		"usage: kvmpfn-sim run [--stage=S|all] [--trace] [--quiet] FILE...\n"
+		"usage: kvmpfn-sim run [--arch=A|all] [--stage=S|all] [--trace] [--quiet] FILE...\n"
 		"       kvmpfn-sim invariants\n"
 		"       kvmpfn-sim stages\n"
-		"stages: legacy v7.1 ... v7.8 (default legacy); --stage=all runs each\n");
+		"stages: legacy v7.1 ... v7.8 (default legacy); --stage=all runs each\n"
+		"archs: ref x86 arm64 ppc (default ref); --arch=all runs every\n"
+		"       architecture model and fails on a difference the guest sees\n");
 	return f == stdout ? 0 : KVMPFN_EXIT_USAGE;
+}
+
+static const char *outcome_str(const struct kvmpfn_outcome *o, char *buf,
+			       size_t len)
+{
+	if (o->ret)
+		snprintf(buf, len, "%s", kvmpfn_strerror(o->ret));
+	else if (o->mapped)
+		snprintf(buf, len, "pfn 0x%llx %s", (unsigned long long)o->pfn,
+			 o->writable ? "writable" : "read-only");
+	else
+		snprintf(buf, len, "ok, nothing mapped");
+	return buf;
+}
+
+/*
+ * The guest-visible outcome of every fault line must agree between the
+ * architectures (lines marked arch_specific are not recorded).
+ */
+static int compare(const char *path, enum kvmpfn_stage stage,
+		   const enum kvmpfn_arch *archs, int n,
+		   const struct kvmpfn_outcomes *rec)
+{
+	char b0[64], b1[64];
+	int a, rc = 0;
+	size_t i;
+
+	for (a = 1; a < n; a++) {
+		if (rec[a].n != rec[0].n) {
+			printf("%s: %s: %s and %s ran different fault lines\n",
+			       path, kvmpfn_stage_name(stage),
+			       kvmpfn_arch_name(archs[0]),
+			       kvmpfn_arch_name(archs[a]));
+			rc = KVMPFN_EXIT_FAIL;
+			continue;
+		}
+		for (i = 0; i < rec[0].n; i++) {
+			const struct kvmpfn_outcome *x = &rec[0].v[i];
+			const struct kvmpfn_outcome *y = &rec[a].v[i];
+
+			if (x->ret == y->ret && x->mapped == y->mapped &&
+			    x->pfn == y->pfn && x->writable == y->writable)
+				continue;
+			printf("%s:%u: %s: %s: %s, %s: %s\n", path, x->line,
+			       kvmpfn_stage_name(stage),
+			       kvmpfn_arch_name(archs[0]),
+			       outcome_str(x, b0, sizeof(b0)),
+			       kvmpfn_arch_name(archs[a]),
+			       outcome_str(y, b1, sizeof(b1)));
+			rc = KVMPFN_EXIT_FAIL;
+		}
+	}
+	return rc;
 }
 
 static int cmd_run(int argc, char **argv)
 {
 	struct kvmpfn_run_opts opts = { .stage = KVMPFN_LEGACY };
 	int first = KVMPFN_LEGACY, last = KVMPFN_LEGACY, i, s, rc = 0, nfiles = 0;
+	enum kvmpfn_arch archs[KVMPFN_NR_ARCHES] = { KVMPFN_ARCH_REF };
+	struct kvmpfn_outcomes rec[KVMPFN_NR_ARCHES];
+	int narchs = 1, a;
 
 	for (i = 2; i < argc; i++) {
-		if (!strncmp(argv[i], "--stage=", 8)) {
+		if (!strncmp(argv[i], "--arch=", 7)) {
+			enum kvmpfn_arch arch;
+
+			narchs = 0;
+			if (!strcmp(argv[i] + 7, "all")) {
+				for (arch = KVMPFN_ARCH_X86;
+				     arch < KVMPFN_NR_ARCHES; arch++)
+					if (kvmpfn_arch_available(arch))
+						archs[narchs++] = arch;
+				if (!narchs)
+					archs[narchs++] = KVMPFN_ARCH_REF;
+			} else if (kvmpfn_arch_parse(argv[i] + 7, &arch)) {
+				fprintf(stderr, "kvmpfn-sim: unknown architecture '%s'\n",
+					argv[i] + 7);
+				return KVMPFN_EXIT_USAGE;
+			} else if (!kvmpfn_arch_available(arch)) {
+				fprintf(stderr, "kvmpfn-sim: architecture '%s' is not in this build\n",
+					argv[i] + 7);
+				return KVMPFN_EXIT_USAGE;
+			} else {
+				archs[narchs++] = arch;
+			}
+		} else if (!strncmp(argv[i], "--stage=", 8)) {
 			enum kvmpfn_stage st;
 
 			if (!strcmp(argv[i] + 8, "all")) {
@@ -64,14 +145,30 @@ static int cmd_run(int argc, char **argv)
 		if (argv[i][0] == '-' && argv[i][1])
 			continue;
 		for (s = first; s <= last; s++) {
-			int r;
+			int r = 0, worst = 0;
 
 			opts.stage = (enum kvmpfn_stage)s;
-			r = kvmpfn_run_file(argv[i], &opts, stdout, stderr,
-					    NULL);
-			if (r > rc)
-				rc = r;
-			if (r == KVMPFN_EXIT_USAGE)
+			for (a = 0; a < narchs && r != KVMPFN_EXIT_USAGE; a++) {
+				memset(&rec[a], 0, sizeof(rec[a]));
+				opts.arch = archs[a];
+				opts.record = narchs > 1 ? &rec[a] : NULL;
+				r = kvmpfn_run_file(argv[i], &opts, stdout,
+						    stderr, NULL);
+				if (r > worst)
+					worst = r;
+			}
+			if (worst != KVMPFN_EXIT_USAGE && narchs > 1 &&
+			    a == narchs) {
+				r = compare(argv[i], opts.stage, archs, narchs,
+					    rec);
+				if (r > worst)
+					worst = r;
+			}
+			while (a--)
+				free(rec[a].v);
+			if (worst > rc)
+				rc = worst;
+			if (worst == KVMPFN_EXIT_USAGE)
 				break;
 		}
 	}

@@ -576,6 +576,26 @@ int kvmpfn_leaf(struct kvmpfn_sim *sim, int as_id, uint64_t gfn,
 	return 0;
 }
 
+int kvmpfn_memslot_info(struct kvmpfn_sim *sim, int as_id, int id,
+			struct kvmpfn_memslot_args *out)
+{
+	struct kvm_memory_slot *slot;
+
+	if (as_id < 0 || as_id >= KVM_ADDRESS_SPACE_NUM || id < 0 ||
+	    id >= KVM_MEM_SLOTS_NUM)
+		return -EINVAL;
+	slot = kvm_memslot_by_id(&sim->kvm, as_id, id);
+	if (!slot)
+		return -ENOENT;
+	out->as_id = as_id;
+	out->id = id;
+	out->gfn = slot->base_gfn;
+	out->npages = slot->npages;
+	out->hva = slot->userspace_addr;
+	out->flags = slot->flags & (KVM_MEM_LOG_DIRTY_PAGES | KVM_MEM_READONLY);
+	return 0;
+}
+
 int kvmpfn_dirty_log(struct kvmpfn_sim *sim, int as_id, int id,
 		     uint64_t *bitmap, uint64_t bits, bool clear)
 {

@@ -14,7 +14,7 @@ static int is_tokch(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	       (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '+' ||
-	       c == '-' || c == '/' || c == ':';
+	       c == '-' || c == '/' || c == ':' || c == ',';
 }
 
 int scn_lex(const char *text, size_t len, int lineno, struct scn_line *out,

@@ -27,6 +27,8 @@ struct run {
 	bool *viol_expected;
 	struct kvmpfn_run_stats st;
 	int failed;
+	uint64_t *log;			/* the last dirty log taken */
+	int64_t log_id;
 };
 
 static int diag(struct run *r, int col, const char *fmt, ...)
@@ -208,24 +210,44 @@ static int errno_of(const char *name)
 	return 0;
 }
 
-/* stage=S or stage=S1..S2 restricts an expectation to those stages. */
-static int stage_filter(struct run *r, bool *applies)
+/*
+ * stage=S or stage=S1..S2, and arch=A or arch=A1,A2, restrict an
+ * expectation to those stages and architectures.
+ */
+static int filter(struct run *r, bool *applies)
 {
-	struct scn_tok *t = arg(r, "stage");
+	struct scn_tok *t = arg(r, "stage"), *at = arg(r, "arch");
 	enum kvmpfn_stage lo, hi, cur = r->opts->stage;
 	char a[SCN_MAX_TEXT];
+	const char *name, *next;
 	const char *dots;
+	bool any = false;
 
 	*applies = true;
-	if (!t)
+	if (t) {
+		dots = strstr(t->val, "..");
+		snprintf(a, sizeof(a), "%.*s",
+			 (int)(dots ? dots - t->val : (long)strlen(t->val)),
+			 t->val);
+		if (kvmpfn_stage_parse(a, &lo) ||
+		    kvmpfn_stage_parse(dots ? dots + 2 : a, &hi))
+			return diag(r, t->col, "unknown stage in '%s'", t->val);
+		*applies = cur >= lo && cur <= hi;
+	}
+	if (!at)
 		return 0;
-	dots = strstr(t->val, "..");
-	snprintf(a, sizeof(a), "%.*s",
-		 (int)(dots ? dots - t->val : (long)strlen(t->val)), t->val);
-	if (kvmpfn_stage_parse(a, &lo) ||
-	    kvmpfn_stage_parse(dots ? dots + 2 : a, &hi))
-		return diag(r, t->col, "unknown stage in '%s'", t->val);
-	*applies = cur >= lo && cur <= hi;
+	for (name = at->val;; name = next + 1) {
+		enum kvmpfn_arch arch;
+
+		next = name + strcspn(name, ",");
+		snprintf(a, sizeof(a), "%.*s", (int)(next - name), name);
+		if (kvmpfn_arch_parse(a, &arch))
+			return diag(r, at->col, "unknown architecture '%s'", a);
+		any |= arch == r->opts->arch;
+		if (!*next)
+			break;
+	}
+	*applies = *applies && any;
 	return 0;
 }
 
@@ -256,7 +278,7 @@ static int expect(struct run *r)
 		return diag(r, ln->tok[0].col, "expect what?");
 	ln->tok[1].used = 1;
 	what = ln->tok[1].val;
-	if (stage_filter(r, &applies))
+	if (filter(r, &applies))
 		return -1;
 
 	if (!strcmp(what, "error") || !strcmp(what, "ok")) {
@@ -373,6 +395,29 @@ static int expect(struct run *r)
 			      (unsigned long long)v);
 		return 0;
 	}
+	if (!strcmp(what, "dirty") || !strcmp(what, "clean")) {
+		struct kvmpfn_memslot_args si;
+		uint64_t id, gfn, bit;
+
+		if (num(r, "id", true, 0, &id) || num(r, "gfn", true, 0, &gfn))
+			return -1;
+		if (!applies)
+			return 0;
+		r->st.expectations++;
+		if (r->log_id != (int64_t)id || kvmpfn_memslot_info(r->sim, 0,
+				(int)id, &si) || gfn < si.gfn ||
+		    gfn >= si.gfn + si.npages) {
+			unmet(r, "no dirty log of slot %llu covering gfn 0x%llx was taken",
+			      (unsigned long long)id, (unsigned long long)gfn);
+			return 0;
+		}
+		bit = gfn - si.gfn;
+		if (((r->log[bit / 64] >> (bit % 64)) & 1) != (what[0] == 'd'))
+			unmet(r, "gfn 0x%llx is %s in the dirty log",
+			      (unsigned long long)gfn,
+			      what[0] == 'd' ? "clean" : "dirty");
+		return 0;
+	}
 	if (!strcmp(what, "gpc")) {
 		int valid;
 
@@ -466,6 +511,36 @@ static int op_memslot(struct run *r, int *ret)
 }
 
 /* Execute one operation line; *ret is its result.  -1: bad input. */
+/* Note what the guest saw, for the cross-architecture comparison. */
+static int record(struct run *r, uint64_t gfn, int ret)
+{
+	struct kvmpfn_outcomes *o = r->opts->record;
+	struct kvmpfn_outcome *e;
+	struct kvmpfn_leaf leaf;
+
+	if (!o)
+		return 0;
+	if (o->n == o->cap) {
+		size_t cap = o->cap ? 2 * o->cap : 32;
+
+		e = realloc(o->v, cap * sizeof(*e));
+		if (!e)
+			return diag(r, 1, "out of memory");
+		o->v = e;
+		o->cap = cap;
+	}
+	e = &o->v[o->n++];
+	memset(e, 0, sizeof(*e));
+	e->line = (unsigned int)r->ln->lineno;
+	e->ret = ret;
+	if (!ret && !kvmpfn_leaf(r->sim, 0, gfn, &leaf)) {
+		e->mapped = true;
+		e->writable = leaf.writable;
+		e->pfn = leaf.pfn;
+	}
+	return 0;
+}
+
 static int operation(struct run *r, int *ret)
 {
 	const char *op = r->ln->tok[0].val;
@@ -538,13 +613,14 @@ static int operation(struct run *r, int *ret)
 		if (op_memslot(r, ret))
 			return -1;
 	} else if (!strcmp(op, "fault") || !strcmp(op, "fault_begin")) {
-		bool write;
+		bool write, specific;
 
 		if (num(r, "gfn", true, 0, &a) || num(r, "vcpu", false, 0, &b))
 			return -1;
 		write = flag(r, "write");
 		if (!write)
 			flag(r, "read");
+		specific = flag(r, "arch_specific");
 		*ret = op[5] ? kvmpfn_fault_begin(r->sim, (int)b, a, write) :
 			       kvmpfn_fault(r->sim, (int)b, a, write);
 		if (!op[5]) {
@@ -552,6 +628,8 @@ static int operation(struct run *r, int *ret)
 				r->st.faults_failed++;
 			else
 				r->st.faults_mapped++;
+			if (!specific && record(r, a, *ret))
+				return -1;
 		}
 	} else if (!strcmp(op, "fault_finish")) {
 		if (num(r, "vcpu", false, 0, &b))
@@ -574,6 +652,31 @@ static int operation(struct run *r, int *ret)
 		else
 			return diag(r, r->ln->tok[0].col,
 				    "unknown operation '%s'", op);
+	} else if (!strcmp(op, "dirty_log")) {
+		struct kvmpfn_memslot_args si;
+		bool clear;
+
+		if (r->ln->ntok < 2 || r->ln->tok[1].key[0] ||
+		    (strcmp(r->ln->tok[1].val, "get") &&
+		     strcmp(r->ln->tok[1].val, "clear")))
+			return diag(r, r->ln->tok[0].col,
+				    "dirty_log get|clear id=N");
+		r->ln->tok[1].used = 1;
+		clear = r->ln->tok[1].val[0] == 'c';
+		if (num(r, "id", true, 0, &a))
+			return -1;
+		if (a > 0x7fffffff)
+			return diag(r, r->ln->tok[0].col, "id out of range");
+		*ret = kvmpfn_memslot_info(r->sim, 0, (int)a, &si);
+		if (!*ret) {
+			free(r->log);
+			r->log = calloc((si.npages + 63) / 64, sizeof(*r->log));
+			if (!r->log)
+				return diag(r, 1, "out of memory");
+			r->log_id = (int64_t)a;
+			*ret = kvmpfn_dirty_log(r->sim, 0, (int)a, r->log,
+						si.npages, clear);
+		}
 	} else if (!strcmp(op, "vcpu_map")) {
 		if (num(r, "id", true, 0, &a) || num(r, "gfn", true, 0, &b))
 			return -1;
@@ -686,14 +789,19 @@ int kvmpfn_run_buffer(const char *path, const char *buf, size_t len,
 		      const struct kvmpfn_run_opts *opts, FILE *out,
 		      FILE *err, struct kvmpfn_run_stats *stats)
 {
-	struct run r = { .path = path, .opts = opts, .out = out, .err = err };
+	struct run r = {
+		.path = path, .opts = opts, .out = out, .err = err,
+		.log_id = -1,
+	};
 	struct scn_line ln;
 	size_t pos = 0;
 	int lineno = 0, rc = KVMPFN_EXIT_OK;
 
-	r.sim = kvmpfn_sim_create(opts->stage);
+	r.sim = kvmpfn_sim_create_arch(opts->stage, opts->arch);
 	if (!r.sim) {
-		fprintf(err, "%s: cannot create a simulator\n", path);
+		fprintf(err, "%s: cannot create a simulator for %s at %s\n",
+			path, kvmpfn_arch_name(opts->arch),
+			kvmpfn_stage_name(opts->stage));
 		return KVMPFN_EXIT_USAGE;
 	}
 	r.ln = &ln;
@@ -733,11 +841,13 @@ int kvmpfn_run_buffer(const char *path, const char *buf, size_t len,
 	if (stats)
 		*stats = r.st;
 	if (!opts->quiet && rc != KVMPFN_EXIT_USAGE)
-		fprintf(out, "%s: stage %s: %s: %u steps, %u expectations, faults %u mapped / %u failed\n",
-			path, kvmpfn_stage_name(opts->stage),
+		fprintf(out, "%s: %s stage %s: %s: %u steps, %u expectations, faults %u mapped / %u failed\n",
+			path, kvmpfn_arch_name(opts->arch),
+			kvmpfn_stage_name(opts->stage),
 			rc ? "FAIL" : "ok", r.st.steps, r.st.expectations,
 			r.st.faults_mapped, r.st.faults_failed);
 	free(r.viol_expected);
+	free(r.log);
 	kvmpfn_sim_destroy(r.sim);
 	return rc;
 }

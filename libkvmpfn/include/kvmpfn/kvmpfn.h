@@ -237,6 +237,10 @@ int kvmpfn_gpc_deactivate(struct kvmpfn_sim *sim, int idx);
 /* 1 if the cache is usable as is, 0 if it needs a refresh */
 int kvmpfn_gpc_check(struct kvmpfn_sim *sim, int idx);
 
+/* A memslot's geometry and flags; -ENOENT if there is no such slot. */
+int kvmpfn_memslot_info(struct kvmpfn_sim *sim, int as_id, int id,
+			struct kvmpfn_memslot_args *out);
+
 /*
  * Dirty logging (memslot flag KVMPFN_MEM_LOG_DIRTY_PAGES): copy the slot's
  * bitmap (one bit a page, @bits long) and, with @clear, reset it and

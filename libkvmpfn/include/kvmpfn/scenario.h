@@ -7,6 +7,7 @@
 #ifndef KVMPFN_SCENARIO_H
 #define KVMPFN_SCENARIO_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include <kvmpfn/kvmpfn.h>
@@ -21,8 +22,26 @@ enum kvmpfn_exit {
 	KVMPFN_EXIT_USAGE = 2,		/* bad input or usage */
 };
 
+/* What the guest saw from one fault line, for cross-arch comparison. */
+struct kvmpfn_outcome {
+	unsigned int line;
+	int ret;		/* 0 or -errno */
+	bool mapped;
+	bool writable;
+	uint64_t pfn;
+};
+
+struct kvmpfn_outcomes {
+	struct kvmpfn_outcome *v;
+	size_t n;
+	size_t cap;
+};
+
 struct kvmpfn_run_opts {
 	enum kvmpfn_stage stage;
+	enum kvmpfn_arch arch;
+	/* if set, every fault line not marked arch_specific is recorded */
+	struct kvmpfn_outcomes *record;
 	bool trace;		/* print every step */
 	bool quiet;		/* no summary line */
 };
