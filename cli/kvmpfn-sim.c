@@ -19,7 +19,8 @@
 static int usage(FILE *f)
 {
 	fprintf(f,
-		"usage: kvmpfn-sim run [--arch=A|all] [--stage=S|all] [--trace] [--quiet] FILE...\n"
+		"usage: kvmpfn-sim run [--arch=A|all] [--stage=S|all] [--checks=full|incremental|off]\n"
+		"                      [--trace] [--quiet] FILE...\n"
 		"       kvmpfn-sim invariants\n"
 		"       kvmpfn-sim stages\n"
 		"stages: legacy v7.1 ... v7.8 (default legacy); --stage=all runs each\n"
@@ -125,6 +126,20 @@ static int cmd_run(int argc, char **argv)
 			} else {
 				first = last = st;
 			}
+		} else if (!strncmp(argv[i], "--checks=", 9)) {
+			static const char *const modes[] = {
+				"full", "incremental", "off",
+			};
+			int m;
+
+			for (m = 0; m < 3; m++)
+				if (!strcmp(argv[i] + 9, modes[m]))
+					break;
+			if (m == 3) {
+				fprintf(stderr, "kvmpfn-sim: --checks= takes full, incremental or off\n");
+				return KVMPFN_EXIT_USAGE;
+			}
+			opts.checks = (enum kvmpfn_checks)m;
 		} else if (!strcmp(argv[i], "--trace")) {
 			opts.trace = true;
 		} else if (!strcmp(argv[i], "--quiet")) {

@@ -336,10 +336,64 @@ static void check_kmap(struct kvmpfn_sim *sim, struct kvmpfn_kmap *k)
 				"kernel mapping of a pfn KVM holds no reference on");
 }
 
+void check_touch(struct kvmpfn_sim *sim, int as_id, gfn_t start, gfn_t end)
+{
+	u32 i;
+
+	if (sim->checks != KVMPFN_CHECKS_INCREMENTAL || sim->touched_all)
+		return;
+	for (i = 0; i < sim->nr_touched; i++) {
+		if (sim->touched[i].as_id == as_id &&
+		    start <= sim->touched[i].end && end >= sim->touched[i].start) {
+			if (start < sim->touched[i].start)
+				sim->touched[i].start = start;
+			if (end > sim->touched[i].end)
+				sim->touched[i].end = end;
+			return;
+		}
+	}
+	if (sim->nr_touched == KVMPFN_MAX_TOUCHED) {
+		sim->touched_all = true;
+		return;
+	}
+	sim->touched[sim->nr_touched].as_id = as_id;
+	sim->touched[sim->nr_touched].start = start;
+	sim->touched[sim->nr_touched].end = end;
+	sim->nr_touched++;
+}
+
+void check_touch_all(struct kvmpfn_sim *sim)
+{
+	sim->touched_all = true;
+}
+
+/* Only the leaves the step could have affected. */
+static void check_touched_leaves(struct kvmpfn_sim *sim)
+{
+	struct kvmpfn_leaf_view v;
+	u32 i;
+	gfn_t gfn;
+
+	for (i = 0; i < sim->nr_touched; i++) {
+		for (gfn = sim->touched[i].start; gfn < sim->touched[i].end; ) {
+			if (sim->arch->lookup(sim, sim->touched[i].as_id, gfn,
+					      &v)) {
+				gfn++;
+				continue;
+			}
+			check_leaf(sim, &v, NULL);
+			gfn = v.gfn + leaf_pages(&v);
+		}
+	}
+}
+
 void check_step(struct kvmpfn_sim *sim)
 {
 	struct kvm *kvm = &sim->kvm;
 	int j;
+
+	if (sim->checks == KVMPFN_CHECKS_OFF)
+		return;
 
 	if (kvm->mmu_invalidate_in_progress < 0 ||
 	    (!kvm->mn_active_invalidate_count &&
@@ -356,7 +410,12 @@ void check_step(struct kvmpfn_sim *sim)
 		check_violation(sim, 6, 0, 0, 0,
 				"zapped translations left in TLBs: no flush before the lock dropped");
 	check_refs(sim);
-	sim->arch->for_each_leaf(sim, check_leaf, NULL);
+	if (sim->checks == KVMPFN_CHECKS_FULL || sim->touched_all)
+		sim->arch->for_each_leaf(sim, check_leaf, NULL);
+	else
+		check_touched_leaves(sim);
+	sim->nr_touched = 0;
+	sim->touched_all = false;
 	if (sim->arch->check)
 		sim->arch->check(sim);
 	for (j = 0; j < KVMPFN_MAX_GPC; j++)

@@ -62,8 +62,12 @@ void kvmpfn_entry_change(struct kvmpfn_sim *sim,
 {
 	struct kvm *kvm = &sim->kvm;
 
+	if (old->present)
+		check_touch(sim, old->as_id, old->gfn,
+			    old->gfn + pages_of(old->level));
 	if (!new->present)
 		return;
+	check_touch(sim, new->as_id, new->gfn, new->gfn + pages_of(new->level));
 	if (old->present && old->level == new->level && old->pfn != new->pfn)
 		check_violation(sim, 9, new->gfn, 0, new->pfn,
 				"present leaf for pfn 0x%llx replaced without a zap",

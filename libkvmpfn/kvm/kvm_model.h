@@ -21,6 +21,7 @@
 #define KVMPFN_MAX_MAPS		8
 #define KVMPFN_MAX_KMAPS	64
 #define KVMPFN_MAX_INVAL	16
+#define KVMPFN_MAX_TOUCHED	32
 
 /* What a stage's fault path found for one gfn. */
 struct kvmpfn_pfn_info {
@@ -105,6 +106,16 @@ struct kvmpfn_sim {
 	struct kvmpfn_kmap kmaps[KVMPFN_MAX_KMAPS];
 	struct kvm_memory_slot **graveyard;
 	u32 nr_graveyard;
+	/* what this step touched, for incremental checking */
+	enum kvmpfn_checks checks;
+	struct {
+		u8 as_id;
+		gfn_t start;
+		gfn_t end;
+	} touched[KVMPFN_MAX_TOUCHED];
+	u32 nr_touched;
+	bool touched_all;
+
 	u64 open_inval[KVMPFN_MAX_INVAL][2];
 	int nr_open_inval;
 	struct kvmpfn_slot_req *pending;
@@ -166,5 +177,8 @@ void check_kvm_get(struct kvmpfn_sim *sim, struct page *page);
 void check_kvm_put(struct kvmpfn_sim *sim, struct page *page);
 void check_kvm_ad(struct kvmpfn_sim *sim, struct page *page, bool dirty);
 void check_step(struct kvmpfn_sim *sim);
+/* the step changed leaves or host mappings of these gfns */
+void check_touch(struct kvmpfn_sim *sim, int as_id, gfn_t start, gfn_t end);
+void check_touch_all(struct kvmpfn_sim *sim);
 
 #endif

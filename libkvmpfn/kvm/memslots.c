@@ -304,6 +304,7 @@ int kvm_memslots_apply(struct kvmpfn_sim *sim, enum kvmpfn_slot_op op,
 	struct kvmpfn_slot_req *p;
 	int r = validate(a);
 
+	check_touch_all(sim);
 	if (r)
 		return r;
 	if (op == KVMPFN_SLOT_CREATE || op == KVMPFN_SLOT_MOVE) {

@@ -140,6 +140,13 @@ void kvmpfn_sim_set_location(struct kvmpfn_sim *sim, const char *file,
 	sim->line = line;
 }
 
+void kvmpfn_sim_set_checks(struct kvmpfn_sim *sim, enum kvmpfn_checks mode)
+{
+	if ((unsigned int)mode <= KVMPFN_CHECKS_OFF)
+		sim->checks = mode;
+	sim->touched_all = true;	/* start from a full pass */
+}
+
 void kvmpfn_sim_set_trace(struct kvmpfn_sim *sim, kvmpfn_trace_fn fn,
 			  void *priv)
 {

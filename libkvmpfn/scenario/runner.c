@@ -804,6 +804,7 @@ int kvmpfn_run_buffer(const char *path, const char *buf, size_t len,
 			kvmpfn_stage_name(opts->stage));
 		return KVMPFN_EXIT_USAGE;
 	}
+	kvmpfn_sim_set_checks(r.sim, opts->checks);
 	r.ln = &ln;
 	while (pos < len) {
 		const char *nl = memchr(buf + pos, '\n', len - pos);

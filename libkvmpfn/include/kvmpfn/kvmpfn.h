@@ -97,6 +97,21 @@ enum kvmpfn_arch kvmpfn_sim_arch(const struct kvmpfn_sim *sim);
 void kvmpfn_sim_set_location(struct kvmpfn_sim *sim, const char *file,
 			     unsigned int line);
 
+/*
+ * How much the checker does after each operation.  FULL re-checks every
+ * leaf (the default); INCREMENTAL checks what the operation touched (the
+ * leaves it changed, the gfn ranges invalidated, the pages whose references
+ * moved), with a full pass when a memslot changed; OFF only keeps the
+ * event checks made as references move (I1-I4).
+ */
+enum kvmpfn_checks {
+	KVMPFN_CHECKS_FULL,
+	KVMPFN_CHECKS_INCREMENTAL,
+	KVMPFN_CHECKS_OFF,
+};
+
+void kvmpfn_sim_set_checks(struct kvmpfn_sim *sim, enum kvmpfn_checks mode);
+
 typedef void (*kvmpfn_trace_fn)(void *priv, const char *event);
 void kvmpfn_sim_set_trace(struct kvmpfn_sim *sim, kvmpfn_trace_fn fn,
 			  void *priv);
