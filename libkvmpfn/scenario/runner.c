@@ -737,7 +737,7 @@ static void judge_violations(struct run *r)
 
 static void judge_unchecked_error(struct run *r)
 {
-	if (r->last_ret < 0 && !r->last_ret_checked) {
+	if (r->last_ret < 0 && !r->last_ret_checked && !r->opts->lenient) {
 		fprintf(r->out, "%s:%d: operation failed with %s and no 'expect error' follows\n",
 			r->path, r->last_ret_line, kvmpfn_strerror(r->last_ret));
 		r->failed = 1;
@@ -785,72 +785,123 @@ static int run_line(struct run *r)
 	return 0;
 }
 
+struct kvmpfn_session {
+	struct run r;
+	struct scn_line ln;
+	int lineno;
+	int rc;
+};
+
+struct kvmpfn_session *kvmpfn_session_create(const char *path,
+					     const struct kvmpfn_run_opts *opts,
+					     FILE *out, FILE *err)
+{
+	struct kvmpfn_session *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->r.path = path;
+	s->r.opts = opts;
+	s->r.out = out;
+	s->r.err = err;
+	s->r.log_id = -1;
+	s->r.ln = &s->ln;
+	s->r.sim = kvmpfn_sim_create_arch(opts->stage, opts->arch);
+	if (!s->r.sim) {
+		fprintf(err, "%s: cannot create a simulator for %s at %s\n",
+			path, kvmpfn_arch_name(opts->arch),
+			kvmpfn_stage_name(opts->stage));
+		free(s);
+		return NULL;
+	}
+	kvmpfn_sim_set_checks(s->r.sim, opts->checks);
+	return s;
+}
+
+int kvmpfn_session_line(struct kvmpfn_session *s, const char *text,
+			size_t len)
+{
+	char msg[96];
+	int col;
+
+	if (s->rc)
+		return s->rc;
+	s->lineno++;
+	if (scn_lex(text, len, s->lineno, &s->ln, &col, msg, sizeof(msg))) {
+		fprintf(s->r.err, "%s:%d:%d: %s\n", s->r.path, s->lineno, col,
+			msg);
+		return s->rc = KVMPFN_EXIT_USAGE;
+	}
+	if (!s->ln.ntok)
+		return 0;
+	if (s->ln.tok[0].key[0]) {
+		fprintf(s->r.err, "%s:%d:%d: a line starts with an operation, not '%s='\n",
+			s->r.path, s->lineno, s->ln.tok[0].col,
+			s->ln.tok[0].key);
+		return s->rc = KVMPFN_EXIT_USAGE;
+	}
+	if (run_line(&s->r))
+		return s->rc = KVMPFN_EXIT_USAGE;
+	return 0;
+}
+
+struct kvmpfn_sim *kvmpfn_session_sim(struct kvmpfn_session *s)
+{
+	return s->r.sim;
+}
+
+int kvmpfn_session_result(const struct kvmpfn_session *s)
+{
+	return s->r.last_ret;
+}
+
+int kvmpfn_session_finish(struct kvmpfn_session *s,
+			  struct kvmpfn_run_stats *stats)
+{
+	const struct kvmpfn_run_opts *opts = s->r.opts;
+	struct run *r = &s->r;
+	int rc = s->rc;
+
+	if (rc == KVMPFN_EXIT_OK) {
+		judge_unchecked_error(r);
+		judge_violations(r);
+		if (r->failed)
+			rc = KVMPFN_EXIT_FAIL;
+	}
+	r->st.violations = r->viol_seen;
+	if (stats)
+		*stats = r->st;
+	if (!opts->quiet && rc != KVMPFN_EXIT_USAGE)
+		fprintf(r->out, "%s: %s stage %s: %s: %u steps, %u expectations, faults %u mapped / %u failed\n",
+			r->path, kvmpfn_arch_name(opts->arch),
+			kvmpfn_stage_name(opts->stage),
+			rc ? "FAIL" : "ok", r->st.steps, r->st.expectations,
+			r->st.faults_mapped, r->st.faults_failed);
+	free(r->viol_expected);
+	free(r->log);
+	kvmpfn_sim_destroy(r->sim);
+	free(s);
+	return rc;
+}
+
 int kvmpfn_run_buffer(const char *path, const char *buf, size_t len,
 		      const struct kvmpfn_run_opts *opts, FILE *out,
 		      FILE *err, struct kvmpfn_run_stats *stats)
 {
-	struct run r = {
-		.path = path, .opts = opts, .out = out, .err = err,
-		.log_id = -1,
-	};
-	struct scn_line ln;
+	struct kvmpfn_session *s = kvmpfn_session_create(path, opts, out, err);
 	size_t pos = 0;
-	int lineno = 0, rc = KVMPFN_EXIT_OK;
 
-	r.sim = kvmpfn_sim_create_arch(opts->stage, opts->arch);
-	if (!r.sim) {
-		fprintf(err, "%s: cannot create a simulator for %s at %s\n",
-			path, kvmpfn_arch_name(opts->arch),
-			kvmpfn_stage_name(opts->stage));
+	if (!s)
 		return KVMPFN_EXIT_USAGE;
-	}
-	kvmpfn_sim_set_checks(r.sim, opts->checks);
-	r.ln = &ln;
 	while (pos < len) {
 		const char *nl = memchr(buf + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
-		char msg[96];
-		int col;
 
-		lineno++;
-		if (scn_lex(buf + pos, n, lineno, &ln, &col, msg, sizeof(msg))) {
-			fprintf(err, "%s:%d:%d: %s\n", path, lineno, col, msg);
-			rc = KVMPFN_EXIT_USAGE;
+		if (kvmpfn_session_line(s, buf + pos, n))
 			break;
-		}
 		pos += n + 1;
-		if (!ln.ntok)
-			continue;
-		if (ln.tok[0].key[0]) {
-			fprintf(err, "%s:%d:%d: a line starts with an operation, not '%s='\n",
-				path, lineno, ln.tok[0].col, ln.tok[0].key);
-			rc = KVMPFN_EXIT_USAGE;
-			break;
-		}
-		if (run_line(&r)) {
-			rc = KVMPFN_EXIT_USAGE;
-			break;
-		}
 	}
-	if (rc == KVMPFN_EXIT_OK) {
-		judge_unchecked_error(&r);
-		judge_violations(&r);
-		if (r.failed)
-			rc = KVMPFN_EXIT_FAIL;
-	}
-	r.st.violations = r.viol_seen;
-	if (stats)
-		*stats = r.st;
-	if (!opts->quiet && rc != KVMPFN_EXIT_USAGE)
-		fprintf(out, "%s: %s stage %s: %s: %u steps, %u expectations, faults %u mapped / %u failed\n",
-			path, kvmpfn_arch_name(opts->arch),
-			kvmpfn_stage_name(opts->stage),
-			rc ? "FAIL" : "ok", r.st.steps, r.st.expectations,
-			r.st.faults_mapped, r.st.faults_failed);
-	free(r.viol_expected);
-	free(r.log);
-	kvmpfn_sim_destroy(r.sim);
-	return rc;
+	return kvmpfn_session_finish(s, stats);
 }
 
 int kvmpfn_run_file(const char *path, const struct kvmpfn_run_opts *opts,

@@ -44,6 +44,7 @@ struct kvmpfn_run_opts {
 	/* if set, every fault line not marked arch_specific is recorded */
 	struct kvmpfn_outcomes *record;
 	bool trace;		/* print every step */
+	bool lenient;		/* failed operations need no 'expect error' */
 	bool quiet;		/* no summary line */
 };
 
@@ -65,6 +66,25 @@ int kvmpfn_run_file(const char *path, const struct kvmpfn_run_opts *opts,
 int kvmpfn_run_buffer(const char *path, const char *buf, size_t len,
 		      const struct kvmpfn_run_opts *opts, FILE *out,
 		      FILE *err, struct kvmpfn_run_stats *stats);
+
+/*
+ * The same, a line at a time: for tools that build scenarios as they go
+ * (the explorer, fuzz targets).  kvmpfn_session_line() returns 0, or 2
+ * once a line was bad input (the session then refuses further lines);
+ * kvmpfn_session_finish() gives the verdict and frees the session.
+ */
+struct kvmpfn_session;
+
+struct kvmpfn_session *kvmpfn_session_create(const char *path,
+					     const struct kvmpfn_run_opts *opts,
+					     FILE *out, FILE *err);
+int kvmpfn_session_line(struct kvmpfn_session *s, const char *text,
+			size_t len);
+/* the result of the last operation line: 0 or -errno */
+int kvmpfn_session_result(const struct kvmpfn_session *s);
+struct kvmpfn_sim *kvmpfn_session_sim(struct kvmpfn_session *s);
+int kvmpfn_session_finish(struct kvmpfn_session *s,
+			  struct kvmpfn_run_stats *stats);
 
 #ifdef __cplusplus
 }
