@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
+#include <kvmpfn/explore.h>
 #include <kvmpfn/kvmpfn.h>
 #include <kvmpfn/scenario.h>
 
@@ -21,6 +24,8 @@ static int usage(FILE *f)
 	fprintf(f,
 		"usage: kvmpfn-sim run [--arch=A|all] [--stage=S|all] [--checks=full|incremental|off]\n"
 		"                      [--trace] [--quiet] FILE...\n"
+		"       kvmpfn-sim explore [--arch=A] [--stage=S] --depth=N [--shard=I/N]\n"
+		"                          [--no-prune] [--out=FILE] [--describe]\n"
 		"       kvmpfn-sim invariants\n"
 		"       kvmpfn-sim stages\n"
 		"stages: legacy v7.1 ... v7.8 (default legacy); --stage=all runs each\n"
@@ -190,6 +195,89 @@ static int cmd_run(int argc, char **argv)
 	return rc;
 }
 
+static int cmd_explore(int argc, char **argv)
+{
+	struct kvmpfn_explore_opts o = { .arch = KVMPFN_ARCH_REF, .shards = 1 };
+	struct kvmpfn_explore_stats st;
+	const char *out = NULL;
+	FILE *repro = stdout;
+	struct timespec t0, t1;
+	int i, r;
+
+	for (i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		char extra;
+
+		if (!strncmp(a, "--arch=", 7)) {
+			if (kvmpfn_arch_parse(a + 7, &o.arch) ||
+			    !kvmpfn_arch_available(o.arch)) {
+				fprintf(stderr, "kvmpfn-sim: architecture '%s' is not in this build\n",
+					a + 7);
+				return KVMPFN_EXIT_USAGE;
+			}
+		} else if (!strncmp(a, "--stage=", 8)) {
+			if (kvmpfn_stage_parse(a + 8, &o.stage)) {
+				fprintf(stderr, "kvmpfn-sim: unknown stage '%s'\n",
+					a + 8);
+				return KVMPFN_EXIT_USAGE;
+			}
+		} else if (!strncmp(a, "--depth=", 8)) {
+			if (sscanf(a + 8, "%u%c", &o.depth, &extra) != 1 ||
+			    !o.depth || o.depth > 16) {
+				fprintf(stderr, "kvmpfn-sim: --depth= takes 1..16\n");
+				return KVMPFN_EXIT_USAGE;
+			}
+		} else if (!strncmp(a, "--shard=", 8)) {
+			if (sscanf(a + 8, "%u/%u%c", &o.shard, &o.shards,
+				   &extra) != 2 || !o.shards ||
+			    o.shard >= o.shards) {
+				fprintf(stderr, "kvmpfn-sim: --shard= takes I/N with I < N\n");
+				return KVMPFN_EXIT_USAGE;
+			}
+		} else if (!strcmp(a, "--no-prune")) {
+			o.no_prune = true;
+		} else if (!strncmp(a, "--out=", 6)) {
+			out = a + 6;
+		} else if (!strcmp(a, "--describe")) {
+			kvmpfn_explore_describe(stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "kvmpfn-sim: unknown option '%s'\n", a);
+			return usage(stderr);
+		}
+	}
+	if (!o.depth) {
+		fprintf(stderr, "kvmpfn-sim: explore needs --depth=N\n");
+		return KVMPFN_EXIT_USAGE;
+	}
+	if (out && !(repro = fopen(out, "w"))) {
+		fprintf(stderr, "kvmpfn-sim: cannot write '%s'\n", out);
+		return KVMPFN_EXIT_USAGE;
+	}
+	timespec_get(&t0, TIME_UTC);
+	r = kvmpfn_explore(&o, repro, &st);
+	timespec_get(&t1, TIME_UTC);
+	if (out)
+		fclose(repro);
+	else
+		fflush(stdout);
+	if (r < 0) {
+		fprintf(stderr, "kvmpfn-sim: explore: %s\n", kvmpfn_strerror(r));
+		return KVMPFN_EXIT_USAGE;
+	}
+	fprintf(r == 1 && !out ? stderr : stdout,
+		"explore %s %s shard %u/%u: depth %u of %u, %u ops, %llu sequences, %llu states, %llu pruned, %.1f s: %s\n",
+		kvmpfn_arch_name(o.arch), kvmpfn_stage_name(o.stage), o.shard,
+		o.shards, st.depth_done, o.depth, st.ops,
+		(unsigned long long)st.sequences,
+		(unsigned long long)st.states, (unsigned long long)st.pruned,
+		(double)(t1.tv_sec - t0.tv_sec) +
+		(double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+		r == 1 ? "VIOLATION (shortest sequence written as a scenario)" :
+			 "no violation");
+	return r;
+}
+
 int main(int argc, char **argv)
 {
 	int i;
@@ -198,6 +286,8 @@ int main(int argc, char **argv)
 		return usage(stderr);
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc, argv);
+	if (!strcmp(argv[1], "explore"))
+		return cmd_explore(argc, argv);
 	if (!strcmp(argv[1], "invariants")) {
 		const struct kvmpfn_invariant *inv = kvmpfn_invariants();
 

@@ -128,7 +128,11 @@ static int ref_fault_finish(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 	leaf.accessed = true;
 	leaf.dirty = f->write && f->info.writable;
 	ref_set_leaf(sim, gmap_lookup(ref_gmap(sim), f->gfn), &leaf, f);
-	if (leaf.dirty)
+	/*
+	 * Like make_spte(): any writable leaf in a logged slot is logged at
+	 * creation, since the guest may write through it without a fault.
+	 */
+	if (leaf.writable)
 		mark_page_dirty_in_slot(kvm, f->slot, f->gfn);
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
 	if (f->info.refcounted)
