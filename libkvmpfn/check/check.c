@@ -451,11 +451,11 @@ void kvmpfn_report(struct kvmpfn_sim *sim, const struct kvmpfn_violation *v,
 	if (!v->pfn)
 		return;
 
-	first = sim->mm.ref_log_head > KVMPFN_REF_LOG ?
-		sim->mm.ref_log_head - KVMPFN_REF_LOG : 0;
+	first = sim->mm.ref_log_head > sim->mm.ref_log_cap ?
+		sim->mm.ref_log_head - sim->mm.ref_log_cap : 0;
 	for (i = first; i < sim->mm.ref_log_head; i++) {
 		const struct kvmpfn_ref_event *e =
-			&sim->mm.ref_log[i & (KVMPFN_REF_LOG - 1)];
+			&sim->mm.ref_log[i & (sim->mm.ref_log_cap - 1)];
 
 		if (e->pfn != v->pfn)
 			continue;

@@ -65,6 +65,7 @@ static inline unsigned long hpte_pfn(u64 pte)
 enum { HPT_LEVEL_4K = 1, HPT_LEVEL_2M = 2, HPT_LEVEL_1G = 3 };
 
 struct hpt_node;
+struct mem_section;
 
 /* Reference-count event log, read back in violation reports. */
 enum kvmpfn_ref_op {
@@ -93,7 +94,7 @@ struct mmu_notifier_ops {
 
 struct mm_struct {
 	/* page frames */
-	struct page **sections;
+	struct mem_section *sections;
 	u32 nr_sections;
 	unsigned long ram_next;		/* bump pointer, pfns with pages */
 	unsigned long io_next;		/* bump pointer, pfns without */
@@ -114,8 +115,9 @@ struct mm_struct {
 	void *mn_priv;
 
 	/* reference history */
-	struct kvmpfn_ref_event *ref_log;
+	struct kvmpfn_ref_event *ref_log;	/* a ring once full */
 	u32 ref_log_head;
+	u32 ref_log_cap;
 	u32 step;
 	u32 line;
 	struct task_struct task;

@@ -19,51 +19,67 @@
 #define SECTION_PAGES	(1UL << SECTION_SHIFT)
 /* 128 sections: 128 GiB of host memory, room for a 64 GiB guest twice */
 #define MAX_SECTIONS	128U
+/* struct pages are allocated in chunks, when the pfns are handed out */
+#define CHUNK_SHIFT	12
+#define CHUNK_PAGES	(1UL << CHUNK_SHIFT)
+#define CHUNKS		(SECTION_PAGES / CHUNK_PAGES)
 
-static struct page *const NOSTRUCT = (struct page *)&NOSTRUCT;
+struct mem_section {
+	struct page *chunk[CHUNKS];
+	bool nostruct;		/* pfns with no struct page (MMIO) */
+};
 
 static int section_add(struct mm_struct *mm, bool with_pages)
 {
-	struct page **s;
+	struct mem_section *s;
 
 	if (mm->nr_sections >= MAX_SECTIONS)
 		return -ENOMEM;
-
 	s = realloc(mm->sections, (mm->nr_sections + 1) * sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	mm->sections = s;
-
-	if (with_pages) {
-		s[mm->nr_sections] = calloc(SECTION_PAGES, sizeof(struct page));
-		if (!s[mm->nr_sections])
-			return -ENOMEM;
-	} else {
-		s[mm->nr_sections] = NOSTRUCT;
-	}
+	memset(&s[mm->nr_sections], 0, sizeof(*s));
+	s[mm->nr_sections].nostruct = !with_pages;
 	return mm->nr_sections++;
+}
+
+/* Give [pfn, pfn + n) struct pages; they start zeroed. */
+static int memmap_populate(struct mm_struct *mm, unsigned long pfn,
+			   unsigned long n)
+{
+	unsigned long c, i;
+
+	for (c = pfn >> CHUNK_SHIFT; c <= (pfn + n - 1) >> CHUNK_SHIFT; c++) {
+		struct mem_section *s = &mm->sections[c / CHUNKS];
+		struct page **chunk = &s->chunk[c % CHUNKS];
+
+		if (*chunk)
+			continue;
+		*chunk = calloc(CHUNK_PAGES, sizeof(struct page));
+		if (!*chunk)
+			return -ENOMEM;
+		for (i = 0; i < CHUNK_PAGES; i++)
+			(*chunk)[i].pfn = (c << CHUNK_SHIFT) + i;
+	}
+	return 0;
 }
 
 struct page *host_pfn_to_page(struct mm_struct *mm, unsigned long pfn)
 {
 	unsigned long sec = pfn >> SECTION_SHIFT;
+	struct page *chunk;
 
-	if (sec >= mm->nr_sections || mm->sections[sec] == NOSTRUCT)
+	if (sec >= mm->nr_sections || mm->sections[sec].nostruct)
 		return NULL;
-	return &mm->sections[sec][pfn & (SECTION_PAGES - 1)];
+	chunk = mm->sections[sec].chunk[(pfn >> CHUNK_SHIFT) % CHUNKS];
+	return chunk ? &chunk[pfn & (CHUNK_PAGES - 1)] : NULL;
 }
 
 unsigned long host_page_to_pfn(struct mm_struct *mm, const struct page *p)
 {
-	u32 i;
-
-	for (i = 0; i < mm->nr_sections; i++) {
-		const struct page *base = mm->sections[i];
-
-		if (base != NOSTRUCT && p >= base && p < base + SECTION_PAGES)
-			return ((unsigned long)i << SECTION_SHIFT) + (p - base);
-	}
-	return ~0UL;
+	(void)mm;
+	return p->pfn;
 }
 
 struct page *host_folio_head(struct page *page)
@@ -93,9 +109,20 @@ void host_ref_log(struct mm_struct *mm, unsigned long pfn, s32 count,
 {
 	struct kvmpfn_ref_event *e;
 
+	/* grow to the ring's size as the history fills, then wrap */
+	if (mm->ref_log_head == mm->ref_log_cap &&
+	    mm->ref_log_cap < KVMPFN_REF_LOG) {
+		u32 cap = mm->ref_log_cap ? 2 * mm->ref_log_cap : 256;
+
+		e = realloc(mm->ref_log, cap * sizeof(*e));
+		if (!e)
+			return;
+		mm->ref_log = e;
+		mm->ref_log_cap = cap;
+	}
 	if (!mm->ref_log)
 		return;
-	e = &mm->ref_log[mm->ref_log_head++ & (KVMPFN_REF_LOG - 1)];
+	e = &mm->ref_log[mm->ref_log_head++ & (mm->ref_log_cap - 1)];
 	e->step = mm->step;
 	e->line = mm->line;
 	e->pfn = pfn;
@@ -118,7 +145,7 @@ static void folio_free(struct mm_struct *mm, struct page *head)
 
 	n = kshim_page_flag(head, PG_head) ? 1UL << head->order : 1;
 	for (i = 0; i < n; i++)
-		page_mark_free(mm, head + i);
+		page_mark_free(mm, host_pfn_to_page(mm, head->pfn + i));
 }
 
 /*
@@ -193,6 +220,8 @@ int host_alloc(struct mm_struct *mm, const char *name, unsigned int order,
 	if (!a)
 		return -ENOMEM;
 	r = pfn_range_get(mm, n, !nostruct, &a->pfn);
+	if (!r && !nostruct)
+		r = memmap_populate(mm, a->pfn, n);
 	if (!r)
 		r = alloc_record(mm, a);
 	if (r) {
@@ -282,7 +311,7 @@ int host_free(struct mm_struct *mm, struct kvmpfn_alloc *a)
 		return held;
 
 	for (i = 1; i < (1UL << a->order); i++) {
-		struct page *p = first + i;
+		struct page *p = host_pfn_to_page(mm, a->pfn + i);
 
 		/* device pages were counted one by one; block tails never */
 		if (a->flags & KVMPFN_ALLOC_ZONE_DEVICE)
@@ -308,9 +337,6 @@ int host_mm_init(struct mm_struct *mm)
 
 	memset(mm, 0, sizeof(*mm));
 	mm->task.mm = mm;
-	mm->ref_log = calloc(KVMPFN_REF_LOG, sizeof(*mm->ref_log));
-	if (!mm->ref_log)
-		return -ENOMEM;
 	/* section 0 is RAM, and pfn 0 is never handed out */
 	r = section_add(mm, true);
 	if (r < 0)
@@ -325,6 +351,7 @@ int host_mm_init(struct mm_struct *mm)
 
 void host_mm_destroy(struct mm_struct *mm)
 {
+	unsigned long c;
 	u32 i;
 
 	hpt_free_all(mm);
@@ -337,8 +364,8 @@ void host_mm_destroy(struct mm_struct *mm)
 		free(mm->allocs[i]);
 	free(mm->allocs);
 	for (i = 0; i < mm->nr_sections; i++)
-		if (mm->sections[i] != NOSTRUCT)
-			free(mm->sections[i]);
+		for (c = 0; c < CHUNKS; c++)
+			free(mm->sections[i].chunk[c]);
 	free(mm->sections);
 	free(mm->ref_log);
 	memset(mm, 0, sizeof(*mm));

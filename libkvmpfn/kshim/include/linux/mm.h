@@ -45,8 +45,8 @@ enum pageflags {
  * flags, the reference count and the host mapping count.  Compound tail
  * pages point at their head, where the folio's count lives; tail pages of a
  * non-compound higher-order allocation have no head and a count of zero.
- * The last three fields belong to the model (owner allocation, references
- * held by KVM) and are never read by the core.
+ * kvm_refs, alloc_id and pfn belong to the model (references held by KVM,
+ * the owner allocation, the frame number) and are never read by the core.
  */
 struct page {
 	u32 flags;
@@ -56,6 +56,7 @@ struct page {
 	struct page *head;
 	u32 alloc_id;
 	u32 order;
+	unsigned long pfn;
 };
 
 /* VMA flags (values as in the kernel). */
