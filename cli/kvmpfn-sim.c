@@ -15,6 +15,7 @@
 
 #include <time.h>
 
+#include <kvmpfn/decode.h>
 #include <kvmpfn/explore.h>
 #include <kvmpfn/kvmpfn.h>
 #include <kvmpfn/scenario.h>
@@ -26,6 +27,8 @@ static int usage(FILE *f)
 		"                      [--trace] [--quiet] FILE...\n"
 		"       kvmpfn-sim explore [--arch=A] [--stage=S] --depth=N [--shard=I/N]\n"
 		"                          [--no-prune] [--out=FILE] [--describe]\n"
+		"       kvmpfn-sim decode FILE        (a fuzz input as a scenario)\n"
+		"       kvmpfn-sim encode [--arch=A] [--stage=S] FILE > INPUT\n"
 		"       kvmpfn-sim invariants\n"
 		"       kvmpfn-sim stages\n"
 		"stages: legacy v7.1 ... v7.8 (default legacy); --stage=all runs each\n"
@@ -87,8 +90,42 @@ static int compare(const char *path, enum kvmpfn_stage stage,
 	return rc;
 }
 
+/*
+ * A scenario may say how it wants to be run ("# kvmpfn-run: --arch=x86
+ * --stage=v7.5" in its first lines, as decode writes); options given on
+ * the command line win.
+ */
+static void run_pragma(const char *path, struct kvmpfn_run_opts *o,
+		       bool arch_given, bool stage_given)
+{
+	char line[256], *p;
+	FILE *f = fopen(path, "r");
+	int n;
+
+	if (!f)
+		return;
+	for (n = 0; n < 5 && fgets(line, sizeof(line), f); n++) {
+		if (strncmp(line, "# kvmpfn-run:", 13))
+			continue;
+		p = strstr(line, "--arch=");
+		if (p && !arch_given) {
+			p[7 + strcspn(p + 7, " \n")] = '\0';
+			kvmpfn_arch_parse(p + 7, &o->arch);
+			p[7 + strlen(p + 7)] = ' ';
+		}
+		p = strstr(line, "--stage=");
+		if (p && !stage_given) {
+			p[8 + strcspn(p + 8, " \n")] = '\0';
+			kvmpfn_stage_parse(p + 8, &o->stage);
+		}
+		break;
+	}
+	fclose(f);
+}
+
 static int cmd_run(int argc, char **argv)
 {
+	bool arch_given = false, stage_given = false;
 	struct kvmpfn_run_opts opts = { .stage = KVMPFN_LEGACY };
 	int first = KVMPFN_LEGACY, last = KVMPFN_LEGACY, i, s, rc = 0, nfiles = 0;
 	enum kvmpfn_arch archs[KVMPFN_NR_ARCHES] = { KVMPFN_ARCH_REF };
@@ -99,6 +136,7 @@ static int cmd_run(int argc, char **argv)
 		if (!strncmp(argv[i], "--arch=", 7)) {
 			enum kvmpfn_arch arch;
 
+			arch_given = true;
 			narchs = 0;
 			if (!strcmp(argv[i] + 7, "all")) {
 				for (arch = KVMPFN_ARCH_X86;
@@ -121,6 +159,7 @@ static int cmd_run(int argc, char **argv)
 		} else if (!strncmp(argv[i], "--stage=", 8)) {
 			enum kvmpfn_stage st;
 
+			stage_given = true;
 			if (!strcmp(argv[i] + 8, "all")) {
 				first = KVMPFN_LEGACY;
 				last = KVMPFN_NR_STAGES - 1;
@@ -162,25 +201,35 @@ static int cmd_run(int argc, char **argv)
 		return usage(stderr);
 	}
 	for (i = 2; i < argc; i++) {
+		struct kvmpfn_run_opts po = { .stage = first, .arch = archs[0] };
+		enum kvmpfn_arch *fa = archs, one;
+		int ff = first, fl = last, fn = narchs;
+
 		if (argv[i][0] == '-' && argv[i][1])
 			continue;
-		for (s = first; s <= last; s++) {
+		run_pragma(argv[i], &po, arch_given, stage_given);
+		if (!stage_given)
+			ff = fl = po.stage;
+		if (!arch_given && po.arch != archs[0]) {
+			one = po.arch;
+			fa = &one;
+			fn = 1;
+		}
+		for (s = ff; s <= fl; s++) {
 			int r = 0, worst = 0;
 
 			opts.stage = (enum kvmpfn_stage)s;
-			for (a = 0; a < narchs && r != KVMPFN_EXIT_USAGE; a++) {
+			for (a = 0; a < fn && r != KVMPFN_EXIT_USAGE; a++) {
 				memset(&rec[a], 0, sizeof(rec[a]));
-				opts.arch = archs[a];
-				opts.record = narchs > 1 ? &rec[a] : NULL;
+				opts.arch = fa[a];
+				opts.record = fn > 1 ? &rec[a] : NULL;
 				r = kvmpfn_run_file(argv[i], &opts, stdout,
 						    stderr, NULL);
 				if (r > worst)
 					worst = r;
 			}
-			if (worst != KVMPFN_EXIT_USAGE && narchs > 1 &&
-			    a == narchs) {
-				r = compare(argv[i], opts.stage, archs, narchs,
-					    rec);
+			if (worst != KVMPFN_EXIT_USAGE && fn > 1 && a == fn) {
+				r = compare(argv[i], opts.stage, fa, fn, rec);
 				if (r > worst)
 					worst = r;
 			}
@@ -193,6 +242,120 @@ static int cmd_run(int argc, char **argv)
 		}
 	}
 	return rc;
+}
+
+struct decode_ctx {
+	struct kvmpfn_session *s;
+	FILE *out;
+};
+
+static int decode_line(void *ctx, const char *line, size_t len)
+{
+	struct decode_ctx *d = ctx;
+	int r;
+
+	if (kvmpfn_session_line(d->s, line, len)) {
+		/* the parser refused it: keep the line, it is the finding */
+		fprintf(d->out, "%.*s\n", (int)len, line);
+		return 1;
+	}
+	fprintf(d->out, "%.*s\n", (int)len, line);
+	r = kvmpfn_session_result(d->s);
+	if (r < 0 && len && strncmp(line, "expect", 6))
+		fprintf(d->out, "expect error %s\n", kvmpfn_strerror(r));
+	return 0;
+}
+
+/*
+ * Decode a fuzz input into a scenario that `kvmpfn-sim run` replays to the
+ * same result: failing operations get their 'expect error' line, and the
+ * stage and architecture travel in the run pragma.
+ */
+static int cmd_decode(int argc, char **argv)
+{
+	struct kvmpfn_run_opts ro = { .quiet = true, .lenient = true };
+	const struct kvmpfn_violation *v;
+	struct decode_ctx d = { .out = stdout };
+	struct kvmpfn_decoded hdr;
+	static uint8_t buf[1 << 20];
+	struct kvmpfn_sim *sim;
+	unsigned int n, i;
+	size_t size;
+	FILE *f, *sink;
+
+	if (argc != 3)
+		return usage(stderr);
+	f = fopen(argv[2], "rb");
+	if (!f) {
+		fprintf(stderr, "%s: cannot open file\n", argv[2]);
+		return KVMPFN_EXIT_USAGE;
+	}
+	size = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	if (kvmpfn_decode(buf, size, 0, &hdr, NULL, NULL) ||
+	    !(sink = tmpfile()))
+		return KVMPFN_EXIT_USAGE;
+	ro.stage = hdr.stage;
+	ro.arch = hdr.arch;
+	d.s = kvmpfn_session_create(argv[2], &ro, sink, sink);
+	if (!d.s) {
+		fclose(sink);
+		return KVMPFN_EXIT_USAGE;
+	}
+	printf("# SPDX-License-Identifier: GPL-2.0\n"
+	       "# decoded from %s\n"
+	       "# kvmpfn-run: --arch=%s --stage=%s\n", argv[2],
+	       kvmpfn_arch_name(hdr.arch), kvmpfn_stage_name(hdr.stage));
+	kvmpfn_decode(buf, size, 0, &hdr, decode_line, &d);
+	sim = kvmpfn_session_sim(d.s);
+	n = kvmpfn_violations(sim, &v);
+	for (i = 0; i < n; i++)
+		printf("# violates %s%d: %s\n", v[i].id ? "I" : "WARN ",
+		       v[i].id, v[i].msg);
+	kvmpfn_session_finish(d.s, NULL);
+	fclose(sink);
+	return 0;
+}
+
+/* A scenario as a fuzz input (a seed): the inverse of decode. */
+static int cmd_encode(int argc, char **argv)
+{
+	enum kvmpfn_stage stage = KVMPFN_LEGACY;
+	enum kvmpfn_arch arch = KVMPFN_ARCH_REF;
+	static char text[1 << 16];
+	static uint8_t out[1 << 17];
+	const char *path = NULL;
+	size_t len, n;
+	FILE *f;
+	int i;
+
+	for (i = 2; i < argc; i++) {
+		if (!strncmp(argv[i], "--arch=", 7)) {
+			if (kvmpfn_arch_parse(argv[i] + 7, &arch))
+				return usage(stderr);
+		} else if (!strncmp(argv[i], "--stage=", 8)) {
+			if (kvmpfn_stage_parse(argv[i] + 8, &stage))
+				return usage(stderr);
+		} else if (!path) {
+			path = argv[i];
+		} else {
+			return usage(stderr);
+		}
+	}
+	if (!path || !(f = fopen(path, "rb"))) {
+		fprintf(stderr, "kvmpfn-sim: encode needs a readable FILE\n");
+		return KVMPFN_EXIT_USAGE;
+	}
+	len = fread(text, 1, sizeof(text), f);
+	fclose(f);
+	n = kvmpfn_encode(text, len, stage, arch, out, sizeof(out));
+	if (!n) {
+		fprintf(stderr, "%s: too large to encode (or a line over 255 bytes)\n",
+			path);
+		return KVMPFN_EXIT_USAGE;
+	}
+	fwrite(out, 1, n, stdout);
+	return 0;
 }
 
 static int cmd_explore(int argc, char **argv)
@@ -288,6 +451,10 @@ int main(int argc, char **argv)
 		return cmd_run(argc, argv);
 	if (!strcmp(argv[1], "explore"))
 		return cmd_explore(argc, argv);
+	if (!strcmp(argv[1], "decode"))
+		return cmd_decode(argc, argv);
+	if (!strcmp(argv[1], "encode"))
+		return cmd_encode(argc, argv);
 	if (!strcmp(argv[1], "invariants")) {
 		const struct kvmpfn_invariant *inv = kvmpfn_invariants();
 

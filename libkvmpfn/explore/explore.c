@@ -9,27 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <kvmpfn/decode.h>
 #include <kvmpfn/explore.h>
 #include <kvmpfn/scenario.h>
 
 #include "../kvm/kvm_model.h"
-
-/*
- * Slot 0 (gfn 0x100-0x107): 4 pages of anonymous memory (the zero page on
- * a read) then 4 read-only anonymous pages.  Slot 1 (gfn 0x200-0x207): the
- * last 4 pages of a THP-backed region, then a VM_PFNMAP mapping of a
- * non-compound order-2 block whose tails have refcount 0.
- */
-static const char *const setup[] = {
-	"alloc vram order=2",
-	"mmap hva=0x10000000 size=16K anon prot=rw",
-	"mmap hva=0x10004000 size=16K anon prot=r",
-	"mmap hva=0x4fe00000 size=2M anon thp prot=rw",
-	"mmap hva=0x50000000 size=16K pfnmap=vram shared prot=rw",
-	"touch hva=0x4fffc000 write",
-	"memslot create id=0 gfn=0x100 npages=8 hva=0x10000000",
-	"memslot create id=1 gfn=0x200 npages=8 hva=0x4fffc000",
-};
 
 static const char *const ops[] = {
 	"fault gfn=0x100",
@@ -61,7 +45,7 @@ static const char *const ops[] = {
 };
 
 #define NR_OPS	(sizeof(ops) / sizeof(ops[0]))
-#define NR_SETUP (sizeof(setup) / sizeof(setup[0]))
+#define NR_SETUP kvmpfn_small_config_lines
 
 void kvmpfn_explore_describe(FILE *out)
 {
@@ -69,7 +53,7 @@ void kvmpfn_explore_describe(FILE *out)
 
 	fprintf(out, "configuration:\n");
 	for (i = 0; i < NR_SETUP; i++)
-		fprintf(out, "  %s\n", setup[i]);
+		fprintf(out, "  %s\n", kvmpfn_small_config[i]);
 	fprintf(out, "operations (%zu):\n", NR_OPS);
 	for (i = 0; i < NR_OPS; i++)
 		fprintf(out, "  %s\n", ops[i]);
@@ -86,7 +70,7 @@ static struct kvmpfn_session *replay(const struct kvmpfn_run_opts *ro,
 	if (!s)
 		return NULL;
 	for (i = 0; i < NR_SETUP; i++)
-		kvmpfn_session_line(s, setup[i], strlen(setup[i]));
+		kvmpfn_session_line(s, kvmpfn_small_config[i], strlen(kvmpfn_small_config[i]));
 	for (i = 0; i < len; i++)
 		kvmpfn_session_line(s, ops[seq[i]], strlen(ops[seq[i]]));
 	return s;
@@ -253,7 +237,7 @@ static void write_repro(const struct kvmpfn_explore_opts *o,
 		o->depth, kvmpfn_arch_name(o->arch),
 		kvmpfn_stage_name(o->stage));
 	for (i = 0; i < NR_SETUP + len; i++) {
-		const char *line = i < NR_SETUP ? setup[i] : ops[seq[i - NR_SETUP]];
+		const char *line = i < NR_SETUP ? kvmpfn_small_config[i] : ops[seq[i - NR_SETUP]];
 
 		kvmpfn_session_line(s, line, strlen(line));
 		fprintf(out, "%s\n", line);

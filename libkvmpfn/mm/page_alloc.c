@@ -20,7 +20,7 @@
 /* 128 sections: 128 GiB of host memory, room for a 64 GiB guest twice */
 #define MAX_SECTIONS	128U
 /* struct pages are allocated in chunks, when the pfns are handed out */
-#define CHUNK_SHIFT	12
+#define CHUNK_SHIFT	9
 #define CHUNK_PAGES	(1UL << CHUNK_SHIFT)
 #define CHUNKS		(SECTION_PAGES / CHUNK_PAGES)
 

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the model fuzz targets share: run a decoded input in a session and
+ * turn any invariant violation into a crash libFuzzer records.
+ */
+#ifndef KVMPFN_FUZZ_COMMON_H
+#define KVMPFN_FUZZ_COMMON_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <kvmpfn/decode.h>
+#include <kvmpfn/scenario.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* a sink for the runner's chatter, opened once */
+static inline FILE *fuzz_sink(void)
+{
+	static FILE *sink;
+
+	if (!sink)
+		sink = fopen("/dev/null", "w");
+	return sink;
+}
+
+/*
+ * Invariant ids a campaign does not stop on: KVMPFN_FUZZ_IGNORE="I19,I4"
+ * (default "I19": kvm_vcpu_map() of unprotected memory is a known gap of
+ * 6.12 and of every stage of this series, fixed only in 6.13, and would
+ * otherwise be the only thing a campaign finds).  "none" ignores nothing.
+ */
+static inline unsigned long fuzz_ignored(void)
+{
+	static unsigned long mask = ~0UL;
+	const char *e, *p;
+
+	if (mask != ~0UL)
+		return mask;
+	e = getenv("KVMPFN_FUZZ_IGNORE");
+	if (!e)
+		e = "I19";
+	mask = 0;
+	for (p = e; (p = strchr(p, 'I')); p++)
+		mask |= 1UL << (strtoul(p + 1, NULL, 10) & 31);
+	return mask;
+}
+
+static int fuzz_line(void *ctx, const char *line, size_t len)
+{
+	return kvmpfn_session_line(ctx, line, len);
+}
+
+/*
+ * Decode and run @data restricted to @arch_mask (0: any).  On a violation
+ * print the reports and abort; @rec, if set, receives the fault outcomes.
+ */
+static inline void fuzz_run(const uint8_t *data, size_t size,
+			    unsigned int arch_mask, int stage,
+			    struct kvmpfn_outcomes *rec,
+			    struct kvmpfn_decoded *hdr_out)
+{
+	struct kvmpfn_run_opts ro = { .quiet = true, .lenient = true };
+	const struct kvmpfn_violation *v;
+	struct kvmpfn_session *s;
+	struct kvmpfn_decoded hdr;
+	unsigned int n, i;
+
+	if (kvmpfn_decode(data, size, arch_mask, &hdr, NULL, NULL))
+		return;
+	ro.stage = stage >= 0 ? (enum kvmpfn_stage)stage : hdr.stage;
+	ro.arch = hdr.arch;
+	ro.record = rec;
+	s = kvmpfn_session_create("fuzz", &ro, fuzz_sink(), fuzz_sink());
+	if (!s)
+		abort();
+	kvmpfn_decode(data, size, arch_mask, &hdr, fuzz_line, s);
+	n = kvmpfn_violations(kvmpfn_session_sim(s), &v);
+	for (i = 0; i < n; i++) {
+		if (v[i].id && (fuzz_ignored() >> v[i].id) & 1)
+			continue;
+		fprintf(stderr, "kvmpfn: %s at %s: invariant violated "
+			"(kvmpfn-sim decode INPUT > repro.scn to replay)\n",
+			kvmpfn_arch_name(ro.arch), kvmpfn_stage_name(ro.stage));
+		for (i = 0; i < n; i++)
+			kvmpfn_report(kvmpfn_session_sim(s), &v[i], stderr);
+		abort();
+	}
+	kvmpfn_session_finish(s, NULL);
+	if (hdr_out)
+		*hdr_out = hdr;
+}
+
+#endif
