@@ -23,13 +23,14 @@
 static int usage(FILE *f)
 {
 	fprintf(f,
-		"usage: kvmpfn-sim run [--arch=A|all] [--stage=S|all] [--checks=full|incremental|off]\n"
-		"                      [--trace] [--quiet] FILE...\n"
+		"usage: kvmpfn-sim run [--arch=A|all] [--stage=S|all] [--bug=Bn]\n"
+		"                      [--checks=full|incremental|off] [--trace] [--quiet] FILE...\n"
 		"       kvmpfn-sim explore [--arch=A] [--stage=S] --depth=N [--shard=I/N]\n"
 		"                          [--no-prune] [--out=FILE] [--describe]\n"
 		"       kvmpfn-sim decode FILE        (a fuzz input as a scenario)\n"
 		"       kvmpfn-sim encode [--arch=A] [--stage=S] FILE > INPUT\n"
 		"       kvmpfn-sim invariants\n"
+		"       kvmpfn-sim bugs\n"
 		"       kvmpfn-sim stages\n"
 		"stages: legacy v7.1 ... v7.8 (default legacy); --stage=all runs each\n"
 		"archs: ref x86 arm64 ppc (default ref); --arch=all runs every\n"
@@ -169,6 +170,12 @@ static int cmd_run(int argc, char **argv)
 				return KVMPFN_EXIT_USAGE;
 			} else {
 				first = last = st;
+			}
+		} else if (!strncmp(argv[i], "--bug=", 6)) {
+			if (kvmpfn_bug_parse(argv[i] + 6, &opts.bug)) {
+				fprintf(stderr, "kvmpfn-sim: unknown bug '%s' (see kvmpfn-sim bugs)\n",
+					argv[i] + 6);
+				return KVMPFN_EXIT_USAGE;
 			}
 		} else if (!strncmp(argv[i], "--checks=", 9)) {
 			static const char *const modes[] = {
@@ -462,6 +469,16 @@ int main(int argc, char **argv)
 			printf("I%-3d %s%s\n", inv[i].id, inv[i].text,
 			       inv[i].implemented ? "" :
 			       "  [architecture invariant: no checker in this build]");
+		return 0;
+	}
+	if (!strcmp(argv[1], "bugs")) {
+		unsigned int n, j;
+		const struct kvmpfn_bug *b = kvmpfn_bugs(&n);
+
+		for (j = 0; j < n; j++)
+			printf("B%-3d I%-3d %-16s %-8s %s\n", b[j].id,
+			       b[j].invariant, b[j].commit, b[j].arches,
+			       b[j].what);
 		return 0;
 	}
 	if (!strcmp(argv[1], "stages")) {

@@ -48,6 +48,23 @@ static inline unsigned long fuzz_ignored(void)
 	return mask;
 }
 
+/* KVMPFN_BUG=Bn puts a bug-zoo mutant back for the whole campaign. */
+static inline int fuzz_bug(void)
+{
+	static int bug = -1;
+	const char *e;
+
+	if (bug < 0) {
+		e = getenv("KVMPFN_BUG");
+		bug = 0;
+		if (e && kvmpfn_bug_parse(e, &bug)) {
+			fprintf(stderr, "KVMPFN_BUG=%s: unknown bug\n", e);
+			abort();
+		}
+	}
+	return bug;
+}
+
 static int fuzz_line(void *ctx, const char *line, size_t len)
 {
 	return kvmpfn_session_line(ctx, line, len);
@@ -73,6 +90,7 @@ static inline void fuzz_run(const uint8_t *data, size_t size,
 	ro.stage = stage >= 0 ? (enum kvmpfn_stage)stage : hdr.stage;
 	ro.arch = hdr.arch;
 	ro.record = rec;
+	ro.bug = fuzz_bug();
 	s = kvmpfn_session_create("fuzz", &ro, fuzz_sink(), fuzz_sink());
 	if (!s)
 		abort();

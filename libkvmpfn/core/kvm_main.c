@@ -43,10 +43,18 @@ struct page *kvm_pfn_to_refcounted_page(kvm_pfn_t pfn)
 	if (!PageReserved(page))
 		return page;
 
-	if (is_zero_pfn(pfn))
+	if (is_zero_pfn(pfn)
+#ifdef KVMPFN_MUTANTS
+	    && !kvmpfn_mutant(KVMPFN_B3)
+#endif
+	    )
 		return page;
 
-	if (kvm_is_zone_device_page(page))
+	if (
+#ifdef KVMPFN_MUTANTS
+	    !kvmpfn_mutant(KVMPFN_B4) &&
+#endif
+	    kvm_is_zone_device_page(page))
 		return page;
 
 	return NULL;
@@ -230,6 +238,12 @@ static int kvm_try_get_pfn(kvm_pfn_t pfn)
 	if (!page)
 		return 1;
 
+#ifdef KVMPFN_MUTANTS
+	if (kvmpfn_mutant(KVMPFN_B1)) {
+		get_page(page);
+		return 1;
+	}
+#endif
 	return get_page_unless_zero(page);
 }
 #endif
@@ -264,6 +278,10 @@ static int hva_to_pfn_remapped(struct vm_area_struct *vma,
 			return r;
 	}
 
+#ifdef KVMPFN_MUTANTS
+	if (kvmpfn_mutant(KVMPFN_B2))
+		args.writable = true;
+#endif
 	if (write_fault && !args.writable) {
 		pfn = KVM_PFN_ERR_RO_FAULT;
 		goto out;
@@ -279,6 +297,14 @@ static int hva_to_pfn_remapped(struct vm_area_struct *vma,
 	 * takes no reference.
 	 */
 	page = kvm_pfn_to_refcounted_page(pfn);
+#ifdef KVMPFN_MUTANTS
+	/* B1: take the reference whatever the count */
+	if (page && kvmpfn_mutant(KVMPFN_B1) && (foll->flags & FOLL_GET) &&
+	    !page_count(page)) {
+		get_page(page);
+		foll->is_refcounted_page = true;
+	} else
+#endif
 	if (page && get_page_unless_zero(page)) {
 		foll->is_refcounted_page = true;
 		if (!(foll->flags & FOLL_GET))
@@ -401,6 +427,10 @@ static int hva_to_pfn_remapped(struct vm_area_struct *vma,
 			return r;
 	}
 
+#ifdef KVMPFN_MUTANTS
+	if (kvmpfn_mutant(KVMPFN_B2))
+		args.writable = true;
+#endif
 	if (write_fault && !args.writable) {
 		pfn = KVM_PFN_ERR_RO_FAULT;
 		goto out;
@@ -682,6 +712,10 @@ static bool kvm_is_ad_tracked_page(struct page *page)
 	 */
 	if (WARN_ON_ONCE(!page_count(page)))
 		return false;
+#endif
+#ifdef KVMPFN_MUTANTS
+	if (kvmpfn_mutant(KVMPFN_B5))
+		return true;
 #endif
 	return !PageReserved(page);
 }

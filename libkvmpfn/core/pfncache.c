@@ -143,6 +143,11 @@ static int hva_to_pfn_retry(struct gfn_to_pfn_cache *gpc)
 
 		write_lock(&gpc->lock);
 		WARN_ON_ONCE(gpc->valid);
+#ifdef KVMPFN_MUTANTS
+		/* B7: publish without rechecking for invalidations */
+		if (kvmpfn_mutant(KVMPFN_B7))
+			break;
+#endif
 	} while (mmu_notifier_retry_cache(gpc->kvm, mmu_seq));
 
 	gpc->valid = true;
@@ -150,6 +155,11 @@ static int hva_to_pfn_retry(struct gfn_to_pfn_cache *gpc)
 	gpc->khva = (char *)new_khva + offset_in_page(gpc->uhva);
 
 	/* From here on the notifier, not a reference, keeps the page. */
+#ifdef KVMPFN_MUTANTS
+	/* B6: the reuse path keeps the extra reference */
+	if (kvmpfn_mutant(KVMPFN_B6) && new_khva == old_khva)
+		return 0;
+#endif
 	kvm_release_pfn_clean(new_pfn);
 	return 0;
 

@@ -13,6 +13,7 @@
 #include <linux/kvm_host.h>
 
 #include "../mm/host_mm.h"
+#include "kvmpfn_mutants.h"
 #include "arch.h"
 #include <kvmpfn/kvmpfn.h>
 
@@ -117,6 +118,8 @@ struct kvmpfn_sim {
 	bool touched_all;
 
 	u64 open_inval[KVMPFN_MAX_INVAL][2];
+	bool open_inval_migrate[KVMPFN_MAX_INVAL];
+	int bug;			/* the bug-zoo mutant put back, or 0 */
 	int nr_open_inval;
 	struct kvmpfn_slot_req *pending;
 	u32 nr_pending;

@@ -112,7 +112,7 @@ static int ref_fault_finish(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 
 	write_lock(&kvm->mmu_lock);
 	/* a memslot delete/move made the root this fault walks obsolete */
-	if (f->root_gen != sim->root_gen ||
+	if ((f->root_gen != sim->root_gen && sim->bug != KVMPFN_B13) ||
 	    mmu_invalidate_retry_gfn(kvm, f->mmu_seq, f->gfn)) {
 		r = -EAGAIN;
 		goto out_unlock;
@@ -135,12 +135,17 @@ static int ref_fault_finish(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 	if (leaf.writable)
 		mark_page_dirty_in_slot(kvm, f->slot, f->gfn);
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
-	if (f->info.refcounted)
+	if (f->info.refcounted && sim->bug != KVMPFN_B17)
 		kvm_set_page_accessed(pfn_to_page(f->info.pfn));
 #endif
 
 out_unlock:
 	write_unlock(&kvm->mmu_lock);
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
+	/* B17: v7 as posted, with no reference and no lock held */
+	if (!r && f->info.refcounted && sim->bug == KVMPFN_B17)
+		kvm_set_page_accessed(pfn_to_page(f->info.pfn));
+#endif
 	if (f->info.holds_ref)
 		kvm_release_pfn_clean(f->info.pfn);
 	f->info.holds_ref = false;

@@ -38,6 +38,63 @@ const char *kvmpfn_strerror(int err)
 	}
 }
 
+bool kvmpfn_mutant(int id)
+{
+	return kvmpfn_cur && kvmpfn_cur->bug == id;
+}
+
+static const struct kvmpfn_bug bugs[] = {
+	{ 1, "f8be156be163", "remapped path takes an unconditional get on a refcount-0 page (CVE-2021-22543)", 1, "all" },
+	{ 2, "bd2fae8da794", "remapped path ignores host PTE write permission (CVE-2021-22543)", 10, "all" },
+	{ 3, "7df003c85218", "zero page treated as not refcounted: GUP reference leaks", 2, "all" },
+	{ 4, "a78986aae9b2", "ZONE_DEVICE treated as reserved: GUP reference leaks", 2, "all" },
+	{ 5, "a1040b0d42ac", "accessed/dirty set on the zero page / reserved pages", 3, "all" },
+	{ 6, "3dddf65b4f4c", "pfncache reuse path forgets to put the extra reference", 2, "all" },
+	{ 7, "58cd407ca4c6", "pfncache publishes without the invalidation retry loop", 17, "all" },
+	{ 8, "17b7dbaf183e", "ppc extra get_page() on a path that already holds one", 2, "ppc" },
+	{ 9, "13ec9308a857", "arm64 sequence snapshot taken after the VMA lookup", 14, "arm64" },
+	{ 10, "44187235cbcc", "host mapping level read from a stale/non-present host entry", 13, "x86" },
+	{ 11, "6794ad5443a2", "stage-2 block mapping without co-alignment / past the memslot", 13, "arm64" },
+	{ 12, "52ac8b358b0c", "memslot update between invalidate start and end unbalances counters", 8, "all" },
+	{ 13, "a955cad84cda", "fault installs into a root made obsolete by memslot delete", 15, "ref,x86" },
+	{ 14, "c04bf723ccd6", "hugepage adjust moves the reference from the faulting page to the head", 2, "arm64" },
+	{ 15, "03b755b2aa48", "read-only host page mapped writable (e500 shape)", 10, "ppc" },
+	{ 16, "509552e65ae8", "page marked dirty although the stage-2 map failed", 16, "arm64" },
+	{ 17, "series v7 review", "accessed marked after mmu_lock dropped with no reference held", 4, "ref,x86" },
+};
+
+const struct kvmpfn_bug *kvmpfn_bugs(unsigned int *n)
+{
+	*n = sizeof(bugs) / sizeof(bugs[0]);
+	return bugs;
+}
+
+int kvmpfn_bug_parse(const char *name, int *id)
+{
+	unsigned int i;
+
+	if (name[0] != 'B' || !name[1])
+		return -EINVAL;
+	for (i = 0; i < sizeof(bugs) / sizeof(bugs[0]); i++) {
+		char buf[8];
+
+		snprintf(buf, sizeof(buf), "B%d", bugs[i].id);
+		if (!strcmp(buf, name)) {
+			*id = bugs[i].id;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int kvmpfn_sim_set_bug(struct kvmpfn_sim *sim, int id)
+{
+	if (id < 0 || id > (int)(sizeof(bugs) / sizeof(bugs[0])))
+		return -EINVAL;
+	sim->bug = id;
+	return 0;
+}
+
 void kvm_ctx_enter(struct kvmpfn_sim *sim)
 {
 	kvmpfn_cur = sim;
@@ -411,10 +468,17 @@ int kvmpfn_fault_finish(struct kvmpfn_sim *sim, int vcpu)
 int kvmpfn_invalidate_begin(struct kvmpfn_sim *sim, uint64_t hva,
 			    uint64_t len)
 {
+	return kvmpfn_invalidate_begin_migrate(sim, hva, len, false);
+}
+
+int kvmpfn_invalidate_begin_migrate(struct kvmpfn_sim *sim, uint64_t hva,
+				    uint64_t len, bool migrate)
+{
 	if (!len || hva + len < hva || hva + len > PAGE_OFFSET ||
 	    sim->nr_open_inval >= KVMPFN_MAX_INVAL)
 		return -EINVAL;
 	step(sim);
+	sim->open_inval_migrate[sim->nr_open_inval] = migrate;
 	sim->open_inval[sim->nr_open_inval][0] = hva;
 	sim->open_inval[sim->nr_open_inval][1] = hva + len;
 	sim->nr_open_inval++;
@@ -425,6 +489,10 @@ int kvmpfn_invalidate_begin(struct kvmpfn_sim *sim, uint64_t hva,
 static void invalidate_end_innermost(struct kvmpfn_sim *sim)
 {
 	sim->nr_open_inval--;
+	if (sim->open_inval_migrate[sim->nr_open_inval])
+		host_migrate_range_locked(&sim->mm,
+					  sim->open_inval[sim->nr_open_inval][0],
+					  sim->open_inval[sim->nr_open_inval][1]);
 	mmu_notifier_invalidate_range_end(&sim->mm,
 					  sim->open_inval[sim->nr_open_inval][0],
 					  sim->open_inval[sim->nr_open_inval][1]);
@@ -437,6 +505,13 @@ int kvmpfn_invalidate_end(struct kvmpfn_sim *sim)
 	step(sim);
 	invalidate_end_innermost(sim);
 	return done(sim, 0);
+}
+
+void kvmpfn_wait(struct kvmpfn_sim *sim)
+{
+	step(sim);
+	kvm_model_resched(sim);
+	done(sim, 0);
 }
 
 void kvm_model_resched(struct kvmpfn_sim *sim)

@@ -165,6 +165,9 @@ int host_handle_fault(struct mm_struct *mm, struct vm_area_struct *vma,
 int host_zap_range(struct mm_struct *mm, unsigned long start,
 		   unsigned long end);
 int host_migrate(struct mm_struct *mm, unsigned long addr);
+/* migrate what can be, inside an invalidation the caller holds open */
+int host_migrate_range_locked(struct mm_struct *mm, unsigned long start,
+			      unsigned long end);
 int host_thp_split(struct mm_struct *mm, unsigned long addr);
 int host_split_at(struct mm_struct *mm, unsigned long addr);
 int host_thp_collapse(struct mm_struct *mm, unsigned long addr);

@@ -365,7 +365,8 @@ int host_thp_collapse(struct mm_struct *mm, unsigned long addr)
  * page someone other than its mappings holds: an elevated count is exactly
  * what a long-term KVM reference looks like.
  */
-int host_migrate(struct mm_struct *mm, unsigned long addr)
+/* Move one page; @notify: bracket it, else the caller's notifier is open. */
+static int migrate_one(struct mm_struct *mm, unsigned long addr, bool notify)
 {
 	unsigned long pfn, new_pfn;
 	struct page *page;
@@ -385,11 +386,28 @@ int host_migrate(struct mm_struct *mm, unsigned long addr)
 	if (r)
 		return r;
 
-	mmu_notifier_invalidate_range_start(mm, addr, addr + PAGE_SIZE);
+	if (notify)
+		mmu_notifier_invalidate_range_start(mm, addr, addr + PAGE_SIZE);
 	unmap_ref(mm, pfn);
 	host_ref_log(mm, new_pfn, 1, REF_MIGRATE);
 	r = install_new(mm, addr, HPT_LEVEL_4K, new_pfn,
 			pte & (HPTE_WRITE | HPTE_DIRTY | HPTE_YOUNG));
-	mmu_notifier_invalidate_range_end(mm, addr, addr + PAGE_SIZE);
+	if (notify)
+		mmu_notifier_invalidate_range_end(mm, addr, addr + PAGE_SIZE);
 	return r;
+}
+
+int host_migrate(struct mm_struct *mm, unsigned long addr)
+{
+	return migrate_one(mm, addr, true);
+}
+
+int host_migrate_range_locked(struct mm_struct *mm, unsigned long start,
+			      unsigned long end)
+{
+	unsigned long a;
+
+	for (a = start; a < end; a += PAGE_SIZE)
+		migrate_one(mm, a, false);
+	return 0;
 }

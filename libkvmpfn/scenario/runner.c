@@ -592,7 +592,9 @@ static int operation(struct run *r, int *ret)
 			if (bad)
 				return -1;
 		}
-		*ret = op[0] == 'i' ? kvmpfn_invalidate_begin(r->sim, a, b) :
+		*ret = op[0] == 'i' ?
+			kvmpfn_invalidate_begin_migrate(r->sim, a, b,
+							flag(r, "migrate")) :
 		       op[0] == 'a' ? kvmpfn_age(r->sim, a, b) :
 		       op[1] == 'p' ? kvmpfn_host_mprotect(r->sim, a, b, prot) :
 				      kvmpfn_host_munmap(r->sim, a, b);
@@ -600,6 +602,9 @@ static int operation(struct run *r, int *ret)
 			*ret = 0;
 	} else if (!strcmp(op, "invalidate_end")) {
 		*ret = kvmpfn_invalidate_end(r->sim);
+	} else if (!strcmp(op, "wait")) {
+		kvmpfn_wait(r->sim);
+		*ret = 0;
 	} else if (!strcmp(op, "touch") || !strcmp(op, "migrate") ||
 		   !strcmp(op, "thp_split") || !strcmp(op, "thp_collapse")) {
 		if (num(r, "hva", true, 0, &a))
@@ -815,6 +820,7 @@ struct kvmpfn_session *kvmpfn_session_create(const char *path,
 		return NULL;
 	}
 	kvmpfn_sim_set_checks(s->r.sim, opts->checks);
+	kvmpfn_sim_set_bug(s->r.sim, opts->bug);
 	return s;
 }
 

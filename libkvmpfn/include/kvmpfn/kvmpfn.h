@@ -242,7 +242,13 @@ int kvmpfn_fault_finish(struct kvmpfn_sim *sim, int vcpu);
  */
 int kvmpfn_invalidate_begin(struct kvmpfn_sim *sim, uint64_t hva,
 			    uint64_t len);
+/* ... which, when it ends, migrates the pages of the range (the host
+ * change an invalidation announces happens between start and end) */
+int kvmpfn_invalidate_begin_migrate(struct kvmpfn_sim *sim, uint64_t hva,
+				    uint64_t len, bool migrate);
 int kvmpfn_invalidate_end(struct kvmpfn_sim *sim);
+/* the vCPU thread waits: the open invalidations run to their end */
+void kvmpfn_wait(struct kvmpfn_sim *sim);
 /* clear_young over a host range; returns 1 if any leaf was young */
 int kvmpfn_age(struct kvmpfn_sim *sim, uint64_t hva, uint64_t len);
 
@@ -284,6 +290,23 @@ void kvmpfn_step_refs(const struct kvmpfn_sim *sim, unsigned int *gets,
 /* -ENOENT if @gfn has no second-stage leaf */
 int kvmpfn_leaf(struct kvmpfn_sim *sim, int as_id, uint64_t gfn,
 		struct kvmpfn_leaf *leaf);
+
+/* ---- the bug zoo ------------------------------------------------------ */
+
+/* A historical KVM bug the model can put back (DESIGN section 6). */
+struct kvmpfn_bug {
+	int id;			/* Bn */
+	const char *commit;	/* the fix */
+	const char *what;	/* what the mutant does */
+	int invariant;		/* the invariant it breaks */
+	const char *arches;	/* where it lives: "all" or a list */
+};
+
+const struct kvmpfn_bug *kvmpfn_bugs(unsigned int *n);
+/* "B1".."B17"; -EINVAL if unknown */
+int kvmpfn_bug_parse(const char *name, int *id);
+/* put bug @id back in @sim (0: none); set it before the first operation */
+int kvmpfn_sim_set_bug(struct kvmpfn_sim *sim, int id);
 
 /* ---- the checker ------------------------------------------------------ */
 

@@ -41,6 +41,7 @@ struct kvmpfn_run_opts {
 	enum kvmpfn_stage stage;
 	enum kvmpfn_arch arch;
 	enum kvmpfn_checks checks;
+	int bug;		/* bug-zoo mutant to put back, 0: none */
 	/* if set, every fault line not marked arch_specific is recorded */
 	struct kvmpfn_outcomes *record;
 	bool trace;		/* print every step */

@@ -28,4 +28,11 @@
 
 #include "kvmpfn_stage_symbols.h"
 
+/*
+ * The bug-zoo seam: mutant blocks in the core are #ifdef KVMPFN_MUTANTS,
+ * which only the userspace build defines and unifdef removes.
+ */
+#define KVMPFN_MUTANTS 1
+#include "kvmpfn_mutants.h"
+
 #endif
