@@ -45,9 +45,17 @@ void check_violation(struct kvmpfn_sim *sim, int id, gfn_t gfn,
 {
 	struct kvmpfn_violation *v;
 	va_list ap;
+	u32 i;
 
 	if (!sim)
 		return;
+	/* a state that stays broken is reported once, not at every step */
+	for (i = sim->nr_viol > 64 ? sim->nr_viol - 64 : 0; i < sim->nr_viol; i++) {
+		v = &sim->viol[i];
+		if (v->id == id && v->gfn == gfn && v->hva == hva &&
+		    v->pfn == pfn && v->step != sim->step)
+			return;
+	}
 	if (sim->nr_viol == sim->cap_viol) {
 		u32 cap = sim->cap_viol ? 2 * sim->cap_viol : 8;
 

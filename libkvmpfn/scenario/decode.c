@@ -59,7 +59,7 @@ enum {
 	OP_INVAL_END, OP_AGE, OP_SLOT_FLAGS, OP_DIRTY_LOG, OP_SLOT_DELETE,
 	OP_SLOT_CREATE, OP_SLOT_MOVE, OP_GPC_ACTIVATE, OP_GPC_REFRESH,
 	OP_GPC_DEACTIVATE, OP_VCPU_MAP, OP_VCPU_UNMAP, OP_FREE, OP_POISON,
-	OP_RAW, NR_DECODE_OPS
+	OP_WAIT, OP_RAW, NR_DECODE_OPS
 };
 
 static int emit(kvmpfn_line_fn fn, void *ctx, struct kvmpfn_decoded *hdr,
@@ -103,9 +103,10 @@ static int decode_op(struct reader *r, char *buf, size_t cap)
 		return snprintf(buf, cap, "thp_collapse hva=0x4fffc000");
 	case OP_INVAL_BEGIN:
 		a = byte(r);
-		b = 1 + (byte(r) & 7);
-		return snprintf(buf, cap, "invalidate_begin hva=0x%lx size=%uK",
-				hva_of(a), 4 * b);
+		b = byte(r);
+		return snprintf(buf, cap, "invalidate_begin hva=0x%lx size=%uK%s",
+				hva_of(a), 4 * (1 + (b & 7)),
+				b & 8 ? " migrate" : "");
 	case OP_INVAL_END:
 		return snprintf(buf, cap, "invalidate_end");
 	case OP_AGE:
@@ -152,6 +153,8 @@ static int decode_op(struct reader *r, char *buf, size_t cap)
 		return snprintf(buf, cap, "free vram");
 	case OP_POISON:
 		return snprintf(buf, cap, "poison page=vram+%u", byte(r) & 3);
+	case OP_WAIT:
+		return snprintf(buf, cap, "wait");
 	default: {
 		size_t n = byte(r);
 
