@@ -89,13 +89,11 @@ unsigned int kvmpfn_violations(const struct kvmpfn_sim *sim,
 	return sim->nr_viol;
 }
 
-static void held_add(struct kvmpfn_sim *sim, unsigned long pfn)
+/* Remember a page KVM holds; the flag keeps the list free of repeats. */
+static void held_add(struct kvmpfn_sim *sim, struct page *page)
 {
-	u32 i;
-
-	for (i = 0; i < sim->nr_held; i++)
-		if (sim->held[i] == pfn)
-			return;
+	if (kshim_page_flag(page, PG_held))
+		return;
 	if (sim->nr_held == sim->cap_held) {
 		u32 cap = sim->cap_held ? 2 * sim->cap_held : 16;
 		unsigned long *h = realloc(sim->held, cap * sizeof(*h));
@@ -105,7 +103,24 @@ static void held_add(struct kvmpfn_sim *sim, unsigned long pfn)
 		sim->held = h;
 		sim->cap_held = cap;
 	}
-	sim->held[sim->nr_held++] = pfn;
+	page->flags |= 1U << PG_held;
+	sim->held[sim->nr_held++] = page->pfn;
+}
+
+/* Forget the pages KVM no longer holds. */
+static void held_prune(struct kvmpfn_sim *sim)
+{
+	u32 i, keep = 0;
+
+	for (i = 0; i < sim->nr_held; i++) {
+		struct page *page = host_pfn_to_page(&sim->mm, sim->held[i]);
+
+		if (page->kvm_refs)
+			sim->held[keep++] = sim->held[i];
+		else
+			page->flags &= ~(1U << PG_held);
+	}
+	sim->nr_held = keep;
 }
 
 void check_kvm_get(struct kvmpfn_sim *sim, struct page *page)
@@ -119,7 +134,7 @@ void check_kvm_get(struct kvmpfn_sim *sim, struct page *page)
 	}
 	page->kvm_refs++;
 	sim->step_gets++;
-	held_add(sim, pfn);
+	held_add(sim, page);
 }
 
 static bool page_refcounted(struct kvmpfn_sim *sim, struct page *page)
@@ -223,7 +238,7 @@ static void find_pfn(struct kvmpfn_sim *sim, const struct kvmpfn_leaf_view *v,
 /* I2 and I5: what KVM holds matches what its open operations own. */
 static void check_refs(struct kvmpfn_sim *sim)
 {
-	u32 i, keep = 0;
+	u32 i;
 
 	for (i = 0; i < sim->nr_held; i++) {
 		unsigned long pfn = sim->held[i];
@@ -243,10 +258,8 @@ static void check_refs(struct kvmpfn_sim *sim)
 			/* report a leak once, then stop counting it */
 			page->kvm_refs = want;
 		}
-		if (page->kvm_refs)
-			sim->held[keep++] = pfn;
 	}
-	sim->nr_held = keep;
+	held_prune(sim);
 }
 
 static bool slot_bit(const struct kvm_memory_slot *slot, gfn_t gfn)
@@ -400,8 +413,12 @@ void check_step(struct kvmpfn_sim *sim)
 	struct kvm *kvm = &sim->kvm;
 	int j;
 
-	if (sim->checks == KVMPFN_CHECKS_OFF)
+	if (sim->checks == KVMPFN_CHECKS_OFF) {
+		/* nothing is judged, but the list must not grow without end */
+		if (sim->nr_held > 64)
+			held_prune(sim);
 		return;
+	}
 
 	if (kvm->mmu_invalidate_in_progress < 0 ||
 	    (!kvm->mn_active_invalidate_count &&
@@ -422,10 +439,11 @@ void check_step(struct kvmpfn_sim *sim)
 		sim->arch->for_each_leaf(sim, check_leaf, NULL);
 	else
 		check_touched_leaves(sim);
-	sim->nr_touched = 0;
-	sim->touched_all = false;
+	/* the arch may use the touched list too */
 	if (sim->arch->check)
 		sim->arch->check(sim);
+	sim->nr_touched = 0;
+	sim->touched_all = false;
 	for (j = 0; j < KVMPFN_MAX_GPC; j++)
 		check_gpc(sim, &sim->gpc[j]);
 	for (j = 0; j < KVMPFN_MAX_KMAPS; j++)

@@ -37,6 +37,7 @@ enum pageflags {
 	PG_zone_device,
 	PG_free,
 	PG_revived,	/* model: KVM took a reference while the count was 0 */
+	PG_held,	/* model: on the checker's list of pages KVM holds */
 	__NR_PAGEFLAGS,
 };
 
