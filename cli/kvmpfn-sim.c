@@ -468,7 +468,7 @@ int main(int argc, char **argv)
 		for (i = 0; i < KVMPFN_NR_INVARIANTS; i++)
 			printf("I%-3d %s%s\n", inv[i].id, inv[i].text,
 			       inv[i].implemented ? "" :
-			       "  [architecture invariant: no checker in this build]");
+			       "  [architecture invariant: no model that checks it in this build]");
 		return 0;
 	}
 	if (!strcmp(argv[1], "bugs")) {

@@ -12,7 +12,7 @@
 
 #include "../kvm/kvm_model.h"
 
-static const struct kvmpfn_invariant catalogue[KVMPFN_NR_INVARIANTS] = {
+static struct kvmpfn_invariant catalogue[KVMPFN_NR_INVARIANTS] = {
 	{ 1, "a page's refcount never goes negative; KVM never drops to 0 a page it did not allocate", true },
 	{ 2, "every reference KVM takes on a fault/map is released exactly once, on exactly that page", true },
 	{ 3, "no put and no accessed/dirty marking on a non-refcounted page", true },
@@ -35,8 +35,27 @@ static const struct kvmpfn_invariant catalogue[KVMPFN_NR_INVARIANTS] = {
 	{ 20, "arm64 stage-2 table page refcount = 1 + number of non-zero entries", false },
 };
 
+/* The invariants only architecture models check, and which ones do. */
+static const struct {
+	int id;
+	enum kvmpfn_arch arch[3];
+	int n;
+} arch_checked[] = {
+	{ 11, { KVMPFN_ARCH_X86 }, 1 },
+	{ 16, { KVMPFN_ARCH_X86, KVMPFN_ARCH_ARM64, KVMPFN_ARCH_PPC }, 3 },
+	{ 20, { KVMPFN_ARCH_ARM64 }, 1 },
+};
+
 const struct kvmpfn_invariant *kvmpfn_invariants(void)
 {
+	unsigned int i;
+	int a;
+
+	/* an arch invariant is checked if a model that checks it is built */
+	for (i = 0; i < sizeof(arch_checked) / sizeof(arch_checked[0]); i++)
+		for (a = 0; a < arch_checked[i].n; a++)
+			if (kvmpfn_arch_available(arch_checked[i].arch[a]))
+				catalogue[arch_checked[i].id - 1].implemented = true;
 	return catalogue;
 }
 
@@ -123,6 +142,24 @@ static void held_prune(struct kvmpfn_sim *sim)
 	sim->nr_held = keep;
 }
 
+/*
+ * KVM's references are counted where the page's own count lives: on the
+ * folio's head for a compound page (a get on a tail and a put on the head
+ * are the same reference, as 6.12's THP adjust relies on), on the page
+ * itself otherwise (a non-compound block's pages are separate).
+ */
+static struct page *ref_owner(struct page *page)
+{
+	return host_folio_head(page);
+}
+
+static unsigned long ref_owner_pfn(struct kvmpfn_sim *sim, unsigned long pfn)
+{
+	struct page *page = host_pfn_to_page(&sim->mm, pfn);
+
+	return page ? ref_owner(page)->pfn : pfn;
+}
+
 void check_kvm_get(struct kvmpfn_sim *sim, struct page *page)
 {
 	unsigned long pfn = host_page_to_pfn(&sim->mm, page);
@@ -132,9 +169,9 @@ void check_kvm_get(struct kvmpfn_sim *sim, struct page *page)
 				"KVM took a reference on a page whose refcount is 0");
 		page->flags |= 1U << PG_revived;
 	}
-	page->kvm_refs++;
+	ref_owner(page)->kvm_refs++;
 	sim->step_gets++;
-	held_add(sim, page);
+	held_add(sim, ref_owner(page));
 }
 
 static bool page_refcounted(struct kvmpfn_sim *sim, struct page *page)
@@ -166,11 +203,11 @@ void check_kvm_put(struct kvmpfn_sim *sim, struct page *page)
 	if (!page_refcounted(sim, page))
 		check_violation(sim, 3, 0, 0, pfn,
 				"KVM put a reserved, non-refcounted page");
-	if (page->kvm_refs <= 0)
+	if (ref_owner(page)->kvm_refs <= 0)
 		check_violation(sim, 2, 0, 0, pfn,
 				"KVM released a reference it never took on this page");
 	else
-		page->kvm_refs--;
+		ref_owner(page)->kvm_refs--;
 }
 
 void check_kvm_ad(struct kvmpfn_sim *sim, struct page *page, bool dirty)
@@ -189,7 +226,8 @@ void check_kvm_ad(struct kvmpfn_sim *sim, struct page *page, bool dirty)
 				"KVM marked a non-refcounted page %s", what);
 		return;
 	}
-	if (page->kvm_refs <= 0 && !kshim_lock_held(&sim->kvm.mmu_lock))
+	if (ref_owner(page)->kvm_refs <= 0 &&
+	    !kshim_lock_held(&sim->kvm.mmu_lock))
 		check_violation(sim, 4, 0, 0, pfn,
 				"KVM marked a page %s holding neither a reference nor mmu_lock",
 				what);
@@ -202,11 +240,11 @@ static int refs_expected(struct kvmpfn_sim *sim, unsigned long pfn)
 
 	for (i = 0; i < KVMPFN_MAX_VCPUS; i++)
 		if (sim->inflight[i].active && sim->inflight[i].info.holds_ref &&
-		    sim->inflight[i].info.pfn == pfn)
+		    ref_owner_pfn(sim, sim->inflight[i].info.pfn) == pfn)
 			n++;
 	for (i = 0; i < KVMPFN_MAX_MAPS; i++)
 		if (sim->maps[i].hva && sim->map_holds_ref[i] &&
-		    sim->maps[i].pfn == pfn)
+		    ref_owner_pfn(sim, sim->maps[i].pfn) == pfn)
 			n++;
 	return n;
 }
@@ -352,7 +390,7 @@ static void check_kmap(struct kvmpfn_sim *sim, struct kvmpfn_kmap *k)
 	for (i = 0; i < KVMPFN_MAX_GPC; i++)
 		if (sim->gpc[i].active && sim->gpc[i].pfn == k->pfn)
 			return;
-	if (!page || !page->kvm_refs)
+	if (!page || !ref_owner(page)->kvm_refs)
 		check_violation(sim, 19, 0, 0, k->pfn,
 				"kernel mapping of a pfn KVM holds no reference on");
 }

@@ -411,7 +411,7 @@ int kvmpfn_page_state(struct kvmpfn_sim *sim, uint64_t pfn,
 		return host_alloc_of_pfn(&sim->mm, pfn) ? 0 : -ENOENT;
 	st->has_page = true;
 	st->refcount = host_folio_head(p)->_refcount;
-	st->kvm_refs = p->kvm_refs;
+	st->kvm_refs = host_folio_head(p)->kvm_refs;
 	st->reserved = PageReserved(p);
 	st->zone_device = kshim_page_flag(p, PG_zone_device);
 	st->dirty = kshim_page_flag(p, PG_dirty);

@@ -25,6 +25,7 @@ struct run {
 	unsigned int viol_seen;		/* violations already judged */
 	unsigned int viol_step_first;	/* first violation of the last op */
 	bool *viol_expected;
+	unsigned int viol_alloc;
 	struct kvmpfn_run_stats st;
 	int failed;
 	uint64_t *log;			/* the last dirty log taken */
@@ -778,6 +779,7 @@ static int run_line(struct run *r)
 		if (!e)
 			return diag(r, 1, "out of memory");
 		r->viol_expected = e;
+		r->viol_alloc = kvmpfn_violations(r->sim, &v) + 1;
 		for (i = (int)r->viol_seen;
 		     i < (int)kvmpfn_violations(r->sim, &v); i++)
 			e[i] = false;
@@ -849,6 +851,12 @@ int kvmpfn_session_line(struct kvmpfn_session *s, const char *text,
 	if (run_line(&s->r))
 		return s->rc = KVMPFN_EXIT_USAGE;
 	return 0;
+}
+
+bool kvmpfn_session_expected(const struct kvmpfn_session *s, unsigned int i)
+{
+	return s->r.viol_expected && i < s->r.viol_alloc &&
+	       s->r.viol_expected[i];
 }
 
 struct kvmpfn_sim *kvmpfn_session_sim(struct kvmpfn_session *s)

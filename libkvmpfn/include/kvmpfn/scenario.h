@@ -84,6 +84,8 @@ int kvmpfn_session_line(struct kvmpfn_session *s, const char *text,
 /* the result of the last operation line: 0 or -errno */
 int kvmpfn_session_result(const struct kvmpfn_session *s);
 struct kvmpfn_sim *kvmpfn_session_sim(struct kvmpfn_session *s);
+/* whether violation @i (kvmpfn_violations order) was expected by the text */
+bool kvmpfn_session_expected(const struct kvmpfn_session *s, unsigned int i);
 int kvmpfn_session_finish(struct kvmpfn_session *s,
 			  struct kvmpfn_run_stats *stats);
 
