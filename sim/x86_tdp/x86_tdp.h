@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * x86 TDP MMU model: configuration a user of the library may choose
+ * (stage-neutral; these functions live in libkvmpfn).
+ *
+ *   root level   4-level EPT (48-bit guest physical addresses, the default)
+ *                or 5-level EPT (57-bit), as KVM picks from the host's
+ *                MAXPHYADDR.  Environment: KVMPFN_X86_ROOT_LEVEL=4|5.
+ *   slot zap-all KVM_X86_QUIRK_SLOT_ZAP_ALL, on by default for a default VM
+ *                in 6.12: deleting or moving a memslot zaps every SPTE of
+ *                every root, not only the slot's.  Off: only the slot's
+ *                gfns are zapped.  Environment: KVMPFN_X86_SLOT_ZAP_ALL=0|1.
+ *   eager split  kvm.eager_page_split, on by default: enabling dirty logging
+ *                splits huge leaves down to 4K at once.  Off: huge leaves
+ *                are only write-protected and a write fault splits them.
+ *                Environment: KVMPFN_X86_EAGER_SPLIT=0|1.
+ *
+ * The defaults apply to x86 simulators created afterwards; the per-sim
+ * setters only work while the simulator maps nothing.
+ */
+#ifndef KVMPFN_SIM_X86_TDP_H
+#define KVMPFN_SIM_X86_TDP_H
+
+#include <stdbool.h>
+
+struct kvmpfn_sim;
+
+/* 0, or -EINVAL for a level other than 4 or 5 */
+int x86_tdp_set_default_root_level(int levels);
+void x86_tdp_set_default_slot_zap_all(bool on);
+void x86_tdp_set_default_eager_split(bool on);
+
+/* -EINVAL: not an x86 simulator or bad level; -EBUSY: something mapped */
+int x86_tdp_set_root_level(struct kvmpfn_sim *sim, int levels);
+int x86_tdp_root_level(struct kvmpfn_sim *sim);
+int x86_tdp_set_slot_zap_all(struct kvmpfn_sim *sim, bool on);
+int x86_tdp_set_eager_split(struct kvmpfn_sim *sim, bool on);
+
+/* Page tables (roots included) allocated; -EINVAL if not x86 */
+long x86_tdp_nr_tables(struct kvmpfn_sim *sim);
+
+#endif
