@@ -26,7 +26,7 @@ static int usage(FILE *f)
 		"usage: kvmpfn-sim run [--arch=A|all] [--stage=S|all] [--bug=Bn]\n"
 		"                      [--checks=full|incremental|off] [--trace] [--quiet] FILE...\n"
 		"       kvmpfn-sim explore [--arch=A] [--stage=S] --depth=N [--shard=I/N]\n"
-		"                          [--no-prune] [--out=FILE] [--describe]\n"
+		"                          [--no-prune] [--ignore=I4,...] [--out=FILE] [--describe]\n"
 		"       kvmpfn-sim decode FILE        (a fuzz input as a scenario)\n"
 		"       kvmpfn-sim encode [--arch=A] [--stage=S] FILE > INPUT\n"
 		"       kvmpfn-sim invariants\n"
@@ -406,6 +406,26 @@ static int cmd_explore(int argc, char **argv)
 			}
 		} else if (!strcmp(a, "--no-prune")) {
 			o.no_prune = true;
+		} else if (!strncmp(a, "--ignore=", 9)) {
+			const char *p = a + 9;
+
+			/* I4,I19: known findings of the modelled kernel */
+			while (*p) {
+				unsigned int id;
+				int used;
+
+				if (sscanf(p, "I%u%n", &id, &used) != 1 ||
+				    id < 1 || id > KVMPFN_NR_INVARIANTS) {
+					fprintf(stderr, "kvmpfn-sim: --ignore= takes a list like I4,I19\n");
+					return KVMPFN_EXIT_USAGE;
+				}
+				o.ignore |= 1UL << id;
+				p += used;
+				if (*p == ',')
+					p++;
+				else if (*p)
+					return usage(stderr);
+			}
 		} else if (!strncmp(a, "--out=", 6)) {
 			out = a + 6;
 		} else if (!strcmp(a, "--describe")) {

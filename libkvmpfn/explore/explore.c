@@ -252,6 +252,18 @@ static void write_repro(const struct kvmpfn_explore_opts *o,
 	kvmpfn_session_finish(s, NULL);
 }
 
+/* A violation not on the ignore list ends the exploration. */
+static bool stops(const struct kvmpfn_explore_opts *o, struct kvmpfn_sim *sim)
+{
+	const struct kvmpfn_violation *v;
+	unsigned int n = kvmpfn_violations(sim, &v), i;
+
+	for (i = 0; i < n; i++)
+		if (!v[i].id || !((o->ignore >> v[i].id) & 1))
+			return true;
+	return false;
+}
+
 int kvmpfn_explore(const struct kvmpfn_explore_opts *o, FILE *repro,
 		   struct kvmpfn_explore_stats *st)
 {
@@ -296,7 +308,6 @@ int kvmpfn_explore(const struct kvmpfn_explore_opts *o, FILE *repro,
 			if (d > 1)
 				memcpy(seq, cur + k * (d - 1), d - 1);
 			for (op = 0; op < NR_OPS && !rc; op++) {
-				const struct kvmpfn_violation *v;
 				int fresh;
 
 				if (d == 1 && op % o->shards != o->shard)
@@ -308,7 +319,7 @@ int kvmpfn_explore(const struct kvmpfn_explore_opts *o, FILE *repro,
 					break;
 				}
 				st->sequences++;
-				if (kvmpfn_violations(kvmpfn_session_sim(s), &v)) {
+				if (stops(o, kvmpfn_session_sim(s))) {
 					kvmpfn_session_finish(s, NULL);
 					st->violation = true;
 					write_repro(o, &ro, seq, d, sink, repro);

@@ -336,10 +336,10 @@ static int expect(struct run *r)
 		struct kvmpfn_leaf leaf;
 		struct scn_tok *pt;
 		int wr, rc, e;
-		uint64_t pfn = 0;
+		uint64_t pfn = 0, lv;
 
 		if (num(r, "gfn", true, 0, &v) || yesno(r, "writable", &wr) ||
-		    yesno(r, "refcounted", &rc))
+		    yesno(r, "refcounted", &rc) || num(r, "level", false, 0, &lv))
 			return -1;
 		pt = arg(r, "pfn");
 		if (pt && page_ref(r, pt, &pfn))
@@ -368,6 +368,10 @@ static int expect(struct run *r)
 		if (wr >= 0 && leaf.writable != wr)
 			unmet(r, "gfn 0x%llx is %swritable",
 			      (unsigned long long)v, leaf.writable ? "" : "not ");
+		if (lv && (uint64_t)leaf.level != lv)
+			unmet(r, "gfn 0x%llx is mapped at level %d, not %llu",
+			      (unsigned long long)v, leaf.level,
+			      (unsigned long long)lv);
 		if (rc >= 0 && leaf.refcounted != rc)
 			unmet(r, "gfn 0x%llx is %srefcounted",
 			      (unsigned long long)v,

@@ -26,6 +26,7 @@ struct kvmpfn_explore_opts {
 	unsigned int shard;	/* this shard, 0-based */
 	unsigned int shards;	/* sequences split by their first op */
 	bool no_prune;		/* visit equivalent states again */
+	unsigned long ignore;	/* bit per invariant id not to stop on */
 };
 
 struct kvmpfn_explore_stats {
