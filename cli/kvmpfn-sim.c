@@ -497,8 +497,8 @@ int main(int argc, char **argv)
 
 		for (j = 0; j < n; j++)
 			printf("B%-3d I%-3d %-16s %-8s %s\n", b[j].id,
-			       b[j].invariant, b[j].commit, b[j].arches,
-			       b[j].what);
+			       b[j].invariant, b[j].commit,
+			       b[j].arches[0] ? b[j].arches : "-", b[j].what);
 		return 0;
 	}
 	if (!strcmp(argv[1], "stages")) {

@@ -32,6 +32,7 @@ const char *kvmpfn_strerror(int err)
 	case EEXIST: return "EEXIST";
 	case EINVAL: return "EINVAL";
 	case ENOSPC: return "ENOSPC";
+	case ENOSYS: return "ENOSYS";
 	case ERANGE: return "ERANGE";
 	case EHWPOISON: return "EHWPOISON";
 	default: return "unknown error";
@@ -51,14 +52,14 @@ static const struct kvmpfn_bug bugs[] = {
 	{ 5, "a1040b0d42ac", "accessed/dirty set on the zero page / reserved pages", 3, "all" },
 	{ 6, "3dddf65b4f4c", "pfncache reuse path forgets to put the extra reference", 2, "all" },
 	{ 7, "58cd407ca4c6", "pfncache publishes without the invalidation retry loop", 17, "all" },
-	{ 8, "17b7dbaf183e", "ppc extra get_page() on a path that already holds one", 2, "ppc" },
+	{ 8, "17b7dbaf183e", "ppc extra get_page() on a path that already holds one (PR dcbz path: not modelled yet)", 2, "" },
 	{ 9, "13ec9308a857", "arm64 sequence snapshot taken after the VMA lookup", 14, "arm64" },
-	{ 10, "44187235cbcc", "host mapping level read from a stale/non-present host entry", 13, "x86" },
+	{ 10, "44187235cbcc", "host mapping level read from a stale/non-present host entry (not modelled yet)", 13, "" },
 	{ 11, "6794ad5443a2", "stage-2 block mapping without co-alignment / past the memslot", 13, "arm64" },
 	{ 12, "52ac8b358b0c", "memslot update between invalidate start and end unbalances counters", 8, "all" },
 	{ 13, "a955cad84cda", "fault installs into a root made obsolete by memslot delete", 15, "ref,x86" },
 	{ 14, "c04bf723ccd6", "hugepage adjust moves the reference from the faulting page to the head", 2, "arm64" },
-	{ 15, "03b755b2aa48", "read-only host page mapped writable (e500 shape)", 10, "ppc" },
+	{ 15, "03b755b2aa48", "read-only host page mapped writable (e500 shape: not modelled yet)", 10, "" },
 	{ 16, "509552e65ae8", "page marked dirty although the stage-2 map failed", 16, "arm64" },
 	{ 17, "series v7 review", "accessed marked after mmu_lock dropped with no reference held", 4, "ref,x86" },
 };
@@ -89,8 +90,17 @@ int kvmpfn_bug_parse(const char *name, int *id)
 
 int kvmpfn_sim_set_bug(struct kvmpfn_sim *sim, int id)
 {
+	const char *where;
+
 	if (id < 0 || id > (int)(sizeof(bugs) / sizeof(bugs[0])))
 		return -EINVAL;
+	if (id) {
+		/* a mutant the selected model does not carry would be a no-op */
+		where = bugs[id - 1].arches;
+		if (strcmp(where, "all") &&
+		    !strstr(where, kvmpfn_arch_name(sim->arch_id)))
+			return -ENOSYS;
+	}
 	sim->bug = id;
 	return 0;
 }

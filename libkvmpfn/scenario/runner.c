@@ -826,7 +826,13 @@ struct kvmpfn_session *kvmpfn_session_create(const char *path,
 		return NULL;
 	}
 	kvmpfn_sim_set_checks(s->r.sim, opts->checks);
-	kvmpfn_sim_set_bug(s->r.sim, opts->bug);
+	if (kvmpfn_sim_set_bug(s->r.sim, opts->bug)) {
+		fprintf(err, "%s: B%d is not modelled for %s\n", path,
+			opts->bug, kvmpfn_arch_name(opts->arch));
+		kvmpfn_sim_destroy(s->r.sim);
+		free(s);
+		return NULL;
+	}
 	return s;
 }
 

@@ -38,6 +38,7 @@ extern "C" {
 #define KVMPFN_EINVAL		22
 #define KVMPFN_ENOSPC		28
 #define KVMPFN_ERANGE		34
+#define KVMPFN_ENOSYS		38
 #define KVMPFN_EHWPOISON	133
 
 const char *kvmpfn_version(void);
@@ -299,13 +300,17 @@ struct kvmpfn_bug {
 	const char *commit;	/* the fix */
 	const char *what;	/* what the mutant does */
 	int invariant;		/* the invariant it breaks */
-	const char *arches;	/* where it lives: "all" or a list */
+	const char *arches;	/* the models that carry it: "all", a list,
+				 * or "" if none does yet */
 };
 
 const struct kvmpfn_bug *kvmpfn_bugs(unsigned int *n);
 /* "B1".."B17"; -EINVAL if unknown */
 int kvmpfn_bug_parse(const char *name, int *id);
-/* put bug @id back in @sim (0: none); set it before the first operation */
+/*
+ * Put bug @id back in @sim (0: none) before its first operation; -ENOSYS
+ * if the simulator's model does not carry that mutant.
+ */
 int kvmpfn_sim_set_bug(struct kvmpfn_sim *sim, int id);
 
 /* ---- the checker ------------------------------------------------------ */
