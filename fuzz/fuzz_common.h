@@ -101,7 +101,11 @@ static inline void fuzz_run(const uint8_t *data, size_t size,
 			    struct kvmpfn_outcomes *rec,
 			    struct kvmpfn_decoded *hdr_out)
 {
-	struct kvmpfn_run_opts ro = { .quiet = true, .lenient = true };
+	/* incremental checking reaches the verdicts full checking does */
+	struct kvmpfn_run_opts ro = {
+		.quiet = true, .lenient = true,
+		.checks = KVMPFN_CHECKS_INCREMENTAL,
+	};
 	const struct kvmpfn_violation *v;
 	struct kvmpfn_session *s;
 	struct kvmpfn_decoded hdr;
