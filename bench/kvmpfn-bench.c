@@ -631,7 +631,7 @@ static void usage(FILE *f)
 		"                or full; P1 always measures all three\n"
 		"  --reps=N      P1 and P2 report the best of N timings (default 3)\n"
 		"  --skip-p1/--skip-p2/--skip-p3   leave that part out; P3 at 64 GiB\n"
-		"                needs about 4 GiB of RAM\n"
+		"                needs up to ~3 GiB of RAM and 10-20 s a model\n"
 		"  --quick       small sizes (P1 2048 pages, full 256, P2 256 slots,\n"
 		"                P3 64 MiB, 1 rep), for a smoke test\n"
 		"\n"

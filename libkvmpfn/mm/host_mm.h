@@ -100,6 +100,7 @@ struct mm_struct {
 	unsigned long io_next;		/* bump pointer, pfns without */
 	struct kvmpfn_alloc **allocs;
 	u32 nr_allocs;
+	u32 cap_allocs;
 	unsigned long zero_pfn;
 
 	/* address space */

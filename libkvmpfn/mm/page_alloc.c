@@ -168,12 +168,18 @@ static int alloc_record(struct mm_struct *mm, struct kvmpfn_alloc *a)
 {
 	struct kvmpfn_alloc **v;
 
-	v = realloc(mm->allocs, (mm->nr_allocs + 1) * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	mm->allocs = v;
+	/* geometric growth: one record per anonymous fault adds up */
+	if (mm->nr_allocs == mm->cap_allocs) {
+		u32 cap = mm->cap_allocs ? 2 * mm->cap_allocs : 64;
+
+		v = realloc(mm->allocs, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		mm->allocs = v;
+		mm->cap_allocs = cap;
+	}
 	a->id = mm->nr_allocs;
-	v[mm->nr_allocs++] = a;
+	mm->allocs[mm->nr_allocs++] = a;
 	return 0;
 }
 
