@@ -85,6 +85,18 @@ unsigned long gfn_to_hva_memslot(struct kvm_memory_slot *slot, gfn_t gfn)
 	return __gfn_to_hva_many(slot, gfn, NULL, true);
 }
 
+/*
+ * Ask GUP once more, for write and with FOLL_HWPOISON, whether the failure
+ * came from a poisoned page; the guest then gets a machine check instead
+ * of a fault it cannot handle.
+ */
+static inline int check_user_page_hwpoison(unsigned long addr)
+{
+	int rc = get_user_pages(addr, 1, FOLL_HWPOISON | FOLL_WRITE, NULL);
+
+	return rc == -EHWPOISON;
+}
+
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_3
 /*
  * GUP handed back @page with a reference.  Record that the pfn is a
@@ -345,7 +357,9 @@ kvm_pfn_t hva_to_pfn(struct kvm_follow_pfn *foll)
 		return KVM_PFN_ERR_SIGPENDING;
 
 	mmap_read_lock(current->mm);
-	if (npages == -EHWPOISON) {
+	if (npages == -EHWPOISON ||
+	    (!(foll->flags & FOLL_NOWAIT) &&
+	     check_user_page_hwpoison(foll->hva))) {
 		pfn = KVM_PFN_ERR_HWPOISON;
 		goto exit;
 	}
@@ -472,7 +486,8 @@ kvm_pfn_t hva_to_pfn(unsigned long addr, bool atomic, bool interruptible,
 		return KVM_PFN_ERR_SIGPENDING;
 
 	mmap_read_lock(current->mm);
-	if (npages == -EHWPOISON) {
+	if (npages == -EHWPOISON ||
+	    (!async && check_user_page_hwpoison(addr))) {
 		pfn = KVM_PFN_ERR_HWPOISON;
 		goto exit;
 	}
