@@ -8,6 +8,9 @@
 #define KVMPFN_CORE_KVM_FOLLOW_PFN_H
 
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_2
+/* The lookup needs I/O, which a FOLL_NOWAIT caller said it cannot wait for. */
+#define KVM_PFN_ERR_NEEDS_IO	(KVM_PFN_ERR_MASK + 4)
+
 /*
  * Arguments and results of __kvm_follow_pfn().  The booleans of the old
  * __gfn_to_pfn_memslot() that GUP already has names for travel as FOLL_

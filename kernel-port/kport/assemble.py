@@ -1,0 +1,210 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Assemble the series with git: a scratch repository holding the pristine
+files the series touches, one commit per patch, git format-patch."""
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+from . import citems, message, series, splice, stage
+
+__all__ = ["PortError", "REPO", "kernel_version", "expected_items",
+           "build_series", "git"]
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+COCCI_DIR = os.path.join(REPO, "kernel-port", "cocci")
+
+# A fixed identity and date make the base commit the same everywhere.
+_BASE_ENV = {
+    "GIT_AUTHOR_NAME": "kernel-port", "GIT_AUTHOR_EMAIL": "base@kvmpfn",
+    "GIT_COMMITTER_NAME": "kernel-port",
+    "GIT_COMMITTER_EMAIL": "base@kvmpfn",
+    "GIT_AUTHOR_DATE": "2025-01-01T00:00:00+0000",
+    "GIT_COMMITTER_DATE": "2025-01-01T00:00:00+0000",
+}
+
+
+class PortError(Exception):
+    pass
+
+
+def git(cwd, *args, env=None, check=True):
+    e = dict(os.environ)
+    e.update({"GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C"})
+    if env:
+        e.update(env)
+    proc = subprocess.run(["git", "-C", cwd] + list(args), env=e,
+                          capture_output=True, text=True)
+    if check and proc.returncode:
+        raise PortError("git %s failed: %s" %
+                        (" ".join(args), proc.stderr.strip()))
+    return proc.stdout
+
+
+def kernel_version(ksrc):
+    try:
+        with open(os.path.join(ksrc, "Makefile")) as f:
+            head = f.read(400)
+    except OSError as e:
+        raise PortError("%s is not a kernel tree: %s" % (ksrc, e)) from None
+    v = dict(re.findall(r"^(VERSION|PATCHLEVEL|SUBLEVEL) = (\d+)$", head,
+                        re.M))
+    if len(v) != 3:
+        raise PortError("%s/Makefile has no kernel version" % ksrc)
+    return "%s.%s.%s" % (v["VERSION"], v["PATCHLEVEL"], v["SUBLEVEL"])
+
+
+def _read(path):
+    with open(path) as f:
+        return f.read()
+
+
+def _core(rel):
+    return _read(os.path.join(REPO, rel))
+
+
+def core_edits(n):
+    """Edits per kernel file that take the core from stage n-1 to n."""
+    out = []
+    for kpath, cpath in series.CORE_FILES:
+        text = _core(cpath)
+        old = stage.resolve(text, n - 1, cpath)
+        new = stage.resolve(text, n, cpath)
+        edits = splice.diff_items(old, new, series.ANCHORS, cpath)
+        if edits:
+            out.append((kpath, edits))
+    return out
+
+
+def expected_items(n):
+    """{kernel path: {key: text}} of every core item the series has
+    spliced by stage n, as the core has it at stage n."""
+    spliced = {}
+    for m in range(1, n + 1):
+        for kpath, edits in core_edits(m):
+            spliced.setdefault(kpath, set()).update(
+                e.key for e in edits if e.op != "remove")
+        for p in series.PATCHES[:m]:
+            if p.number == m:
+                for kpath, _, keys in p.items:
+                    spliced.setdefault(kpath, set()).update(
+                        k for k, _ in keys)
+    want = {}
+    for kpath, keys in spliced.items():
+        texts = {}
+        src = [c for k, c in series.CORE_FILES if k == kpath]
+        items = []
+        if src:
+            items = citems.parse(stage.resolve(_core(src[0]), n, src[0]))
+        for p in series.PATCHES[:n]:
+            for k2, spath, _ in p.items:
+                if k2 == kpath:
+                    items += citems.parse(_core(spath))
+        for key in keys:
+            it = citems.find(items, key)
+            if it is not None:      # removed again by a later stage
+                texts[key] = it.text
+        want[kpath] = texts
+    return want
+
+
+def _spatch(sp, files, cwd):
+    cmd = ["spatch", "--very-quiet", "--in-place", "--no-includes",
+           "--sp-file", os.path.join(COCCI_DIR, sp)] + files
+    before = {f: _read(os.path.join(cwd, f)) for f in files}
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    if proc.returncode:
+        raise PortError("spatch %s failed: %s" % (sp, proc.stderr.strip()))
+    if all(_read(os.path.join(cwd, f)) == before[f] for f in files):
+        raise PortError("semantic patch %s changed nothing in %s: the "
+                        "kernel code no longer matches it" %
+                        (sp, ", ".join(files)))
+
+
+def apply_patch(p, tree):
+    """Turn the tree at stage p.number-1 into stage p.number."""
+    for kpath, edits in core_edits(p.number):
+        path = os.path.join(tree, kpath)
+        text, _ = splice.apply(_read(path), edits, kpath)
+        with open(path, "w") as f:
+            f.write(text)
+    for kpath, spath, keys in p.items:
+        path = os.path.join(tree, kpath)
+        edits = splice.splice_items(_core(spath), keys, spath)
+        text, _ = splice.apply(_read(path), edits, kpath)
+        with open(path, "w") as f:
+            f.write(text)
+    for sp, files in p.cocci:
+        _spatch(sp, files, tree)
+
+
+def _cover(path, signer, version):
+    text = _read(path)
+    lines = ["Patch n of 8 takes the simulator from stage v7.(n-1) to "
+             "v7.n (v7.0 is %s as released):" % version]
+    body = message.wrap(series.COVER["body"] + lines[:1])
+    stages = "\n".join("  %d/8 = stage %s" % (p.number, p.stage)
+                       for p in series.PATCHES)
+    text = text.replace("*** SUBJECT HERE ***", series.COVER["subject"])
+    text = text.replace("*** BLURB HERE ***", "%s\n\n%s\n\nSigned-off-by: "
+                        "%s" % (body, stages, signer))
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def build_series(ksrc, out, author, signers, date=None, workdir=None):
+    """Write 0000-cover-letter.patch .. 0008-*.patch into out."""
+    version = kernel_version(ksrc)
+    for rel in series.BASE_FILES:
+        if not os.path.isfile(os.path.join(ksrc, rel)):
+            raise PortError("%s: missing %s" % (ksrc, rel))
+    tmp = tempfile.mkdtemp(prefix="kvmpfn-series-", dir=workdir)
+    try:
+        tree = os.path.join(tmp, "tree")
+        for rel in series.BASE_FILES:
+            dst = os.path.join(tree, rel)
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            shutil.copyfile(os.path.join(ksrc, rel), dst)
+        git(tree, "init", "-q")
+        git(tree, "add", "-A")
+        git(tree, "commit", "-q", "-m", "Linux %s" % version, env=_BASE_ENV)
+        base = git(tree, "rev-parse", "HEAD").strip()
+        name, mail = message.parse_ident(author)
+        env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": mail,
+               "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": mail}
+        if date:
+            env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
+        for p in series.PATCHES:
+            try:
+                apply_patch(p, tree)
+            except (splice.SpliceError, stage.StageError,
+                    citems.CItemError) as e:
+                raise PortError("patch %d: %s" % (p.number, e)) from None
+            if not git(tree, "status", "--porcelain").strip():
+                raise PortError("patch %d changes nothing" % p.number)
+            note = ("Ported to %s from patch %d/8 of the v7 series by %s; "
+                    "this is stage %s of the kvmpfn simulator." %
+                    (version, p.number, p.original_author, p.stage))
+            msg = message.commit_message(p.subject, p.body, signers, note)
+            git(tree, "add", "-A")
+            proc = subprocess.run(["git", "-C", tree, "commit", "-q",
+                                   "-F", "-"], input=msg, text=True,
+                                  capture_output=True,
+                                  env=dict(os.environ, **env))
+            if proc.returncode:
+                raise PortError("git commit failed: %s" % proc.stderr)
+        os.makedirs(out, exist_ok=True)
+        for old in os.listdir(out):
+            if re.match(r"\d{4}-.*\.patch$", old):
+                os.unlink(os.path.join(out, old))
+        git(tree, "format-patch", "-q", "--cover-letter", "--base=" + base,
+            "--thread=shallow", "-o", os.path.abspath(out), base, env=env)
+        _cover(os.path.join(out, "0000-cover-letter.patch"), signers[0],
+               version)
+        return sorted(os.path.join(out, f) for f in os.listdir(out)
+                      if re.match(r"\d{4}-.*\.patch$", f))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,174 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The series: what each of the eight patches carries and says.
+
+Every patch is produced the same way: the core's files are resolved for
+the stage before and after it and the difference is spliced into the
+kernel (splice.py); then the patch's own steps run: items copied from an
+architecture model, and Coccinelle semantic patches for the call sites the
+model does not run.  Patch n takes the tree from stage n-1 to stage n.
+"""
+
+from dataclasses import dataclass, field
+
+__all__ = ["CORE_FILES", "Patch", "PATCHES", "BASE_FILES", "COVER"]
+
+# kernel path -> core path (relative to the repository)
+CORE_FILES = [
+    ("virt/kvm/kvm_main.c", "libkvmpfn/core/kvm_main.c"),
+    ("virt/kvm/kvm_mm.h", "libkvmpfn/core/kvm_mm.h"),
+    ("include/linux/kvm_host.h", "libkvmpfn/core/kvm_follow_pfn.h"),
+    ("virt/kvm/pfncache.c", "libkvmpfn/core/pfncache.c"),
+]
+
+# New core items placed next to a kernel item rather than next to their
+# neighbour in the core.
+ANCHORS = {
+    ("define", "KVM_PFN_ERR_NEEDS_IO"): ("define", "KVM_PFN_ERR_SIGPENDING"),
+}
+
+
+@dataclass
+class Patch:
+    number: int
+    subject: str
+    original_author: str
+    body: list                  # paragraphs, wrapped by message.py
+    # (kernel path, source path in the repo, [(key, insert-after key)])
+    items: list = field(default_factory=list)
+    # (semantic patch in kernel-port/cocci/, [kernel paths])
+    cocci: list = field(default_factory=list)
+
+    @property
+    def stage(self):
+        return "v7.%d" % self.number
+
+
+PATCHES = [
+    Patch(1, "KVM: Assert that a page's refcount is elevated when marking "
+          "accessed/dirty", "Sean Christopherson", [
+              "Warn, and leave the page alone, if KVM is about to mark a "
+              "page accessed or dirty while nobody holds a reference to "
+              "it.  A page with a zero count is either free or owned by "
+              "someone who does not refcount it, e.g. a tail page of a "
+              "non-compound higher-order allocation mapped through "
+              "VM_PFNMAP; setting flags on it can corrupt a page KVM does "
+              "not own.",
+              "Use page_count(), not page_ref_count(): the former reads "
+              "the folio's count, so tail pages of a compound page pass.",
+          ]),
+    Patch(2, "KVM: Introduce __kvm_follow_pfn function",
+          "David Stevens", [
+              "Add __kvm_follow_pfn(), which takes its arguments and "
+              "returns its results in a struct kvm_follow_pfn instead of "
+              "the eight parameters of __gfn_to_pfn_memslot().  The "
+              "booleans that GUP already has names for become FOLL_ "
+              "flags: FOLL_WRITE for a write fault, FOLL_NOWAIT for the "
+              "asynchronous attempt and FOLL_INTERRUPTIBLE.  A lookup "
+              "that would have to wait for I/O now returns the new "
+              "KVM_PFN_ERR_NEEDS_IO rather than setting *async.",
+              "Make __gfn_to_pfn_memslot() a wrapper around the new "
+              "function and pass the struct down to hva_to_pfn() and its "
+              "helpers; the pfn cache resolves its pfn through a small "
+              "helper that fills the struct.  No functional change.",
+          ], cocci=[("pfncache-resolve.cocci", ["virt/kvm/pfncache.c"])]),
+    Patch(3, "KVM: Make __kvm_follow_pfn not imply FOLL_GET",
+          "David Stevens", [
+              "Let callers of __kvm_follow_pfn() leave out FOLL_GET.  "
+              "Such a caller gets the pfn without a reference and learns "
+              "from is_refcounted_page whether it is a refcounted page.  "
+              "It must say that it installs the pfn only behind an "
+              "mmu_notifier retry check (guarded_by_mmu_notifier); asking "
+              "for neither is a bug and fails with a warning.",
+              "This is what allows mapping VM_IO/VM_PFNMAP memory whose "
+              "struct pages are not refcounted, such as the tail pages of "
+              "a driver's non-compound allocation: without FOLL_GET the "
+              "remapped path no longer has to take a reference, so it no "
+              "longer has to refuse a page whose count is zero.  With "
+              "FOLL_GET it still refuses it, as kvm_try_get_pfn() did.",
+              "The legacy wrapper and the pfn cache pass FOLL_GET, so "
+              "there is no functional change yet.",
+          ]),
+    Patch(4, "KVM: x86/mmu: Migrate to __kvm_follow_pfn",
+          "David Stevens", [
+              "Resolve guest page faults with __kvm_follow_pfn() instead "
+              "of __gfn_to_pfn_memslot().  The asynchronous attempt uses "
+              "FOLL_NOWAIT and recognises KVM_PFN_ERR_NEEDS_IO; the "
+              "second attempt drops FOLL_NOWAIT and adds "
+              "FOLL_INTERRUPTIBLE.  FOLL_GET is still passed, so the "
+              "fault path keeps releasing the page as before.",
+          ]),
+    Patch(5, "KVM: x86/mmu: Don't pass FOLL_GET to __kvm_follow_pfn",
+          "David Stevens", [
+              "Stop taking a reference on the faulted page when the "
+              "fault is resolved for the TDP MMU on 64-bit hosts.  The "
+              "mmu_notifier already guarantees that the SPTE is zapped "
+              "before the page can go away, and without the reference "
+              "KVM can map VM_PFNMAP memory whose pages are not "
+              "refcounted.",
+              "Record in a software bit of the SPTE (bit 59, EPT and "
+              "64-bit NPT only) whether the pfn is a refcounted page, and "
+              "only propagate accessed/dirty information to struct page "
+              "for SPTEs with the bit set.  The faulted page is marked "
+              "accessed while mmu_lock is still held, which is the only "
+              "time its lifetime is guaranteed.  Shadow paging and 32-bit "
+              "hosts, where no software bit is free, keep passing "
+              "FOLL_GET and releasing the page.",
+          ]),
+    Patch(6, "KVM: arm64: Migrate to __kvm_follow_pfn",
+          "David Stevens", [
+              "Resolve stage-2 faults with __kvm_follow_pfn().  Pass "
+              "FOLL_GET: the page is still released after the mapping "
+              "is installed, so there is no functional change.",
+          ]),
+    Patch(7, "KVM: PPC: Migrate to __kvm_follow_pfn",
+          "David Stevens", [
+              "Resolve book3s HV and radix faults with __kvm_follow_pfn() "
+              "and FOLL_GET, and release the page only if "
+              "is_refcounted_page says KVM holds a reference on it.",
+              "This changes behaviour for pages that are PG_reserved but "
+              "refcounted, such as the zero page and ZONE_DEVICE pages: "
+              "the old code decided with !PageReserved() whether to put "
+              "the page and leaked the reference GUP had taken on them.",
+          ]),
+    Patch(8, "KVM: remove __gfn_to_pfn_memslot",
+          "David Stevens", [
+              "All architectures now call __kvm_follow_pfn(), so remove "
+              "__gfn_to_pfn_memslot() and build the remaining gfn_to_pfn "
+              "wrappers, whose callers expect to own a reference, on "
+              "__kvm_follow_pfn() with FOLL_GET.",
+          ]),
+]
+
+# Every kernel file a patch may touch: the scratch repository of generate
+# starts from their pristine versions.
+BASE_FILES = sorted({k for k, _ in CORE_FILES} | {
+    "arch/x86/kvm/mmu/mmu.c",
+    "arch/x86/kvm/mmu/mmu_internal.h",
+    "arch/x86/kvm/mmu/paging_tmpl.h",
+    "arch/x86/kvm/mmu/spte.c",
+    "arch/x86/kvm/mmu/spte.h",
+    "arch/x86/kvm/mmu/tdp_mmu.c",
+    "arch/arm64/kvm/mmu.c",
+    "arch/powerpc/kvm/book3s_64_mmu_hv.c",
+    "arch/powerpc/kvm/book3s_64_mmu_radix.c",
+})
+
+COVER = {
+    "subject": "KVM: allow mapping non-refcounted pages (port to 6.12)",
+    "body": [
+        "This is the v7 series \"KVM: allow mapping non-refcounted "
+        "pages\" ported to Linux 6.12.117.  It lets KVM map VM_IO and "
+        "VM_PFNMAP memory backed by struct pages that are not refcounted, "
+        "such as the tail pages of a driver's non-compound higher-order "
+        "allocation, which today fault with -EFAULT.",
+        "The patches were generated by kvmpfn's kernel-port from the "
+        "same core the kvmpfn simulator runs: after patch n the spliced "
+        "functions are exactly the simulator's code at stage v7.n, and "
+        "the simulator checks the refcount, notifier and mapping "
+        "invariants for every stage on x86 (TDP MMU), arm64 (stage 2) "
+        "and ppc (radix).",
+        "Only the x86 TDP MMU stops taking references (patch 5); arm64 "
+        "and ppc keep FOLL_GET.  The pfn cache is unchanged in "
+        "behaviour.",
+    ],
+}

@@ -1,0 +1,176 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Splice core items into a kernel file by name.
+
+For one step of the series the splicer compares two resolved versions of a
+core file (before and after the step) item by item:
+
+* an item whose text changed replaces the kernel item of the same name;
+* an item that appeared is inserted after the item that precedes it in the
+  core (or before the one that follows it, or after an explicit anchor);
+* an item that disappeared is removed from the kernel file.
+
+Items that did not change are left as the kernel has them.  Preprocessor
+lines (#include and the like) are never spliced.  The result records which
+items were written, so that the identity check can read them back.
+"""
+
+import re
+
+from . import citems
+
+__all__ = ["SpliceError", "Edit", "diff_items", "apply", "splice_items"]
+
+_SIM_SYMBOL = re.compile(r"\bKVMPFN_\w+|\bkvmpfn_\w+")
+
+
+class SpliceError(Exception):
+    pass
+
+
+class Edit:
+    """One change to a kernel file: replace, insert or remove an item."""
+
+    def __init__(self, op, key, text=None, after=(), before=()):
+        self.op = op            # "replace", "insert", "remove"
+        self.key = key
+        self.text = text
+        # where to insert: after the first of these that exists, else
+        # before the first of those
+        self.after = list(after)
+        self.before = list(before)
+
+    def __repr__(self):
+        return "Edit(%s %s)" % (self.op, citems.item_key_str(self.key))
+
+
+def _spliceable(items):
+    return [it for it in items if it.kind not in ("pp",)]
+
+
+def _check_clean(item, origin):
+    m = _SIM_SYMBOL.search(item.text)
+    if m:
+        raise SpliceError("%s: %s still mentions simulator symbol %s" %
+                          (origin, citems.item_key_str(item.key),
+                           m.group(0)))
+
+
+def diff_items(old_text, new_text, anchors=None, origin="<core>"):
+    """Edits that turn the old resolved core into the new one."""
+    anchors = anchors or {}
+    try:
+        old = _spliceable(citems.parse(old_text))
+        new = _spliceable(citems.parse(new_text))
+    except citems.CItemError as e:
+        raise SpliceError("%s: %s" % (origin, e)) from None
+    old_by = {}
+    for it in old:
+        if it.key in old_by:
+            raise SpliceError("%s: %s defined twice" %
+                              (origin, citems.item_key_str(it.key)))
+        old_by[it.key] = it
+    new_keys = [it.key for it in new]
+    if len(set(new_keys)) != len(new_keys):
+        dup = [k for k in new_keys if new_keys.count(k) > 1][0]
+        raise SpliceError("%s: %s defined twice" %
+                          (origin, citems.item_key_str(dup)))
+
+    edits = []
+    for i, it in enumerate(new):
+        prev = old_by.get(it.key)
+        if prev is not None and prev.text == it.text:
+            continue
+        _check_clean(it, origin)
+        after = [x.key for x in reversed(new[:i])]
+        before = [x.key for x in new[i + 1:]]
+        if it.key in anchors:
+            after = [anchors[it.key]]
+            before = []
+        # A changed item the kernel does not have (a helper the core
+        # factored out) is inserted where an added one would be.
+        edits.append(Edit("replace" if prev is not None else "insert",
+                          it.key, it.text, after=after, before=before))
+    gone = set(old_by) - set(new_keys)
+    for it in old:
+        if it.key in gone:
+            edits.append(Edit("remove", it.key))
+    return edits
+
+
+def splice_items(source_text, keys, origin="<source>"):
+    """Edits that copy the named items of source_text in as new items."""
+    try:
+        items = _spliceable(citems.parse(source_text))
+    except citems.CItemError as e:
+        raise SpliceError("%s: %s" % (origin, e)) from None
+    edits = []
+    for key, after in keys:
+        it = citems.find(items, key)
+        if it is None:
+            raise SpliceError("%s: no %s to splice" %
+                              (origin, citems.item_key_str(key)))
+        _check_clean(it, origin)
+        edits.append(Edit("insert", key, it.text, after=[after]))
+    return edits
+
+
+def _locate(text, key, path):
+    try:
+        return citems.find(citems.parse(text), key)
+    except citems.CItemError as e:
+        raise SpliceError("%s: %s" % (path, e)) from None
+
+
+def apply(text, edits, path="<kernel>"):
+    """Apply edits in order; return (new text, keys written)."""
+    written = []
+    for ed in edits:
+        op = ed.op
+        if op == "replace":
+            it = _locate(text, ed.key, path)
+            if it is not None:
+                text = text[:it.start] + ed.text + text[it.end:]
+                written.append(ed.key)
+                continue
+            if not ed.after and not ed.before:
+                raise SpliceError("%s: no %s to replace" %
+                                  (path, citems.item_key_str(ed.key)))
+            op = "insert"
+        if op == "remove":
+            it = _locate(text, ed.key, path)
+            if it is None:
+                raise SpliceError("%s: no %s to remove" %
+                                  (path, citems.item_key_str(ed.key)))
+            start, end = it.start, it.end
+            # take the line break and one separating blank line with it
+            if text.startswith("\n", end):
+                end += 1
+            if text.startswith("\n", end) and \
+                    (start == 0 or text[start - 2:start] == "\n\n"):
+                end += 1
+            text = text[:start] + text[end:]
+        elif op == "insert":
+            if _locate(text, ed.key, path) is not None:
+                raise SpliceError("%s: %s already exists" %
+                                  (path, citems.item_key_str(ed.key)))
+            items = citems.parse(text)
+            have = {it.key: it for it in items}
+            anchor = next((have[k] for k in ed.after if k in have), None)
+            if anchor is not None:
+                pos = anchor.end
+                # a #define joins its block; anything else gets a gap
+                sep = "\n" if anchor.kind == ed.key[0] == "define" \
+                    else "\n\n"
+                text = text[:pos] + sep + ed.text + text[pos:]
+            else:
+                nxt = next((have[k] for k in ed.before if k in have), None)
+                if nxt is None:
+                    raise SpliceError("%s: nowhere to insert %s: no item "
+                                      "next to it in the core exists here" %
+                                      (path, citems.item_key_str(ed.key)))
+                pos = nxt.start
+                text = text[:pos] + ed.text + "\n\n" + text[pos:]
+            written.append(ed.key)
+        else:
+            raise SpliceError("unknown edit %r" % ed.op)
+    return text, written
