@@ -96,7 +96,8 @@ PATCHES = [
               "second attempt drops FOLL_NOWAIT and adds "
               "FOLL_INTERRUPTIBLE.  FOLL_GET is still passed, so the "
               "fault path keeps releasing the page as before.",
-          ]),
+          ], cocci=[
+              ("x86-follow-pfn.cocci", ["arch/x86/kvm/mmu/mmu.c"])]),
     Patch(5, "KVM: x86/mmu: Don't pass FOLL_GET to __kvm_follow_pfn",
           "David Stevens", [
               "Stop taking a reference on the faulted page when the "
@@ -113,13 +114,32 @@ PATCHES = [
               "time its lifetime is guaranteed.  Shadow paging and 32-bit "
               "hosts, where no software bit is free, keep passing "
               "FOLL_GET and releasing the page.",
-          ]),
+          ], items=[
+              ("arch/x86/kvm/mmu/spte.h", "sim/x86_tdp/spte.h", [
+                  (("define", "SPTE_MMU_PAGE_REFCOUNTED"),
+                   ("define", "EPT_SPTE_MMU_WRITABLE")),
+                  (("func", "is_refcounted_page_spte"),
+                   ("func", "is_dirty_spte"))]),
+              ("arch/x86/kvm/mmu/spte.h", "kernel-port/items/x86/spte.h", [
+                  (("func", "kvm_spte_set_page_dirty"),
+                   ("func", "is_refcounted_page_spte")),
+                  (("func", "kvm_spte_set_page_accessed"),
+                   ("func", "kvm_spte_set_page_dirty"))]),
+              ("arch/x86/kvm/mmu/mmu.c", "kernel-port/items/x86/mmu.c", [
+                  (("func", "kvm_mmu_finish_fault_pfn"),
+                   ("func", "__kvm_faultin_pfn"))]),
+          ], cocci=[
+              ("x86-no-foll-get.cocci", [
+                  "arch/x86/kvm/mmu/mmu.c", "arch/x86/kvm/mmu/mmu_internal.h",
+                  "arch/x86/kvm/mmu/paging_tmpl.h", "arch/x86/kvm/mmu/spte.c",
+                  "arch/x86/kvm/mmu/spte.h", "arch/x86/kvm/mmu/tdp_mmu.c"])]),
     Patch(6, "KVM: arm64: Migrate to __kvm_follow_pfn",
           "David Stevens", [
               "Resolve stage-2 faults with __kvm_follow_pfn().  Pass "
               "FOLL_GET: the page is still released after the mapping "
               "is installed, so there is no functional change.",
-          ]),
+          ], cocci=[
+              ("arm64-follow-pfn.cocci", ["arch/arm64/kvm/mmu.c"])]),
     Patch(7, "KVM: PPC: Migrate to __kvm_follow_pfn",
           "David Stevens", [
               "Resolve book3s HV and radix faults with __kvm_follow_pfn() "
@@ -129,7 +149,10 @@ PATCHES = [
               "refcounted, such as the zero page and ZONE_DEVICE pages: "
               "the old code decided with !PageReserved() whether to put "
               "the page and leaked the reference GUP had taken on them.",
-          ]),
+          ], cocci=[
+              ("ppc-follow-pfn.cocci", [
+                  "arch/powerpc/kvm/book3s_64_mmu_hv.c",
+                  "arch/powerpc/kvm/book3s_64_mmu_radix.c"])]),
     Patch(8, "KVM: remove __gfn_to_pfn_memslot",
           "David Stevens", [
               "All architectures now call __kvm_follow_pfn(), so remove "
