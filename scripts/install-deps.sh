@@ -17,13 +17,15 @@ usage() {
 	EOF
 }
 
-base=(cmake gcc clang libcmocka-dev pkg-config make gcovr)
+# python3 and unifdef: kernel-port's unit tests run in the default suite
+base=(cmake gcc clang libcmocka-dev pkg-config make gcovr python3 unifdef)
 # clang only Recommends its sanitizer/libFuzzer runtimes, which
 # --no-install-recommends leaves out.
 fuzz=(clang libclang-rt-14-dev)
 coverage=(gcovr)
 kernel=(linux-source-6.12 unifdef coccinelle gcc-aarch64-linux-gnu
-	gcc-powerpc64le-linux-gnu bc flex bison libelf-dev libssl-dev perl git)
+	gcc-powerpc64le-linux-gnu bc flex bison libelf-dev libssl-dev perl git
+	python3 xz-utils rsync cpio kmod)
 
 wanted=("${base[@]}")
 for arg in "$@"; do

@@ -197,6 +197,7 @@ def build_series(ksrc, out, author, signers, date=None, workdir=None):
             os.makedirs(os.path.dirname(dst), exist_ok=True)
             shutil.copyfile(os.path.join(ksrc, rel), dst)
         git(tree, "init", "-q")
+        git(tree, "config", "gc.auto", "0")
         git(tree, "add", "-A")
         git(tree, "commit", "-q", "-m", "Linux %s" % version, env=_BASE_ENV)
         base = git(tree, "rev-parse", "HEAD").strip()

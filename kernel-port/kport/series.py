@@ -23,7 +23,9 @@ CORE_FILES = [
 # New core items placed next to a kernel item rather than next to their
 # neighbour in the core.
 ANCHORS = {
-    ("define", "KVM_PFN_ERR_NEEDS_IO"): ("define", "KVM_PFN_ERR_SIGPENDING"),
+    ("define", "KVM_PFN_ERR_NEEDS_IO"):
+        ("after", ("define", "KVM_PFN_ERR_SIGPENDING")),
+    ("struct", "kvm_follow_pfn"): ("before", ("proto", "gfn_to_pfn")),
 }
 
 

@@ -84,8 +84,9 @@ def diff_items(old_text, new_text, anchors=None, origin="<core>"):
         after = [x.key for x in reversed(new[:i])]
         before = [x.key for x in new[i + 1:]]
         if it.key in anchors:
-            after = [anchors[it.key]]
-            before = []
+            where, anchor = anchors[it.key]
+            after, before = ([anchor], []) if where == "after" else \
+                ([], [anchor])
         # A changed item the kernel does not have (a helper the core
         # factored out) is inserted where an added one would be.
         edits.append(Edit("replace" if prev is not None else "insert",
