@@ -40,7 +40,7 @@ static const struct {
 	[KVMPFN_PS_MAPPED_NORC] = { "mapped-norc", "mapped by KVM, leaf not refcounted" },
 	[KVMPFN_PS_KVM_REF] = { "kvm-ref", "KVM holds a reference (fault in flight, vcpu_map)" },
 	[KVMPFN_PS_GPC] = { "gpc", "held by a valid pfncache" },
-	[KVMPFN_PS_KMAP] = { "kmap", "kernel mapping (vcpu_map) without a reference" },
+	[KVMPFN_PS_KMAP] = { "kmap", "kernel mapping without a reference (vcpu_map, stale pfncache)" },
 };
 
 static const char *const op_names[KVMPFN_NR_OPS] = {
@@ -89,7 +89,7 @@ static const struct kvmpfn_pstate_edge edges[] = {
 	{ S(UNALLOCATED), S(MAPPED_RC), "a guest fault faults in an anonymous page and maps it in the same step" },
 	{ S(UNALLOCATED), S(KVM_REF), "fault_begin/vcpu_map fault in an anonymous page and hold GUP's reference" },
 	{ S(UNALLOCATED), S(GPC), "a pfncache activation/refresh faults in an anonymous page" },
-	{ S(UNALLOCATED), S(FREE), "copy-on-write, migration or THP collapse allocate a page that is gone by the end of the step" },
+	{ S(UNALLOCATED), S(ACCESSED), "a fault faults in an anonymous page, does not install it (retry, race) and releases it clean: marked accessed" },
 
 	/* the page's owner */
 	{ S(PAGE), S(FREE), "the last reference is dropped: free, munmap, migrate, CoW or THP split/collapse" },
@@ -113,7 +113,8 @@ static const struct kvmpfn_pstate_edge edges[] = {
 	{ S(TAIL0), S(MAPPED_NORC), "v7.5+: a refcount-0 tail mapped through VM_PFNMAP without a reference" },
 	{ S(RESERVED), S(MAPPED_NORC), "fault maps a reserved page: no reference, no A/D" },
 	{ S(NOSTRUCT), S(MAPPED_NORC), "fault maps a pfn without struct page (VM_IO/VM_PFNMAP)" },
-	{ S(PAGE), S(MAPPED_NORC), "a refcounted page reached through VM_PFNMAP is mapped as not refcounted" },
+	{ S(ZERO), S(MAPPED_NORC), "ppc radix: its !PageReserved filter maps the zero page as not refcounted" },
+	{ S(ZONE_DEVICE), S(MAPPED_NORC), "ppc radix: its !PageReserved filter maps ZONE_DEVICE pages as not refcounted" },
 	{ S(MAPPED_RC), S(PAGE), "leaf zapped (invalidation, memslot delete/move, munmap) with no A/D to pass on" },
 	{ S(MAPPED_RC), S(ACCESSED), "leaf zapped or aged: accessed passed on to the struct page" },
 	{ S(MAPPED_RC), S(DIRTY), "leaf zapped: dirty passed on to the struct page" },
@@ -123,7 +124,8 @@ static const struct kvmpfn_pstate_edge edges[] = {
 	{ S(MAPPED_NORC), S(TAIL0), "a tail page's leaf is zapped" },
 	{ S(MAPPED_NORC), S(RESERVED), "a reserved page's leaf is zapped" },
 	{ S(MAPPED_NORC), S(NOSTRUCT), "a nostruct pfn's leaf is zapped" },
-	{ S(MAPPED_NORC), S(PAGE), "a not-refcounted leaf of a refcounted page is zapped" },
+	{ S(MAPPED_NORC), S(ZERO), "ppc: a zero-page leaf is zapped (CoW on write, memslot change)" },
+	{ S(MAPPED_NORC), S(ZONE_DEVICE), "ppc: a ZONE_DEVICE leaf is zapped" },
 	{ S(MAPPED_NORC), S(FREE), "the driver zaps and frees the object behind a not-refcounted leaf" },
 
 	/* references KVM holds across steps */
@@ -155,14 +157,17 @@ static const struct kvmpfn_pstate_edge edges[] = {
 	{ S(ZERO), S(GPC), "pfncache on the zero page (read-only)" },
 	{ S(NOSTRUCT), S(GPC), "pfncache on a pfn without struct page" },
 	{ S(TAIL0), S(GPC), "pfncache on a refcount-0 tail" },
-	{ S(GPC), S(PAGE), "pfncache invalidated or deactivated" },
-	{ S(GPC), S(ACCESSED), "pfncache invalidated; the page was marked accessed when its reference went" },
-	{ S(GPC), S(DIRTY), "pfncache invalidated; the page was marked dirty" },
-	{ S(GPC), S(MAPPED_RC), "pfncache invalidated while a leaf still maps the page" },
-	{ S(GPC), S(ZERO), "pfncache on the zero page invalidated" },
-	{ S(GPC), S(NOSTRUCT), "pfncache on a nostruct pfn invalidated" },
-	{ S(GPC), S(TAIL0), "pfncache on a tail page invalidated" },
-	{ S(GPC), S(FREE), "the page behind a pfncache is unmapped and freed: the cache is invalidated first" },
+	{ S(GPC), S(PAGE), "pfncache deactivated: its kernel mapping goes too" },
+	{ S(GPC), S(ACCESSED), "pfncache deactivated; the page was marked accessed when the refresh released it" },
+	{ S(GPC), S(DIRTY), "pfncache deactivated; the page was marked dirty" },
+	{ S(GPC), S(MAPPED_RC), "pfncache deactivated while a leaf still maps the page" },
+	{ S(GPC), S(ZERO), "pfncache on the zero page deactivated" },
+	{ S(GPC), S(NOSTRUCT), "pfncache on a nostruct pfn deactivated" },
+	{ S(GPC), S(TAIL0), "pfncache on a tail page deactivated" },
+	{ S(GPC), S(KMAP), "pfncache invalidated (notifier): it keeps its old kernel mapping, unused, until the next refresh" },
+	{ S(KMAP), S(GPC), "a refresh of an invalidated pfncache finds the same pfn and publishes it again" },
+	{ S(KMAP), S(PAGE), "a refresh or deactivate drops the old kernel mapping of a live page" },
+	{ S(KMAP), S(FREE), "a refresh drops the old kernel mapping of a page freed meanwhile (not used since the invalidation)" },
 };
 
 #undef S

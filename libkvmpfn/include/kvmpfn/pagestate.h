@@ -53,7 +53,9 @@ enum kvmpfn_pstate {
 	KVMPFN_PS_MAPPED_NORC,	/* second-stage leaf, not refcounted */
 	KVMPFN_PS_KVM_REF,	/* KVM holds a reference (fault, vcpu_map) */
 	KVMPFN_PS_GPC,		/* a valid pfncache points at it */
-	KVMPFN_PS_KMAP,		/* kernel mapping (vcpu_map) without a ref */
+	KVMPFN_PS_KMAP,		/* kernel mapping without a reference: a
+				 * vcpu_map of a page without one, or the
+				 * old mapping of an invalidated pfncache */
 	KVMPFN_NR_PSTATES
 };
 
