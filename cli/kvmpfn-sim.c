@@ -32,7 +32,7 @@ static int usage(FILE *f)
 		"                          [--no-prune] [--ignore=I4,...] [--out=FILE] [--describe]\n"
 		"       kvmpfn-sim decode FILE        (a fuzz input as a scenario)\n"
 		"       kvmpfn-sim encode [--arch=A] [--stage=S] FILE > INPUT\n"
-		"       kvmpfn-sim states [--arch=A|all] [--stage=S|all] [--summary] FILE|DIR... > states.dot\n"
+		"       kvmpfn-sim states [--arch=A|all] [--stage=S|all] [--bug=Bn] [--summary] FILE|DIR... > states.dot\n"
 		"       kvmpfn-sim invariants\n"
 		"       kvmpfn-sim bugs\n"
 		"       kvmpfn-sim stages\n"
@@ -477,6 +477,7 @@ static int cmd_explore(int argc, char **argv)
 struct states_run {
 	struct kvmpfn_pstates *acc;
 	FILE *sink;
+	int bug;
 	unsigned long files;
 	unsigned long bad;
 	unsigned long runs;
@@ -494,7 +495,7 @@ static int states_one(struct states_run *sr, const char *path,
 {
 	struct kvmpfn_run_opts o = {
 		.stage = stage, .arch = arch, .lenient = true, .quiet = true,
-		.checks = KVMPFN_CHECKS_FULL,
+		.checks = KVMPFN_CHECKS_FULL, .bug = sr->bug,
 	};
 	struct kvmpfn_session *s;
 	size_t pos = 0;
@@ -618,8 +619,10 @@ static int cmd_states(int argc, char **argv)
 	int first = KVMPFN_LEGACY, last = KVMPFN_NR_STAGES - 1;
 	int narchs = 0, i, rc = 0, nfiles = 0;
 	bool summary = false;
-	char title[128];
+	char title[160];
 	enum kvmpfn_arch arch;
+	unsigned int nbugs;
+	const struct kvmpfn_bug *bugs = kvmpfn_bugs(&nbugs);
 
 	for (arch = KVMPFN_ARCH_REF; arch < KVMPFN_NR_ARCHES; arch++)
 		if (kvmpfn_arch_available(arch))
@@ -649,6 +652,12 @@ static int cmd_states(int argc, char **argv)
 				return KVMPFN_EXIT_USAGE;
 			}
 			first = last = st;
+		} else if (!strncmp(a, "--bug=", 6)) {
+			if (kvmpfn_bug_parse(a + 6, &sr.bug)) {
+				fprintf(stderr, "kvmpfn-sim: unknown bug '%s' (see kvmpfn-sim bugs)\n",
+					a + 6);
+				return KVMPFN_EXIT_USAGE;
+			}
 		} else if (!strcmp(a, "--summary")) {
 			summary = true;
 		} else if (a[0] == '-' && a[1]) {
@@ -661,6 +670,22 @@ static int cmd_states(int argc, char **argv)
 	if (!nfiles) {
 		fprintf(stderr, "kvmpfn-sim: states needs at least one FILE or DIR\n");
 		return usage(stderr);
+	}
+	if (sr.bug) {
+		/* a mutant runs on the models that carry it */
+		const char *where = bugs[sr.bug - 1].arches;
+		int n = 0;
+
+		for (i = 0; i < narchs; i++)
+			if (!strcmp(where, "all") ||
+			    strstr(where, kvmpfn_arch_name(archs[i])))
+				archs[n++] = archs[i];
+		narchs = n;
+		if (!narchs) {
+			fprintf(stderr, "kvmpfn-sim: B%d is not modelled for the architectures asked for\n",
+				sr.bug);
+			return KVMPFN_EXIT_USAGE;
+		}
 	}
 	sr.acc = kvmpfn_pstates_create();
 	sr.sink = tmpfile();
@@ -680,11 +705,14 @@ static int cmd_states(int argc, char **argv)
 		rewind(sr.sink);
 	}
 	snprintf(title, sizeof(title),
-		 "kvmpfn page states: %lu files, stages %s..%s, %d architecture(s)",
+		 "kvmpfn page states: %lu files, stages %s..%s, %d architecture(s)%s%.0d",
 		 sr.files, kvmpfn_stage_name(first), kvmpfn_stage_name(last),
-		 narchs);
-	if (!summary)
+		 narchs, sr.bug ? ", mutant B" : "", sr.bug);
+	if (!summary) {
 		kvmpfn_pstates_dot(sr.acc, title, stdout);
+		/* the DOT first, whole, when both streams go to one file */
+		fflush(stdout);
+	}
 	kvmpfn_pstates_summary(sr.acc, summary ? stdout : stderr);
 	if (rc)
 		fprintf(stderr, "kvmpfn-sim: states: some inputs could not be read or parsed (see above)\n");
