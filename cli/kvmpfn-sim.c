@@ -501,7 +501,8 @@ static int states_one(struct states_run *sr, const char *path,
 	size_t pos = 0;
 	int rc = 0;
 
-	s = kvmpfn_session_create(path, &o, sr->sink, stderr);
+	/* a fuzz input's refused lines are its business, not an error */
+	s = kvmpfn_session_create(path, &o, sr->sink, fuzz ? sr->sink : stderr);
 	if (!s)
 		return KVMPFN_EXIT_USAGE;
 	if (kvmpfn_pstates_record(kvmpfn_session_sim(s), sr->acc)) {

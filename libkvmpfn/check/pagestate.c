@@ -102,6 +102,9 @@ static const struct kvmpfn_pstate_edge edges[] = {
 	{ S(PAGE), S(POISONED), "poison" },
 	{ S(ACCESSED), S(POISONED), "poison of a page KVM marked accessed" },
 	{ S(DIRTY), S(POISONED), "poison of a page KVM marked dirty" },
+	{ S(TAIL0), S(POISONED), "poison takes any struct page, a block's tail too" },
+	{ S(RESERVED), S(POISONED), "poison of a reserved page" },
+	{ S(ZONE_DEVICE), S(POISONED), "poison of a ZONE_DEVICE page" },
 	{ S(POISONED), S(FREE), "a poisoned page freed by its owner" },
 
 	/* second-stage mappings */
@@ -142,6 +145,11 @@ static const struct kvmpfn_pstate_edge edges[] = {
 	{ S(KVM_REF), S(ZERO), "the zero page's reference is released" },
 	{ S(KVM_REF), S(ZONE_DEVICE), "a ZONE_DEVICE page's reference is released" },
 	{ S(KVM_REF), S(FREE), "KVM drops the last reference after the owner let go" },
+	{ S(PAGE), S(ACCESSED), "a fault takes the page, does not install it (retried, raced) and releases it clean: marked accessed" },
+	{ S(MAPPED_NORC), S(KVM_REF), "fault_begin/vcpu_map take a reference on a page a not-refcounted leaf maps (ppc: zero page, ZONE_DEVICE)" },
+	{ S(KVM_REF), S(MAPPED_NORC), "fault_finish installs a not-refcounted leaf (ppc: zero page, ZONE_DEVICE) and releases the reference" },
+	{ S(GPC), S(KVM_REF), "fault_begin/vcpu_map on a page a pfncache holds" },
+	{ S(KVM_REF), S(GPC), "vcpu_unmap / fault_finish release a page a pfncache still holds" },
 
 	/* kernel mappings and pfncaches */
 	{ S(NOSTRUCT), S(KMAP), "vcpu_map of a pfn without struct page (memremap)" },
@@ -167,6 +175,8 @@ static const struct kvmpfn_pstate_edge edges[] = {
 	{ S(GPC), S(KMAP), "pfncache invalidated (notifier): it keeps its old kernel mapping, unused, until the next refresh" },
 	{ S(KMAP), S(GPC), "a refresh of an invalidated pfncache finds the same pfn and publishes it again" },
 	{ S(KMAP), S(PAGE), "a refresh or deactivate drops the old kernel mapping of a live page" },
+	{ S(KMAP), S(ACCESSED), "a refresh or deactivate drops the old kernel mapping of a page KVM marked accessed" },
+	{ S(KMAP), S(DIRTY), "a refresh or deactivate drops the old kernel mapping of a page KVM marked dirty" },
 	{ S(KMAP), S(FREE), "a refresh drops the old kernel mapping of a page freed meanwhile (not used since the invalidation)" },
 };
 
