@@ -13,11 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dirent.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <kvmpfn/decode.h>
 #include <kvmpfn/explore.h>
 #include <kvmpfn/kvmpfn.h>
+#include <kvmpfn/pagestate.h>
 #include <kvmpfn/scenario.h>
 
 static int usage(FILE *f)
@@ -29,6 +32,7 @@ static int usage(FILE *f)
 		"                          [--no-prune] [--ignore=I4,...] [--out=FILE] [--describe]\n"
 		"       kvmpfn-sim decode FILE        (a fuzz input as a scenario)\n"
 		"       kvmpfn-sim encode [--arch=A] [--stage=S] FILE > INPUT\n"
+		"       kvmpfn-sim states [--arch=A|all] [--stage=S|all] [--bug=Bn] [--summary] FILE|DIR... > states.dot\n"
 		"       kvmpfn-sim invariants\n"
 		"       kvmpfn-sim bugs\n"
 		"       kvmpfn-sim stages\n"
@@ -468,6 +472,256 @@ static int cmd_explore(int argc, char **argv)
 	return r;
 }
 
+/* ---- states: page-state transitions over a corpus ---------------------- */
+
+struct states_run {
+	struct kvmpfn_pstates *acc;
+	FILE *sink;
+	int bug;
+	unsigned long files;
+	unsigned long bad;
+	unsigned long runs;
+};
+
+static int states_line(void *ctx, const char *line, size_t len)
+{
+	return kvmpfn_session_line(ctx, line, len) ? 1 : 0;
+}
+
+/* One run of @buf as a scenario (or, @fuzz, a fuzz input) at one point. */
+static int states_one(struct states_run *sr, const char *path,
+		      const char *buf, size_t len, bool fuzz,
+		      enum kvmpfn_stage stage, enum kvmpfn_arch arch)
+{
+	struct kvmpfn_run_opts o = {
+		.stage = stage, .arch = arch, .lenient = true, .quiet = true,
+		.checks = KVMPFN_CHECKS_FULL, .bug = sr->bug,
+	};
+	struct kvmpfn_session *s;
+	size_t pos = 0;
+	int rc = 0;
+
+	/* a fuzz input's refused lines are its business, not an error */
+	s = kvmpfn_session_create(path, &o, sr->sink, fuzz ? sr->sink : stderr);
+	if (!s)
+		return KVMPFN_EXIT_USAGE;
+	if (kvmpfn_pstates_record(kvmpfn_session_sim(s), sr->acc)) {
+		fprintf(stderr, "%s: out of memory\n", path);
+		kvmpfn_session_finish(s, NULL);
+		return KVMPFN_EXIT_USAGE;
+	}
+	if (fuzz) {
+		struct kvmpfn_decoded hdr;
+
+		kvmpfn_decode((const uint8_t *)buf, len, 0, &hdr, states_line, s);
+	} else {
+		while (pos < len) {
+			const char *nl = memchr(buf + pos, '\n', len - pos);
+			size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+
+			if (kvmpfn_session_line(s, buf + pos, n)) {
+				rc = KVMPFN_EXIT_USAGE;
+				break;
+			}
+			pos += n + 1;
+		}
+	}
+	/* a fuzz input the parser refuses is still a run of what came before */
+	if (kvmpfn_session_finish(s, NULL) == KVMPFN_EXIT_USAGE && !fuzz)
+		rc = KVMPFN_EXIT_USAGE;
+	sr->runs++;
+	return rc;
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+static int states_file(struct states_run *sr, const char *path,
+		       const enum kvmpfn_arch *archs, int narchs, int first,
+		       int last)
+{
+	static char buf[1 << 20];
+	bool fuzz = !has_suffix(path, ".scn");
+	struct kvmpfn_decoded hdr;
+	size_t len;
+	int a, s, rc = 0;
+	FILE *f;
+
+	f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "%s: cannot open file\n", path);
+		return KVMPFN_EXIT_USAGE;
+	}
+	len = fread(buf, 1, sizeof(buf), f);
+	if (len == sizeof(buf) && fgetc(f) != EOF) {
+		fclose(f);
+		fprintf(stderr, "%s: file too large (1 MiB at most)\n", path);
+		return KVMPFN_EXIT_USAGE;
+	}
+	fclose(f);
+	sr->files++;
+	if (fuzz) {
+		/* a fuzz input names its own stage and architecture */
+		if (kvmpfn_decode((const uint8_t *)buf, len, 0, &hdr, NULL, NULL))
+			return KVMPFN_EXIT_USAGE;
+		return states_one(sr, path, buf, len, true, hdr.stage, hdr.arch);
+	}
+	for (s = first; s <= last; s++)
+		for (a = 0; a < narchs; a++)
+			if (states_one(sr, path, buf, len, false,
+				       (enum kvmpfn_stage)s, archs[a]))
+				rc = KVMPFN_EXIT_USAGE;
+	return rc;
+}
+
+static int states_path(struct states_run *sr, const char *path,
+		       const enum kvmpfn_arch *archs, int narchs, int first,
+		       int last)
+{
+	struct dirent *e;
+	char sub[4096];
+	struct stat st;
+	int rc = 0;
+	DIR *d;
+
+	if (stat(path, &st) || !S_ISDIR(st.st_mode))
+		return states_file(sr, path, archs, narchs, first, last);
+	d = opendir(path);
+	if (!d) {
+		fprintf(stderr, "%s: cannot open directory\n", path);
+		return KVMPFN_EXIT_USAGE;
+	}
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+		if (stat(sub, &st) || !S_ISREG(st.st_mode))
+			continue;
+		if (states_file(sr, sub, archs, narchs, first, last))
+			rc = KVMPFN_EXIT_USAGE;
+	}
+	closedir(d);
+	return rc;
+}
+
+/*
+ * Run scenario files (every stage and architecture asked for) and fuzz
+ * inputs (their own stage and architecture) with the page-state recorder,
+ * and write the transition graph as DOT to stdout (--summary: as text).
+ */
+static int cmd_states(int argc, char **argv)
+{
+	enum kvmpfn_arch archs[KVMPFN_NR_ARCHES];
+	struct states_run sr = { 0 };
+	int first = KVMPFN_LEGACY, last = KVMPFN_NR_STAGES - 1;
+	int narchs = 0, i, rc = 0, nfiles = 0;
+	bool summary = false;
+	char title[160];
+	enum kvmpfn_arch arch;
+	unsigned int nbugs;
+	const struct kvmpfn_bug *bugs = kvmpfn_bugs(&nbugs);
+
+	for (arch = KVMPFN_ARCH_REF; arch < KVMPFN_NR_ARCHES; arch++)
+		if (kvmpfn_arch_available(arch))
+			archs[narchs++] = arch;
+	for (i = 2; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strncmp(a, "--arch=", 7)) {
+			if (!strcmp(a + 7, "all"))
+				continue;
+			if (kvmpfn_arch_parse(a + 7, &arch) ||
+			    !kvmpfn_arch_available(arch)) {
+				fprintf(stderr, "kvmpfn-sim: architecture '%s' is not in this build\n",
+					a + 7);
+				return KVMPFN_EXIT_USAGE;
+			}
+			archs[0] = arch;
+			narchs = 1;
+		} else if (!strncmp(a, "--stage=", 8)) {
+			enum kvmpfn_stage st;
+
+			if (!strcmp(a + 8, "all"))
+				continue;
+			if (kvmpfn_stage_parse(a + 8, &st)) {
+				fprintf(stderr, "kvmpfn-sim: unknown stage '%s'\n",
+					a + 8);
+				return KVMPFN_EXIT_USAGE;
+			}
+			first = last = st;
+		} else if (!strncmp(a, "--bug=", 6)) {
+			if (kvmpfn_bug_parse(a + 6, &sr.bug)) {
+				fprintf(stderr, "kvmpfn-sim: unknown bug '%s' (see kvmpfn-sim bugs)\n",
+					a + 6);
+				return KVMPFN_EXIT_USAGE;
+			}
+		} else if (!strcmp(a, "--summary")) {
+			summary = true;
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "kvmpfn-sim: unknown option '%s'\n", a);
+			return usage(stderr);
+		} else {
+			nfiles++;
+		}
+	}
+	if (!nfiles) {
+		fprintf(stderr, "kvmpfn-sim: states needs at least one FILE or DIR\n");
+		return usage(stderr);
+	}
+	if (sr.bug) {
+		/* a mutant runs on the models that carry it */
+		const char *where = bugs[sr.bug - 1].arches;
+		int n = 0;
+
+		for (i = 0; i < narchs; i++)
+			if (!strcmp(where, "all") ||
+			    strstr(where, kvmpfn_arch_name(archs[i])))
+				archs[n++] = archs[i];
+		narchs = n;
+		if (!narchs) {
+			fprintf(stderr, "kvmpfn-sim: B%d is not modelled for the architectures asked for\n",
+				sr.bug);
+			return KVMPFN_EXIT_USAGE;
+		}
+	}
+	sr.acc = kvmpfn_pstates_create();
+	sr.sink = tmpfile();
+	if (!sr.acc || !sr.sink) {
+		fprintf(stderr, "kvmpfn-sim: out of memory\n");
+		kvmpfn_pstates_destroy(sr.acc);
+		if (sr.sink)
+			fclose(sr.sink);
+		return KVMPFN_EXIT_USAGE;
+	}
+	for (i = 2; i < argc; i++) {
+		if (argv[i][0] == '-' && argv[i][1])
+			continue;
+		if (states_path(&sr, argv[i], archs, narchs, first, last))
+			rc = KVMPFN_EXIT_USAGE;
+		/* the runs' own reports are not wanted; keep the sink small */
+		rewind(sr.sink);
+	}
+	snprintf(title, sizeof(title),
+		 "kvmpfn page states: %lu files, stages %s..%s, %d architecture(s)%s%.0d",
+		 sr.files, kvmpfn_stage_name(first), kvmpfn_stage_name(last),
+		 narchs, sr.bug ? ", mutant B" : "", sr.bug);
+	if (!summary) {
+		kvmpfn_pstates_dot(sr.acc, title, stdout);
+		/* the DOT first, whole, when both streams go to one file */
+		fflush(stdout);
+	}
+	kvmpfn_pstates_summary(sr.acc, summary ? stdout : stderr);
+	if (rc)
+		fprintf(stderr, "kvmpfn-sim: states: some inputs could not be read or parsed (see above)\n");
+	kvmpfn_pstates_destroy(sr.acc);
+	fclose(sr.sink);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	int i;
@@ -482,6 +736,8 @@ int main(int argc, char **argv)
 		return cmd_decode(argc, argv);
 	if (!strcmp(argv[1], "encode"))
 		return cmd_encode(argc, argv);
+	if (!strcmp(argv[1], "states"))
+		return cmd_states(argc, argv);
 	if (!strcmp(argv[1], "invariants")) {
 		const struct kvmpfn_invariant *inv = kvmpfn_invariants();
 

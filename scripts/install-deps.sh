@@ -8,12 +8,13 @@ set -euo pipefail
 
 usage() {
 	cat <<-EOF
-	usage: scripts/install-deps.sh [--fuzz] [--coverage] [--kernel]
+	usage: scripts/install-deps.sh [--fuzz] [--coverage] [--kernel] [--graph]
 
 	Without options: what building and testing needs (default/asan presets).
 	  --fuzz      libFuzzer/sanitizer runtime for clang (fuzz preset)
 	  --coverage  gcovr (coverage preset)
 	  --kernel    Linux 6.12 source and the tools to build and check it
+	  --graph     Graphviz dot (scripts/state-graph.sh renders the SVG)
 	EOF
 }
 
@@ -26,6 +27,7 @@ coverage=(gcovr)
 kernel=(linux-source-6.12 unifdef coccinelle gcc-aarch64-linux-gnu
 	gcc-powerpc64le-linux-gnu bc flex bison libelf-dev libssl-dev perl git
 	python3 xz-utils rsync cpio kmod)
+graph=(graphviz)
 
 wanted=("${base[@]}")
 for arg in "$@"; do
@@ -33,6 +35,7 @@ for arg in "$@"; do
 	--fuzz) wanted+=("${fuzz[@]}") ;;
 	--coverage) wanted+=("${coverage[@]}") ;;
 	--kernel) wanted+=("${kernel[@]}") ;;
+	--graph) wanted+=("${graph[@]}") ;;
 	-h | --help) usage; exit 0 ;;
 	*) echo "install-deps: unknown option '$arg'" >&2; usage >&2; exit 2 ;;
 	esac

@@ -141,6 +141,10 @@ struct kvmpfn_sim {
 	const char *file;
 	kvmpfn_trace_fn trace;
 	void *trace_priv;
+
+	/* page-state recorder (check/pagestate.c), NULL unless attached */
+	struct pagestate_rec *pagestate;
+	const char *step_fn;	/* the API function running the step */
 };
 
 extern _Thread_local struct kvmpfn_sim *kvmpfn_cur;
@@ -183,5 +187,9 @@ void check_step(struct kvmpfn_sim *sim);
 /* the step changed leaves or host mappings of these gfns */
 void check_touch(struct kvmpfn_sim *sim, int as_id, gfn_t start, gfn_t end);
 void check_touch_all(struct kvmpfn_sim *sim);
+
+/* check/pagestate.c */
+void pagestate_step(struct kvmpfn_sim *sim);
+void pagestate_free(struct kvmpfn_sim *sim);
 
 #endif

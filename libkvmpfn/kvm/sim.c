@@ -179,6 +179,7 @@ void kvmpfn_sim_destroy(struct kvmpfn_sim *sim)
 	if (sim->arch->destroy)
 		sim->arch->destroy(sim, sim->mmu);
 	free(sim->mmu);
+	pagestate_free(sim);
 	kvm_memslots_destroy(sim);
 	host_mm_destroy(&sim->mm);
 	free(sim->viol);
@@ -221,9 +222,15 @@ void kvmpfn_sim_set_trace(struct kvmpfn_sim *sim, kvmpfn_trace_fn fn,
 	sim->trace_priv = priv;
 }
 
-/* Open a step: the shim acts on @sim, history is stamped with the step. */
-static struct kvmpfn_sim *step(struct kvmpfn_sim *sim)
+/*
+ * Open a step: the shim acts on @sim, history is stamped with the step.
+ * The page-state recorder labels the step with the API function's name.
+ */
+#define step(sim)	step_named(sim, __func__)
+
+static struct kvmpfn_sim *step_named(struct kvmpfn_sim *sim, const char *fn)
 {
+	sim->step_fn = fn;
 	kvmpfn_cur = sim;
 	kshim_current = &sim->mm.task;
 	sim->step++;
@@ -237,6 +244,8 @@ static struct kvmpfn_sim *step(struct kvmpfn_sim *sim)
 static int done(struct kvmpfn_sim *sim, int r)
 {
 	check_step(sim);
+	if (sim->pagestate)
+		pagestate_step(sim);
 	return r;
 }
 
