@@ -312,13 +312,10 @@ int kvmpfn_host_pfn(struct kvmpfn_sim *sim, const char *name,
 
 int kvmpfn_host_poison(struct kvmpfn_sim *sim, uint64_t pfn)
 {
-	struct page *p = host_pfn_to_page(&sim->mm, pfn);
-
-	if (!p)
+	if (!host_pfn_to_page(&sim->mm, pfn))
 		return -EINVAL;
 	step(sim);
-	p->flags |= 1U << PG_hwpoison;
-	return done(sim, 0);
+	return done(sim, host_memory_failure(&sim->mm, pfn));
 }
 
 static unsigned long prot_to_vm(unsigned int prot)

@@ -53,6 +53,12 @@ struct kvmpfn_mapping {
 #define HPTE_YOUNG	BIT_ULL(3)
 #define HPTE_SPECIAL	BIT_ULL(4)	/* no refcounted page behind it */
 #define HPTE_HUGE	BIT_ULL(5)	/* leaf above 4K */
+/*
+ * Not present: a 4K entry memory_failure() left where it unmapped a
+ * poisoned page (the kernel's hwpoison swap entry).  The pfn field keeps
+ * the page; any access faults with -EHWPOISON until a zap clears it.
+ */
+#define HPTE_HWPOISON	BIT_ULL(6)
 #define HPTE_PFN_SHIFT	12
 #define HPTE_PFN_MASK	(((1ULL << 40) - 1) << HPTE_PFN_SHIFT)
 
@@ -70,7 +76,7 @@ struct mem_section;
 /* Reference-count event log, read back in violation reports. */
 enum kvmpfn_ref_op {
 	REF_ALLOC, REF_FREE, REF_MAP, REF_UNMAP, REF_KVM_GET, REF_KVM_PUT,
-	REF_KVM_DIRTY, REF_KVM_ACCESSED, REF_MIGRATE,
+	REF_KVM_DIRTY, REF_KVM_ACCESSED, REF_MIGRATE, REF_HWPOISON,
 };
 
 struct kvmpfn_ref_event {
@@ -149,6 +155,11 @@ u64 hpt_lookup(struct mm_struct *mm, unsigned long addr, int *level,
 	       unsigned long *pfn);
 void hpt_free_all(struct mm_struct *mm);
 int hpt_set(struct mm_struct *mm, unsigned long addr, int level, u64 pte);
+bool hpt_hwpoison_entry(struct mm_struct *mm, unsigned long addr);
+void hpt_for_each_leaf(struct mm_struct *mm,
+		       void (*fn)(void *ctx, unsigned long addr, int level,
+				  u64 pte),
+		       void *ctx);
 
 /* address space: mm/vma.c */
 int host_mmap(struct mm_struct *mm, unsigned long start, unsigned long len,
@@ -173,6 +184,7 @@ int host_thp_split(struct mm_struct *mm, unsigned long addr);
 int host_split_at(struct mm_struct *mm, unsigned long addr);
 int host_thp_collapse(struct mm_struct *mm, unsigned long addr);
 bool host_page_hwpoisoned(struct mm_struct *mm, unsigned long pfn);
+int host_memory_failure(struct mm_struct *mm, unsigned long pfn);
 
 /* notifier bracketing: mm/notifier.c */
 void mmu_notifier_register_model(struct mm_struct *mm,

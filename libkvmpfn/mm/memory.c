@@ -3,8 +3,9 @@
  * Host page faults and page-table changes: what handle_mm_fault() does for
  * each kind of VMA (anonymous with the zero page, copy-on-write and THP;
  * file-backed; a driver's VM_PFNMAP/VM_IO or VM_MIXEDMAP fault handler),
- * and the zap, migration, THP split and collapse paths, each bracketed by
- * the mmu_notifier where it changes an existing mapping.
+ * the zap, migration, THP split and collapse paths, and memory_failure()'s
+ * unmapping of a poisoned page, each bracketed by the mmu_notifier where it
+ * changes an existing mapping.
  *
  * Mapping a refcounted page into a PTE holds one reference on its folio;
  * special PTEs (pfnmap, the zero page) hold none.
@@ -109,7 +110,7 @@ static bool range_empty(struct mm_struct *mm, unsigned long base,
 	unsigned long a;
 
 	for (a = base; a < base + len; a += PAGE_SIZE)
-		if (hpt_lookup(mm, a, NULL, NULL))
+		if (hpt_lookup(mm, a, NULL, NULL) || hpt_hwpoison_entry(mm, a))
 			return false;
 	return true;
 }
@@ -186,6 +187,14 @@ static int fault_remap(struct mm_struct *mm, struct vm_area_struct *vma,
 
 	if (a->freed)
 		return -EFAULT;
+	/*
+	 * A DAX driver knows its bad blocks (pmem's dax_direct_access says
+	 * -EHWPOISON, vmf_error() makes it VM_FAULT_HWPOISON); a driver's
+	 * VM_PFNMAP fault handler does not look.
+	 */
+	if (mixed_page && host_page_hwpoisoned(mm, pfn) &&
+	    kshim_page_flag(host_pfn_to_page(mm, pfn), PG_zone_device))
+		return -EHWPOISON;
 	if (vma->vm_flags & VM_WRITE)
 		bits |= HPTE_WRITE;
 	if (!mixed_page)
@@ -221,6 +230,9 @@ int host_handle_fault(struct mm_struct *mm, struct vm_area_struct *vma,
 		return -EFAULT;
 
 	pte = hpt_lookup(mm, addr, &level, &pfn);
+	/* do_swap_page() on a hwpoison entry: VM_FAULT_HWPOISON */
+	if (!pte && hpt_hwpoison_entry(mm, addr))
+		return -EHWPOISON;
 	if (pte && host_page_hwpoisoned(mm, pfn))
 		return -EHWPOISON;
 	if (pte && (!write || (pte & HPTE_WRITE))) {
@@ -265,6 +277,9 @@ int host_zap_range(struct mm_struct *mm, unsigned long start,
 		sz = level_size(level);
 		base = a & ~(sz - 1);
 		if (!(pte & HPTE_PRESENT)) {
+			/* a hwpoison entry goes with the range, as in zap_pte_range() */
+			if (pte & HPTE_HWPOISON)
+				*e = 0;
 			a = base + sz;
 			continue;
 		}
@@ -336,7 +351,7 @@ int host_split_at(struct mm_struct *mm, unsigned long addr)
 /* khugepaged: replace the 4K pages of a 2M range with one new folio. */
 int host_thp_collapse(struct mm_struct *mm, unsigned long addr)
 {
-	unsigned long base = addr & ~(HPAGE_2M - 1), pfn;
+	unsigned long base = addr & ~(HPAGE_2M - 1), pfn, a;
 	struct vm_area_struct *vma = host_vma_find(mm, addr);
 	int level = HPT_LEVEL_4K, r;
 	u64 bits;
@@ -346,6 +361,10 @@ int host_thp_collapse(struct mm_struct *mm, unsigned long addr)
 		return -EINVAL;
 	if (hpt_lookup(mm, base, &level, NULL) && level > HPT_LEVEL_4K)
 		return -EEXIST;
+	/* khugepaged cannot swap in a hwpoison entry: the scan gives up */
+	for (a = base; a < base + HPAGE_2M; a += PAGE_SIZE)
+		if (hpt_hwpoison_entry(mm, a))
+			return -EBUSY;
 	r = anon_alloc(mm, 9, &pfn);
 	if (r)
 		return r;
@@ -410,4 +429,139 @@ int host_migrate_range_locked(struct mm_struct *mm, unsigned long start,
 	for (a = start; a < end; a += PAGE_SIZE)
 		migrate_one(mm, a, false);
 	return 0;
+}
+
+/* ---- memory_failure() --------------------------------------------------- */
+
+struct pfn_users {
+	unsigned long pfn;
+	unsigned long *addr;
+	u32 n;
+	u32 cap;
+	bool failed;
+};
+
+/* Collect every address a present leaf maps @u->pfn at. */
+static void pfn_user(void *ctx, unsigned long addr, int level, u64 pte)
+{
+	struct pfn_users *u = ctx;
+	unsigned long first = hpte_pfn(pte), *v;
+
+	if (u->pfn < first || u->pfn - first >= level_size(level) >> PAGE_SHIFT)
+		return;
+	if (u->n == u->cap) {
+		u32 cap = u->cap ? 2 * u->cap : 8;
+
+		v = realloc(u->addr, cap * sizeof(*v));
+		if (!v) {
+			u->failed = true;
+			return;
+		}
+		u->addr = v;
+		u->cap = cap;
+	}
+	u->addr[u->n++] = addr + ((u->pfn - first) << PAGE_SHIFT);
+}
+
+/*
+ * Unmap @pfn from every mapping of it an rmap walk reaches: anonymous and
+ * file VMAs (try_to_unmap() through the anon_vma or the file's i_mmap),
+ * and for a ZONE_DEVICE page the DAX file's mappings whatever they are
+ * (unmap_mapping_range()), except VM_PFNMAP/VM_IO.  A huge leaf is split
+ * first.  Each PTE change is bracketed by the notifier, so KVM zaps its
+ * mappings of the address; @marker leaves a hwpoison entry behind (what
+ * try_to_unmap(TTU_HWPOISON) installs), else the PTE is cleared.
+ */
+static int unmap_poisoned(struct mm_struct *mm, unsigned long pfn,
+			  bool device, bool marker)
+{
+	struct pfn_users u = { .pfn = pfn };
+	int r = 0;
+	u32 i;
+
+	hpt_for_each_leaf(mm, pfn_user, &u);
+	if (u.failed) {
+		free(u.addr);
+		return -ENOMEM;
+	}
+	for (i = 0; i < u.n && !r; i++) {
+		unsigned long a = u.addr[i], cur;
+		struct vm_area_struct *vma = host_vma_find(mm, a);
+		enum kvmpfn_backing kind;
+		int level;
+		u64 pte, *e;
+
+		if (!vma)
+			continue;
+		kind = vma->vm_backing->kind;
+		if (kind == KVMPFN_BACK_PFNMAP || kind == KVMPFN_BACK_IO ||
+		    (kind == KVMPFN_BACK_MIXEDMAP && !device))
+			continue;
+		pte = hpt_lookup(mm, a, &level, &cur);
+		while (pte && cur == pfn && level > HPT_LEVEL_4K && !r) {
+			r = host_thp_split(mm, a);
+			pte = hpt_lookup(mm, a, &level, &cur);
+		}
+		if (r || !pte || cur != pfn)
+			continue;
+
+		mmu_notifier_invalidate_range_start(mm, a, a + PAGE_SIZE);
+		level = HPT_LEVEL_4K;
+		e = hpt_walk(mm, a, &level, false);
+		if (pte_holds_ref(mm, *e))
+			unmap_ref(mm, pfn);
+		*e = marker ? ((u64)pfn << HPTE_PFN_SHIFT) | HPTE_HWPOISON : 0;
+		mmu_notifier_invalidate_range_end(mm, a, a + PAGE_SIZE);
+	}
+	free(u.addr);
+	return r;
+}
+
+/*
+ * memory_failure() for one pfn (mm/memory-failure.c), as far as the model
+ * has the kinds of memory it distinguishes:
+ *
+ *  - no struct page: -EINVAL (the kernel: -ENXIO, "memory outside kernel
+ *    control"; a driver's register_pfn_address_space() is not modelled);
+ *  - already poisoned: -EHWPOISON, nothing else happens;
+ *  - a free or never allocated pfn: poisoned and kept out of use, 0;
+ *  - ZONE_DEVICE: poisoned, its DAX mappings zapped without a marker
+ *    (mf_generic_kill_procs()); a later fault gets -EHWPOISON from the
+ *    driver's bad-block check; 0;
+ *  - reserved pages (the zero page too) and the pages of a non-compound
+ *    driver block (the TTM layout, not on the LRU; its tails have no count
+ *    to take): get_hwpoison_page() fails, so the page is poisoned and
+ *    nothing else is done (MF_IGNORED): -EBUSY.  Every mapping stays;
+ *  - anonymous and page-cache pages: memory_failure()'s reference is taken
+ *    and kept, so the page never goes back to the allocator, and every
+ *    mapping rmap reaches is replaced by a hwpoison entry; 0.  The model
+ *    neither splits the folio (the kernel does, first) nor reports pages
+ *    others still hold (the kernel's MF_FAILED, -EBUSY): the unmapping is
+ *    the same either way.
+ *
+ * A VM_PFNMAP/VM_IO mapping is never touched: no rmap walk finds it, and
+ * whatever the driver mapped there stays mapped.
+ */
+int host_memory_failure(struct mm_struct *mm, unsigned long pfn)
+{
+	struct page *p = host_pfn_to_page(mm, pfn);
+	struct kvmpfn_alloc *a;
+
+	if (!p)
+		return -EINVAL;
+	if (PageHWPoison(p))
+		return -EHWPOISON;
+	a = host_alloc_of_pfn(mm, pfn);
+	if (a && (pfn < a->pfn || pfn - a->pfn >= (1UL << a->order)))
+		a = NULL;	/* a pfn of a chunk nobody was given yet */
+	p->flags |= 1U << PG_hwpoison;
+	if (!a || kshim_page_flag(p, PG_free))
+		return 0;
+	if (kshim_page_flag(p, PG_zone_device))
+		return unmap_poisoned(mm, pfn, true, false);
+	if (PageReserved(p) ||
+	    (a->order && !(a->flags & KVMPFN_ALLOC_COMPOUND)))
+		return -EBUSY;
+	host_page_ref(mm, p, 1, REF_HWPOISON);
+	return unmap_poisoned(mm, pfn, false, true);
 }

@@ -99,6 +99,7 @@ const char *host_ref_op_name(enum kvmpfn_ref_op op)
 		[REF_KVM_DIRTY] = "kvm-dirty",
 		[REF_KVM_ACCESSED] = "kvm-accessed",
 		[REF_MIGRATE] = "migrate",
+		[REF_HWPOISON] = "hwpoison",
 	};
 
 	return op < sizeof(names) / sizeof(names[0]) ? names[op] : "?";

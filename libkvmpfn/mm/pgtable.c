@@ -115,6 +115,46 @@ u64 hpt_lookup(struct mm_struct *mm, unsigned long addr, int *level,
 	return pte;
 }
 
+/* The 4K entry at @addr holds a hwpoison marker (is_hwpoison_entry()). */
+bool hpt_hwpoison_entry(struct mm_struct *mm, unsigned long addr)
+{
+	int l = HPT_LEVEL_4K;
+	u64 *e = hpt_walk(mm, addr, &l, false);
+
+	return e && l == HPT_LEVEL_4K && (*e & HPTE_HWPOISON);
+}
+
+static void hpt_walk_leaves(struct hpt_node *n, int level, unsigned long base,
+			    void (*fn)(void *ctx, unsigned long addr,
+				       int level, u64 pte),
+			    void *ctx)
+{
+	unsigned long step = PAGE_SIZE << (9 * (level - 1));
+	unsigned int i;
+
+	for (i = 0; i < HPT_ENTRIES; i++) {
+		unsigned long a = base + i * step;
+
+		if (n->e[i] & HPTE_PRESENT)
+			fn(ctx, a, level, n->e[i]);
+		else if (level > HPT_LEVEL_4K && n->child[i])
+			hpt_walk_leaves(n->child[i], level - 1, a, fn, ctx);
+	}
+}
+
+/*
+ * Call @fn for every present leaf, in address order.  @fn must not change
+ * the table; collect what to change and do it afterwards.
+ */
+void hpt_for_each_leaf(struct mm_struct *mm,
+		       void (*fn)(void *ctx, unsigned long addr, int level,
+				  u64 pte),
+		       void *ctx)
+{
+	if (mm->pgd)
+		hpt_walk_leaves(mm->pgd, HPT_TOP, 0, fn, ctx);
+}
+
 /*
  * Install @pte as the entry of @level at @addr.  A huge leaf replaces any
  * table below it (the caller has zapped what it mapped); a smaller entry

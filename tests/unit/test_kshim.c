@@ -130,10 +130,27 @@ static void test_gup_hwpoison(void **state)
 	put_page(page);
 	kvm_ctx_leave(sim);
 	assert_int_equal(kvmpfn_host_poison(sim, pfn), 0);
+	/* memory_failure() unmapped it: a hwpoison entry, not a PTE */
+	assert_int_equal(hpt_lookup(&sim->mm, ANON, NULL, NULL), 0);
+	assert_true(hpt_hwpoison_entry(&sim->mm, ANON));
+	/* its own reference stays; the PTE's went */
+	assert_int_equal(page_count(pfn_to_page(pfn)), 1);
 	kvm_ctx_enter(sim);
+	assert_int_equal(get_user_page_fast_only(ANON, 0, &page), 0);
 	assert_int_equal(get_user_pages_unlocked(ANON, 1, &page,
 						 FOLL_HWPOISON), -EHWPOISON);
 	assert_int_equal(get_user_pages_unlocked(ANON, 1, &page, 0), -EFAULT);
+	assert_int_equal(get_user_pages_unlocked(ANON, 1, &page,
+						 FOLL_HWPOISON | FOLL_WRITE),
+			 -EHWPOISON);
+	kvm_ctx_leave(sim);
+	assert_int_equal(kvmpfn_host_poison(sim, pfn), -EHWPOISON);
+	/* munmap takes the entry away; the page stays poisoned and held */
+	assert_int_equal(kvmpfn_host_munmap(sim, ANON, PAGE_SIZE), 0);
+	assert_false(hpt_hwpoison_entry(&sim->mm, ANON));
+	assert_int_equal(page_count(pfn_to_page(pfn)), 1);
+	assert_true(PageHWPoison(pfn_to_page(pfn)));
+	kvm_ctx_enter(sim);
 }
 
 static void test_folio_count_lives_on_the_head(void **state)

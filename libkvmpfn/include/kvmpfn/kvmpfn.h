@@ -135,6 +135,15 @@ int kvmpfn_host_free(struct kvmpfn_sim *sim, const char *name);
 /* pfn of page @index of allocation @name */
 int kvmpfn_host_pfn(struct kvmpfn_sim *sim, const char *name,
 		    unsigned long index, uint64_t *pfn);
+/*
+ * memory_failure() of a pfn: PG_hwpoison, and an anonymous or page-cache
+ * page is unmapped from the host page table (a hwpoison entry stays, so
+ * the next access or GUP gets -EHWPOISON) under an mmu_notifier
+ * invalidation; a ZONE_DEVICE page's DAX mappings are zapped.  -EBUSY: a
+ * page the kernel ignores (reserved, the zero page, a non-compound driver
+ * block), poisoned but left mapped; -EHWPOISON: poisoned already;
+ * -EINVAL: no struct page.  VM_PFNMAP/VM_IO mappings are never touched.
+ */
 int kvmpfn_host_poison(struct kvmpfn_sim *sim, uint64_t pfn);
 
 enum kvmpfn_map_kind {
