@@ -24,7 +24,7 @@ static struct kvmpfn_invariant catalogue[KVMPFN_NR_INVARIANTS] = {
 	{ 9, "a present leaf is never replaced by one with another pfn without zap and flush", true },
 	{ 10, "a writable mapping only if the host PTE is writable and the memslot is not read-only", true },
 	{ 11, "x86 SPTE writable-state legality", false },
-	{ 12, "dirty logging: every guest write through a writable leaf is logged; no huge writable leaf in a logged slot", true },
+	{ 12, "dirty logging: every guest write through a writable leaf is logged; no huge writable leaf in a logged slot; a fault logs or dirties only what it leaves mapped writable", true },
 	{ 13, "huge-leaf legality: level <= host level, co-aligned, inside one memslot", true },
 	{ 14, "the host mapping level is consumed only after, or under, the invalidation retry check", true },
 	{ 15, "no mapping of a deleted, moved or INVALID memslot", true },
@@ -231,6 +231,8 @@ void check_kvm_ad(struct kvmpfn_sim *sim, struct page *page, bool dirty)
 		check_violation(sim, 4, 0, 0, pfn,
 				"KVM marked a page %s holding neither a reference nor mmu_lock",
 				what);
+	if (dirty)
+		check_fault_dirty_record(sim, 0, pfn, true);
 }
 
 /* References KVM is entitled to hold on @pfn right now. */

@@ -22,6 +22,23 @@ static int pfn_error(kvm_pfn_t pfn)
 	return -EFAULT;
 }
 
+/* One half of a fault attempt, with its dirty records judged at its end. */
+static int fault_half(struct kvmpfn_sim *sim, struct kvmpfn_fault *f,
+		      int (*half)(struct kvmpfn_sim *, struct kvmpfn_fault *))
+{
+	int r;
+
+	kvm_ctx_enter(sim);
+	sim->faulting = f;
+	sim->nr_fault_dirty = 0;
+	sim->nr_fault_unmapped = 0;
+	r = half(sim, f);
+	sim->faulting = NULL;
+	kvm_ctx_leave(sim);
+	check_fault_dirty(sim, f);
+	return r;
+}
+
 int kvm_fault_begin(struct kvmpfn_sim *sim, int vcpu, gfn_t gfn, bool write)
 {
 	struct kvmpfn_fault *f;
@@ -46,9 +63,7 @@ int kvm_fault_begin(struct kvmpfn_sim *sim, int vcpu, gfn_t gfn, bool write)
 	f->line = sim->line;
 	f->info.pfn = KVM_PFN_ERR_FAULT;
 
-	kvm_ctx_enter(sim);
-	r = sim->arch->fault_begin(sim, f);
-	kvm_ctx_leave(sim);
+	r = fault_half(sim, f, sim->arch->fault_begin);
 	if (r)
 		return r;
 	if (is_error_noslot_pfn(f->info.pfn))
@@ -61,7 +76,6 @@ int kvm_fault_begin(struct kvmpfn_sim *sim, int vcpu, gfn_t gfn, bool write)
 int kvm_fault_finish(struct kvmpfn_sim *sim, int vcpu)
 {
 	struct kvmpfn_fault *f;
-	int r;
 
 	if (vcpu < 0 || vcpu >= KVMPFN_MAX_VCPUS)
 		return -EINVAL;
@@ -70,8 +84,5 @@ int kvm_fault_finish(struct kvmpfn_sim *sim, int vcpu)
 		return -EINVAL;
 	f->active = false;
 
-	kvm_ctx_enter(sim);
-	r = sim->arch->fault_finish(sim, f);
-	kvm_ctx_leave(sim);
-	return r;
+	return fault_half(sim, f, sim->arch->fault_finish);
 }

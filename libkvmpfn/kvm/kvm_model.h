@@ -23,6 +23,7 @@
 #define KVMPFN_MAX_KMAPS	64
 #define KVMPFN_MAX_INVAL	16
 #define KVMPFN_MAX_TOUCHED	32
+#define KVMPFN_MAX_FAULT_DIRTY	8
 
 /* What a stage's fault path found for one gfn. */
 struct kvmpfn_pfn_info {
@@ -102,6 +103,24 @@ struct kvmpfn_sim {
 	u64 root_gen;
 
 	struct kvmpfn_fault inflight[KVMPFN_MAX_VCPUS];
+	/*
+	 * The fault attempt running now and the dirty records it made (a
+	 * dirty-bitmap bit or a page marked dirty), judged when it ends (I12).
+	 */
+	struct kvmpfn_fault *faulting;
+	struct {
+		gfn_t gfn;		/* a bitmap bit, or ... */
+		unsigned long pfn;	/* ... a page (page true) */
+		bool page;
+	} fault_dirty[KVMPFN_MAX_FAULT_DIRTY];
+	u32 nr_fault_dirty;
+	/* writable or dirty leaves it changed (their dirty state is due) */
+	struct {
+		gfn_t gfn;
+		unsigned long pfn;
+		u64 pages;
+	} fault_unmapped[KVMPFN_MAX_FAULT_DIRTY];
+	u32 nr_fault_unmapped;	/* > KVMPFN_MAX_FAULT_DIRTY: too many kept */
 	struct gfn_to_pfn_cache gpc[KVMPFN_MAX_GPC];
 	struct kvm_host_map maps[KVMPFN_MAX_MAPS];
 	struct kvmpfn_kmap kmaps[KVMPFN_MAX_KMAPS];
@@ -183,5 +202,9 @@ void check_step(struct kvmpfn_sim *sim);
 /* the step changed leaves or host mappings of these gfns */
 void check_touch(struct kvmpfn_sim *sim, int as_id, gfn_t start, gfn_t end);
 void check_touch_all(struct kvmpfn_sim *sim);
+/* check/entry.c: a fault made a dirty record; the fault attempt ended */
+void check_fault_dirty_record(struct kvmpfn_sim *sim, gfn_t gfn,
+			      unsigned long pfn, bool page);
+void check_fault_dirty(struct kvmpfn_sim *sim, struct kvmpfn_fault *f);
 
 #endif

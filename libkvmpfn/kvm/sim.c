@@ -60,7 +60,7 @@ static const struct kvmpfn_bug bugs[] = {
 	{ 13, "a955cad84cda", "fault installs into a root made obsolete by memslot delete", 15, "ref,x86" },
 	{ 14, "c04bf723ccd6", "hugepage adjust moves the reference from the faulting page to the head", 2, "arm64" },
 	{ 15, "03b755b2aa48", "read-only host page mapped writable (e500 shape: not modelled yet)", 10, "" },
-	{ 16, "509552e65ae8", "page marked dirty although the stage-2 map failed", 16, "arm64" },
+	{ 16, "509552e65ae8", "page marked dirty although the stage-2 map failed", 12, "arm64" },
 	{ 17, "series v7 review", "accessed marked after mmu_lock dropped with no reference held", 4, "ref,x86" },
 };
 
@@ -88,19 +88,34 @@ int kvmpfn_bug_parse(const char *name, int *id)
 	return -EINVAL;
 }
 
+bool kvmpfn_bug_modelled(int id, enum kvmpfn_arch arch)
+{
+	const char *where, *name = kvmpfn_arch_name(arch);
+	size_t len = strlen(name);
+
+	if (id < 1 || id > (int)(sizeof(bugs) / sizeof(bugs[0])))
+		return false;
+	where = bugs[id - 1].arches;
+	if (!strcmp(where, "all"))
+		return true;
+	/* a comma-separated list of architecture names */
+	while (*where) {
+		size_t n = strcspn(where, ",");
+
+		if (n == len && !strncmp(where, name, len))
+			return true;
+		where += n + (where[n] == ',');
+	}
+	return false;
+}
+
 int kvmpfn_sim_set_bug(struct kvmpfn_sim *sim, int id)
 {
-	const char *where;
-
 	if (id < 0 || id > (int)(sizeof(bugs) / sizeof(bugs[0])))
 		return -EINVAL;
-	if (id) {
-		/* a mutant the selected model does not carry would be a no-op */
-		where = bugs[id - 1].arches;
-		if (strcmp(where, "all") &&
-		    !strstr(where, kvmpfn_arch_name(sim->arch_id)))
-			return -ENOSYS;
-	}
+	/* a mutant the selected model does not carry would be a no-op */
+	if (id && !kvmpfn_bug_modelled(id, sim->arch_id))
+		return -ENOSYS;
 	sim->bug = id;
 	return 0;
 }

@@ -307,6 +307,8 @@ struct kvmpfn_bug {
 const struct kvmpfn_bug *kvmpfn_bugs(unsigned int *n);
 /* "B1".."B17"; -EINVAL if unknown */
 int kvmpfn_bug_parse(const char *name, int *id);
+/* Does architecture model @arch carry mutant @id? */
+bool kvmpfn_bug_modelled(int id, enum kvmpfn_arch arch);
 /*
  * Put bug @id back in @sim (0: none) before its first operation; -ENOSYS
  * if the simulator's model does not carry that mutant.
