@@ -68,6 +68,16 @@ int kvm_fault_begin(struct kvmpfn_sim *sim, int vcpu, gfn_t gfn, bool write)
 		return r;
 	if (is_error_noslot_pfn(f->info.pfn))
 		return pfn_error(f->info.pfn);
+	/*
+	 * B15 (03b755b2aa48, the e500 shape): writability taken from the
+	 * guest side (its TLB entry; here: a memslot that is not read-only)
+	 * instead of from the host, so a read fault on a read-only host page
+	 * maps it writable.  The architectures that map what f->info says
+	 * carry it from here; ppc builds its leaf from the host PTE and
+	 * carries it in its own fault path.
+	 */
+	if (sim->bug == KVMPFN_B15 && !(f->slot->flags & KVM_MEM_READONLY))
+		f->info.writable = true;
 	/* until finish, the fault holds what it looked up */
 	f->active = true;
 	return 0;

@@ -139,6 +139,8 @@ struct kvmpfn_sim {
 	u64 open_inval[KVMPFN_MAX_INVAL][2];
 	bool open_inval_migrate[KVMPFN_MAX_INVAL];
 	int bug;			/* the bug-zoo mutant put back, or 0 */
+	unsigned long b10_block;	/* B10: a host level read earlier */
+	int b10_level;
 	int nr_open_inval;
 	struct kvmpfn_slot_req *pending;
 	u32 nr_pending;

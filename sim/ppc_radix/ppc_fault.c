@@ -241,6 +241,16 @@ static int ppc_instantiate_finish(struct kvmpfn_sim *sim,
 	}
 
 	pte |= PPC_PAGE_EXEC | PPC_PAGE_ACCESSED;
+	/*
+	 * B15 (03b755b2aa48): e500 took the shadow entry's write permission
+	 * from the guest's TLB entry, not from the host page; here the guest
+	 * side is a memslot that is not read-only.
+	 */
+	if (sim->bug == KVMPFN_B15 &&
+	    !(memslot->flags & KVM_MEM_READONLY)) {
+		pte |= PPC_PAGE_WRITE;
+		flags |= PF_UPGRADE;
+	}
 	if (f->write || (flags & PF_UPGRADE)) {
 		if (pte & PPC_PAGE_WRITE)
 			pte |= PPC_PAGE_DIRTY;
