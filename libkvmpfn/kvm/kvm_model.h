@@ -46,6 +46,8 @@ struct kvmpfn_stage_ops {
 	void (*release_pfn_clean)(kvm_pfn_t pfn);
 	int (*vcpu_map)(struct kvm_vcpu *vcpu, gfn_t gfn,
 			struct kvm_host_map *map);
+	struct page *(*gfn_to_page)(struct kvm *kvm, gfn_t gfn);
+	void (*release_page_clean)(struct page *page);
 	void (*vcpu_unmap)(struct kvm_vcpu *vcpu, struct kvm_host_map *map,
 			   bool dirty);
 	int (*gpc_activate)(struct gfn_to_pfn_cache *gpc, gpa_t gpa,

@@ -52,7 +52,7 @@ static const struct kvmpfn_bug bugs[] = {
 	{ 5, "a1040b0d42ac", "accessed/dirty set on the zero page / reserved pages", 3, "all" },
 	{ 6, "3dddf65b4f4c", "pfncache reuse path forgets to put the extra reference", 2, "all" },
 	{ 7, "58cd407ca4c6", "pfncache publishes without the invalidation retry loop", 17, "all" },
-	{ 8, "17b7dbaf183e", "ppc extra get_page() on a path that already holds one (PR dcbz path: not modelled yet)", 2, "" },
+	{ 8, "17b7dbaf183e", "ppc extra get_page() after gfn_to_page() in the dcbz patching (still in 6.12.117)", 2, "ppc" },
 	{ 9, "13ec9308a857", "arm64 sequence snapshot taken after the VMA lookup", 14, "arm64" },
 	{ 10, "44187235cbcc", "host mapping level read from a stale/non-present host entry", 13, "x86,arm64,ppc" },
 	{ 11, "6794ad5443a2", "stage-2 block mapping without co-alignment / past the memslot", 13, "arm64" },
@@ -623,6 +623,26 @@ int kvmpfn_vcpu_map(struct kvmpfn_sim *sim, int idx, uint64_t gfn)
 	r = sim->ops->vcpu_map(&vcpu, gfn, &sim->maps[idx]);
 	sim->map_holds_ref[idx] = !r &&
 		sim->ops->pfn_to_refcounted_page(sim->maps[idx].pfn);
+	kvm_ctx_leave(sim);
+	return done(sim, r);
+}
+
+int kvmpfn_gfn_to_page(struct kvmpfn_sim *sim, uint64_t gfn)
+{
+	struct page *page;
+	int r = 0;
+
+	step(sim);
+	kvm_ctx_enter(sim);
+	if (sim->arch->page_access) {
+		r = sim->arch->page_access(sim, gfn);
+	} else {
+		page = sim->ops->gfn_to_page(&sim->kvm, gfn);
+		if (is_error_page(page))
+			r = -EFAULT;
+		else
+			sim->ops->release_page_clean(page);
+	}
 	kvm_ctx_leave(sim);
 	return done(sim, r);
 }

@@ -59,7 +59,7 @@ enum {
 	OP_INVAL_END, OP_AGE, OP_SLOT_FLAGS, OP_DIRTY_LOG, OP_SLOT_DELETE,
 	OP_SLOT_CREATE, OP_SLOT_MOVE, OP_GPC_ACTIVATE, OP_GPC_REFRESH,
 	OP_GPC_DEACTIVATE, OP_VCPU_MAP, OP_VCPU_UNMAP, OP_FREE, OP_POISON,
-	OP_WAIT, OP_RAW, NR_DECODE_OPS
+	OP_WAIT, OP_GFN_TO_PAGE, OP_RAW, NR_DECODE_OPS
 };
 
 static int emit(kvmpfn_line_fn fn, void *ctx, struct kvmpfn_decoded *hdr,
@@ -155,6 +155,9 @@ static int decode_op(struct reader *r, char *buf, size_t cap)
 		return snprintf(buf, cap, "poison page=vram+%u", byte(r) & 3);
 	case OP_WAIT:
 		return snprintf(buf, cap, "wait");
+	case OP_GFN_TO_PAGE:
+		return snprintf(buf, cap, "gfn_to_page gfn=0x%lx",
+				gfn_of(byte(r)));
 	default: {
 		size_t n = byte(r);
 

@@ -273,6 +273,12 @@ int kvmpfn_dirty_log(struct kvmpfn_sim *sim, int as_id, int id,
 
 int kvmpfn_vcpu_map(struct kvmpfn_sim *sim, int idx, uint64_t gfn);
 int kvmpfn_vcpu_unmap(struct kvmpfn_sim *sim, int idx, bool dirty);
+/*
+ * A one-shot kernel access to the guest page of @gfn: gfn_to_page(), use,
+ * put, as the architecture does it (ppc: book3s PR's dcbz patching);
+ * -EFAULT if there is no refcounted page there.
+ */
+int kvmpfn_gfn_to_page(struct kvmpfn_sim *sim, uint64_t gfn);
 
 struct kvmpfn_leaf {
 	uint64_t gfn;		/* first gfn of the leaf */
