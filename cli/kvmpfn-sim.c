@@ -536,7 +536,7 @@ int main(int argc, char **argv)
 		const struct kvmpfn_bug *b = kvmpfn_bugs(&n);
 
 		for (j = 0; j < n; j++)
-			printf("B%-3d I%-3d %-16s %-8s %s\n", b[j].id,
+			printf("B%-3d I%-3d %-16s %-13s %s\n", b[j].id,
 			       b[j].invariant, b[j].commit,
 			       b[j].arches[0] ? b[j].arches : "-", b[j].what);
 		return 0;
