@@ -499,8 +499,9 @@ int kvmpfn_invalidate_begin(struct kvmpfn_sim *sim, uint64_t hva,
 int kvmpfn_invalidate_begin_migrate(struct kvmpfn_sim *sim, uint64_t hva,
 				    uint64_t len, bool migrate)
 {
-	if (!len || hva + len < hva || hva + len > PAGE_OFFSET ||
-	    sim->nr_open_inval >= KVMPFN_MAX_INVAL)
+	/* the mm only ever notifies whole pages */
+	if (!len || ((hva | len) & ~PAGE_MASK) || hva + len < hva ||
+	    hva + len > PAGE_OFFSET || sim->nr_open_inval >= KVMPFN_MAX_INVAL)
 		return -EINVAL;
 	step(sim);
 	sim->open_inval_migrate[sim->nr_open_inval] = migrate;
