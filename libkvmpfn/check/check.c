@@ -253,6 +253,7 @@ static int refs_expected(struct kvmpfn_sim *sim, unsigned long pfn)
 
 struct pfn_search {
 	unsigned long pfn;
+	bool writable;		/* only writable leaves count */
 	gfn_t gfn;
 	bool found;
 };
@@ -268,11 +269,23 @@ static void find_pfn(struct kvmpfn_sim *sim, const struct kvmpfn_leaf_view *v,
 	struct pfn_search *ps = ctx;
 
 	(void)sim;
-	if (!ps->found && ps->pfn >= v->pfn &&
-	    ps->pfn < v->pfn + leaf_pages(v)) {
+	if (!ps->found && (v->writable || !ps->writable) &&
+	    ps->pfn >= v->pfn && ps->pfn < v->pfn + leaf_pages(v)) {
 		ps->found = true;
 		ps->gfn = v->gfn + (ps->pfn - v->pfn);
 	}
+}
+
+bool check_pfn_mapped(struct kvmpfn_sim *sim, unsigned long pfn,
+		      bool writable, const struct kvmpfn_leaf_view *hint)
+{
+	struct pfn_search ps = { .pfn = pfn, .writable = writable };
+
+	if (hint)
+		find_pfn(sim, hint, &ps);
+	if (!ps.found)
+		sim->arch->for_each_leaf(sim, find_pfn, &ps);
+	return ps.found;
 }
 
 /* I2 and I5: what KVM holds matches what its open operations own. */

@@ -114,29 +114,13 @@ void check_fault_dirty_record(struct kvmpfn_sim *sim, gfn_t gfn,
 	if (!sim || !sim->faulting || sim->checks == KVMPFN_CHECKS_OFF)
 		return;
 	n = sim->nr_fault_dirty;
-	/* a full list keeps the first records: one unbacked one is enough */
+	/* a fault makes one or two; records past the first few go unjudged */
 	if (n == KVMPFN_MAX_FAULT_DIRTY)
 		return;
 	sim->fault_dirty[n].gfn = gfn;
 	sim->fault_dirty[n].pfn = pfn;
 	sim->fault_dirty[n].page = page;
 	sim->nr_fault_dirty = n + 1;
-}
-
-struct writable_pfn {
-	unsigned long pfn;
-	bool found;
-};
-
-static void find_writable_pfn(struct kvmpfn_sim *sim,
-			      const struct kvmpfn_leaf_view *v, void *ctx)
-{
-	struct writable_pfn *w = ctx;
-
-	(void)sim;
-	if (v->writable && w->pfn >= v->pfn &&
-	    w->pfn < v->pfn + pages_of(v->level))
-		w->found = true;
 }
 
 /* Did the attempt take away a writable/dirty leaf over @gfn (or @pfn)? */
@@ -172,10 +156,11 @@ void check_fault_dirty(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 	u32 i;
 
 	for (i = 0; i < sim->nr_fault_dirty; i++) {
-		struct writable_pfn w = { .pfn = sim->fault_dirty[i].pfn };
+		unsigned long pfn = sim->fault_dirty[i].pfn;
 		gfn_t gfn = sim->fault_dirty[i].gfn;
+		bool hint;
 
-		if (was_unmapped(sim, gfn, w.pfn, sim->fault_dirty[i].page))
+		if (was_unmapped(sim, gfn, pfn, sim->fault_dirty[i].page))
 			continue;
 		if (!sim->fault_dirty[i].page) {
 			if (!sim->arch->lookup(sim, f->slot->as_id, gfn, &v) &&
@@ -186,14 +171,13 @@ void check_fault_dirty(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 					(unsigned long long)gfn);
 			continue;
 		}
-		if (!sim->arch->lookup(sim, f->slot->as_id, f->gfn, &v))
-			find_writable_pfn(sim, &v, &w);
-		if (!w.found)
-			sim->arch->for_each_leaf(sim, find_writable_pfn, &w);
-		if (!w.found)
-			check_violation(sim, 12, f->gfn, 0, w.pfn,
+		/* the fault's own leaf first: usually the one that backs it */
+		hint = !sim->arch->lookup(sim, f->slot->as_id, f->gfn, &v);
+		if (!check_pfn_mapped(sim, pfn, true, hint ? &v : NULL))
+			check_violation(sim, 12, f->gfn, 0, pfn,
 					"fault marked pfn 0x%lx dirty with no writable leaf mapping it",
-					w.pfn);
+					pfn);
 	}
 	sim->nr_fault_dirty = 0;
+	sim->nr_fault_unmapped = 0;
 }

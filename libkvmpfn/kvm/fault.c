@@ -22,7 +22,10 @@ static int pfn_error(kvm_pfn_t pfn)
 	return -EFAULT;
 }
 
-/* One half of a fault attempt, with its dirty records judged at its end. */
+/*
+ * One half of a fault attempt, with the dirty records it made judged (and
+ * consumed) at its end.
+ */
 static int fault_half(struct kvmpfn_sim *sim, struct kvmpfn_fault *f,
 		      int (*half)(struct kvmpfn_sim *, struct kvmpfn_fault *))
 {
@@ -30,8 +33,6 @@ static int fault_half(struct kvmpfn_sim *sim, struct kvmpfn_fault *f,
 
 	kvm_ctx_enter(sim);
 	sim->faulting = f;
-	sim->nr_fault_dirty = 0;
-	sim->nr_fault_unmapped = 0;
 	r = half(sim, f);
 	sim->faulting = NULL;
 	kvm_ctx_leave(sim);

@@ -206,6 +206,12 @@ void check_step(struct kvmpfn_sim *sim);
 /* the step changed leaves or host mappings of these gfns */
 void check_touch(struct kvmpfn_sim *sim, int as_id, gfn_t start, gfn_t end);
 void check_touch_all(struct kvmpfn_sim *sim);
+/*
+ * Does a leaf (a writable one if @writable) map @pfn?  @hint, if not NULL,
+ * is a leaf to try before all the others.
+ */
+bool check_pfn_mapped(struct kvmpfn_sim *sim, unsigned long pfn,
+		      bool writable, const struct kvmpfn_leaf_view *hint);
 /* check/entry.c: a fault made a dirty record; the fault attempt ended */
 void check_fault_dirty_record(struct kvmpfn_sim *sim, gfn_t gfn,
 			      unsigned long pfn, bool page);
