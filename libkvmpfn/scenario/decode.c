@@ -42,9 +42,15 @@ static unsigned int byte(struct reader *r)
 	return *r->p++;
 }
 
-/* the config's gfns and the hvas behind them */
+/*
+ * The config's gfns and the hvas behind them; bit 6 picks slot 2 instead,
+ * which OP_SLOT_CREATE can add over the whole THP (gfn 0x400, 512 pages,
+ * 2M-aligned in gpa and hva: the one slot where huge leaves can appear).
+ */
 static unsigned long gfn_of(unsigned int b)
 {
+	if (b & 0x40)
+		return 0x400 + (b & 7);
 	return (b & 8 ? 0x200 : 0x100) + (b & 7);
 }
 
@@ -124,7 +130,11 @@ static int decode_op(struct reader *r, char *buf, size_t cap)
 	case OP_SLOT_DELETE:
 		return snprintf(buf, cap, "memslot delete id=%u", byte(r) & 1);
 	case OP_SLOT_CREATE:
-		a = byte(r) & 1;
+		a = byte(r);
+		if (a & 2)
+			return snprintf(buf, cap,
+					"memslot create id=2 gfn=0x400 npages=512 hva=0x4fe00000");
+		a &= 1;
 		return snprintf(buf, cap,
 				"memslot create id=%u gfn=0x%x npages=8 hva=0x%lx",
 				a, a ? 0x200 : 0x100,
