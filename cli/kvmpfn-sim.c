@@ -38,7 +38,8 @@ static int usage(FILE *f)
 		"       kvmpfn-sim stages\n"
 		"stages: legacy v7.1 ... v7.8 (default legacy); --stage=all runs each\n"
 		"archs: ref x86 arm64 ppc (default ref); --arch=all runs every\n"
-		"       architecture model and fails on a difference the guest sees\n");
+		"       architecture model and fails on a difference the guest sees\n"
+		"       (with --bug, every model that carries the mutant)\n");
 	return f == stdout ? 0 : KVMPFN_EXIT_USAGE;
 }
 
@@ -97,11 +98,12 @@ static int compare(const char *path, enum kvmpfn_stage stage,
 
 /*
  * A scenario may say how it wants to be run ("# kvmpfn-run: --arch=x86
- * --stage=v7.5" in its first lines, as decode writes); options given on
- * the command line win.
+ * --stage=v7.5" in its first lines, as decode writes; "all" works for
+ * both); options given on the command line win.
  */
 static void run_pragma(const char *path, struct kvmpfn_run_opts *o,
-		       bool arch_given, bool stage_given)
+		       bool *all, bool *all_stages, bool arch_given,
+		       bool stage_given)
 {
 	char line[256], *p;
 	FILE *f = fopen(path, "r");
@@ -115,12 +117,14 @@ static void run_pragma(const char *path, struct kvmpfn_run_opts *o,
 		p = strstr(line, "--arch=");
 		if (p && !arch_given) {
 			p[7 + strcspn(p + 7, " \n")] = '\0';
+			*all = !strcmp(p + 7, "all");
 			kvmpfn_arch_parse(p + 7, &o->arch);
 			p[7 + strlen(p + 7)] = ' ';
 		}
 		p = strstr(line, "--stage=");
 		if (p && !stage_given) {
 			p[8 + strcspn(p + 8, " \n")] = '\0';
+			*all_stages = !strcmp(p + 8, "all");
 			kvmpfn_stage_parse(p + 8, &o->stage);
 		}
 		break;
@@ -128,9 +132,31 @@ static void run_pragma(const char *path, struct kvmpfn_run_opts *o,
 	fclose(f);
 }
 
+/*
+ * --arch=all: every architecture model in the build (the reference MMU if
+ * there is none); with a mutant, every model that carries it.  Returns how
+ * many, 0 if no model carries @bug.
+ */
+static int arch_all_list(enum kvmpfn_arch *archs, int bug)
+{
+	enum kvmpfn_arch arch;
+	int n = 0;
+
+	for (arch = KVMPFN_ARCH_X86; arch < KVMPFN_NR_ARCHES; arch++)
+		if (kvmpfn_arch_available(arch) &&
+		    (!bug || kvmpfn_bug_modelled(bug, arch)))
+			archs[n++] = arch;
+	if (!n && (!bug || kvmpfn_bug_modelled(bug, KVMPFN_ARCH_REF)))
+		archs[n++] = KVMPFN_ARCH_REF;
+	if (!n)
+		fprintf(stderr, "kvmpfn-sim: B%d is not modelled by any architecture in this build\n",
+			bug);
+	return n;
+}
+
 static int cmd_run(int argc, char **argv)
 {
-	bool arch_given = false, stage_given = false;
+	bool arch_given = false, stage_given = false, arch_all = false;
 	struct kvmpfn_run_opts opts = { .stage = KVMPFN_LEGACY };
 	int first = KVMPFN_LEGACY, last = KVMPFN_LEGACY, i, s, rc = 0, nfiles = 0;
 	enum kvmpfn_arch archs[KVMPFN_NR_ARCHES] = { KVMPFN_ARCH_REF };
@@ -142,14 +168,10 @@ static int cmd_run(int argc, char **argv)
 			enum kvmpfn_arch arch;
 
 			arch_given = true;
+			arch_all = false;
 			narchs = 0;
 			if (!strcmp(argv[i] + 7, "all")) {
-				for (arch = KVMPFN_ARCH_X86;
-				     arch < KVMPFN_NR_ARCHES; arch++)
-					if (kvmpfn_arch_available(arch))
-						archs[narchs++] = arch;
-				if (!narchs)
-					archs[narchs++] = KVMPFN_ARCH_REF;
+				arch_all = true;
 			} else if (kvmpfn_arch_parse(argv[i] + 7, &arch)) {
 				fprintf(stderr, "kvmpfn-sim: unknown architecture '%s'\n",
 					argv[i] + 7);
@@ -211,19 +233,37 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "kvmpfn-sim: run needs at least one FILE\n");
 		return usage(stderr);
 	}
+	if (arch_all) {
+		narchs = arch_all_list(archs, opts.bug);
+		if (!narchs)
+			return KVMPFN_EXIT_USAGE;
+	}
 	for (i = 2; i < argc; i++) {
 		struct kvmpfn_run_opts po = { .stage = first, .arch = archs[0] };
-		enum kvmpfn_arch *fa = archs, one;
+		enum kvmpfn_arch *fa = archs, file_archs[KVMPFN_NR_ARCHES];
 		int ff = first, fl = last, fn = narchs;
+		bool file_all = false, file_all_stages = false;
 
 		if (argv[i][0] == '-' && argv[i][1])
 			continue;
-		run_pragma(argv[i], &po, arch_given, stage_given);
-		if (!stage_given)
+		run_pragma(argv[i], &po, &file_all, &file_all_stages,
+			   arch_given, stage_given);
+		if (file_all_stages) {
+			ff = KVMPFN_LEGACY;
+			fl = KVMPFN_NR_STAGES - 1;
+		} else if (!stage_given) {
 			ff = fl = po.stage;
-		if (!arch_given && po.arch != archs[0]) {
-			one = po.arch;
-			fa = &one;
+		}
+		if (file_all) {
+			fa = file_archs;
+			fn = arch_all_list(file_archs, opts.bug);
+			if (!fn) {
+				rc = KVMPFN_EXIT_USAGE;
+				break;
+			}
+		} else if (!arch_given && po.arch != archs[0]) {
+			file_archs[0] = po.arch;
+			fa = file_archs;
 			fn = 1;
 		}
 		for (s = ff; s <= fl; s++) {
@@ -752,7 +792,7 @@ int main(int argc, char **argv)
 		const struct kvmpfn_bug *b = kvmpfn_bugs(&n);
 
 		for (j = 0; j < n; j++)
-			printf("B%-3d I%-3d %-16s %-8s %s\n", b[j].id,
+			printf("B%-3d I%-3d %-16s %-13s %s\n", b[j].id,
 			       b[j].invariant, b[j].commit,
 			       b[j].arches[0] ? b[j].arches : "-", b[j].what);
 		return 0;

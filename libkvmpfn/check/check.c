@@ -24,7 +24,7 @@ static struct kvmpfn_invariant catalogue[KVMPFN_NR_INVARIANTS] = {
 	{ 9, "a present leaf is never replaced by one with another pfn without zap and flush", true },
 	{ 10, "a writable mapping only if the host PTE is writable and the memslot is not read-only", true },
 	{ 11, "x86 SPTE writable-state legality", false },
-	{ 12, "dirty logging: every guest write through a writable leaf is logged; no huge writable leaf in a logged slot", true },
+	{ 12, "dirty logging: every guest write through a writable leaf is logged; no huge writable leaf in a logged slot; a fault logs or dirties only what it leaves mapped writable", true },
 	{ 13, "huge-leaf legality: level <= host level, co-aligned, inside one memslot", true },
 	{ 14, "the host mapping level is consumed only after, or under, the invalidation retry check", true },
 	{ 15, "no mapping of a deleted, moved or INVALID memslot", true },
@@ -231,6 +231,8 @@ void check_kvm_ad(struct kvmpfn_sim *sim, struct page *page, bool dirty)
 		check_violation(sim, 4, 0, 0, pfn,
 				"KVM marked a page %s holding neither a reference nor mmu_lock",
 				what);
+	if (dirty)
+		check_fault_dirty_record(sim, 0, pfn, true);
 }
 
 /* References KVM is entitled to hold on @pfn right now. */
@@ -251,6 +253,7 @@ static int refs_expected(struct kvmpfn_sim *sim, unsigned long pfn)
 
 struct pfn_search {
 	unsigned long pfn;
+	bool writable;		/* only writable leaves count */
 	gfn_t gfn;
 	bool found;
 };
@@ -266,11 +269,23 @@ static void find_pfn(struct kvmpfn_sim *sim, const struct kvmpfn_leaf_view *v,
 	struct pfn_search *ps = ctx;
 
 	(void)sim;
-	if (!ps->found && ps->pfn >= v->pfn &&
-	    ps->pfn < v->pfn + leaf_pages(v)) {
+	if (!ps->found && (v->writable || !ps->writable) &&
+	    ps->pfn >= v->pfn && ps->pfn < v->pfn + leaf_pages(v)) {
 		ps->found = true;
 		ps->gfn = v->gfn + (ps->pfn - v->pfn);
 	}
+}
+
+bool check_pfn_mapped(struct kvmpfn_sim *sim, unsigned long pfn,
+		      bool writable, const struct kvmpfn_leaf_view *hint)
+{
+	struct pfn_search ps = { .pfn = pfn, .writable = writable };
+
+	if (hint)
+		find_pfn(sim, hint, &ps);
+	if (!ps.found)
+		sim->arch->for_each_leaf(sim, find_pfn, &ps);
+	return ps.found;
 }
 
 /* I2 and I5: what KVM holds matches what its open operations own. */

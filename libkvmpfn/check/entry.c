@@ -6,7 +6,9 @@
  *   I7   a fault installs only if no invalidation of its gfn started or
  *        ended since its sequence snapshot;
  *   I9   a present leaf is not replaced by one with another pfn;
- *   I12  no writable huge leaf in a dirty-logged memslot;
+ *   I12  no writable huge leaf in a dirty-logged memslot; and what a fault
+ *        logs in the dirty bitmap or marks dirty in struct page is backed
+ *        by a writable leaf when the fault attempt ends;
  *   I13  a huge leaf is co-aligned, inside one memslot and no bigger than
  *        the host mapping;
  *   I14  the host mapping level was read after the snapshot.
@@ -55,6 +57,21 @@ static void check_huge(struct kvmpfn_sim *sim,
 				v->level, host);
 }
 
+/* A fault attempt changed or removed a writable or dirty leaf. */
+static void fault_unmapped(struct kvmpfn_sim *sim,
+			   const struct kvmpfn_leaf_view *old)
+{
+	u32 n = sim->nr_fault_unmapped;
+
+	if (n < KVMPFN_MAX_FAULT_DIRTY) {
+		sim->fault_unmapped[n].gfn = old->gfn;
+		sim->fault_unmapped[n].pfn = old->pfn;
+		sim->fault_unmapped[n].pages = pages_of(old->level);
+	}
+	if (n <= KVMPFN_MAX_FAULT_DIRTY)
+		sim->nr_fault_unmapped = n + 1;
+}
+
 void kvmpfn_entry_change(struct kvmpfn_sim *sim,
 			 const struct kvmpfn_leaf_view *old,
 			 const struct kvmpfn_leaf_view *new,
@@ -65,6 +82,8 @@ void kvmpfn_entry_change(struct kvmpfn_sim *sim,
 	if (old->present)
 		check_touch(sim, old->as_id, old->gfn,
 			    old->gfn + pages_of(old->level));
+	if (old->present && (old->writable || old->dirty) && sim->faulting)
+		fault_unmapped(sim, old);
 	if (!new->present)
 		return;
 	check_touch(sim, new->as_id, new->gfn, new->gfn + pages_of(new->level));
@@ -85,4 +104,80 @@ void kvmpfn_entry_change(struct kvmpfn_sim *sim,
 	if (f->host_read_early)
 		check_violation(sim, 14, new->gfn, 0, new->pfn,
 				"host mapping read before the invalidation snapshot");
+}
+
+void check_fault_dirty_record(struct kvmpfn_sim *sim, gfn_t gfn,
+			      unsigned long pfn, bool page)
+{
+	u32 n;
+
+	if (!sim || !sim->faulting || sim->checks == KVMPFN_CHECKS_OFF)
+		return;
+	n = sim->nr_fault_dirty;
+	/* a fault makes one or two; records past the first few go unjudged */
+	if (n == KVMPFN_MAX_FAULT_DIRTY)
+		return;
+	sim->fault_dirty[n].gfn = gfn;
+	sim->fault_dirty[n].pfn = pfn;
+	sim->fault_dirty[n].page = page;
+	sim->nr_fault_dirty = n + 1;
+}
+
+/* Did the attempt take away a writable/dirty leaf over @gfn (or @pfn)? */
+static bool was_unmapped(struct kvmpfn_sim *sim, gfn_t gfn, unsigned long pfn,
+			 bool page)
+{
+	u32 i;
+
+	if (sim->nr_fault_unmapped > KVMPFN_MAX_FAULT_DIRTY)
+		return true;
+	for (i = 0; i < sim->nr_fault_unmapped; i++) {
+		u64 first = page ? sim->fault_unmapped[i].pfn :
+				   sim->fault_unmapped[i].gfn;
+		u64 want = page ? pfn : gfn;
+
+		if (want >= first && want < first + sim->fault_unmapped[i].pages)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * I12, from the other side (509552e65ae8): a dirty bit or a dirty page
+ * says the guest could write there, so the fault that recorded it must
+ * leave a writable leaf behind: on the gfn it logged, or mapping the page
+ * it dirtied.  Dirty state a writable or dirty leaf hands over when the
+ * same attempt zaps or splits it (A/D at zap, ppc's dirty map at unmap)
+ * is backed by that leaf.
+ */
+void check_fault_dirty(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
+{
+	struct kvmpfn_leaf_view v;
+	u32 i;
+
+	for (i = 0; i < sim->nr_fault_dirty; i++) {
+		unsigned long pfn = sim->fault_dirty[i].pfn;
+		gfn_t gfn = sim->fault_dirty[i].gfn;
+		bool hint;
+
+		if (was_unmapped(sim, gfn, pfn, sim->fault_dirty[i].page))
+			continue;
+		if (!sim->fault_dirty[i].page) {
+			if (!sim->arch->lookup(sim, f->slot->as_id, gfn, &v) &&
+			    v.writable)
+				continue;
+			check_violation(sim, 12, gfn, 0, 0,
+					"fault logged gfn 0x%llx dirty with no writable leaf on it",
+					(unsigned long long)gfn);
+			continue;
+		}
+		/* the fault's own leaf first: usually the one that backs it */
+		hint = !sim->arch->lookup(sim, f->slot->as_id, f->gfn, &v);
+		if (!check_pfn_mapped(sim, pfn, true, hint ? &v : NULL))
+			check_violation(sim, 12, f->gfn, 0, pfn,
+					"fault marked pfn 0x%lx dirty with no writable leaf mapping it",
+					pfn);
+	}
+	sim->nr_fault_dirty = 0;
+	sim->nr_fault_unmapped = 0;
 }

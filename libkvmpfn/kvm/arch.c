@@ -58,15 +58,39 @@ void kvmpfn_fault_read_host(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 		f->host_read_early = true;
 }
 
+/*
+ * B10 (44187235cbcc x86, e86fc1a3a3e9 arm64): the host page-table walk was
+ * not atomic against page-table changes (entries read twice, non-present
+ * ones counted as large mappings), so the level it gave could belong to
+ * an entry that was no longer there.  The mutant answers with what an
+ * earlier walk found in the same 2M block, as long as it found a mapping:
+ * a level that was true once and is stale now.
+ */
+static int stale_host_level(struct kvmpfn_sim *sim, unsigned long hva,
+			    int level)
+{
+	unsigned long block = hva >> (PAGE_SHIFT + 9);
+
+	if (sim->b10_level && sim->b10_block == block)
+		return sim->b10_level;
+	if (level) {
+		sim->b10_block = block;
+		sim->b10_level = level;
+	}
+	return level;
+}
+
 int kvmpfn_host_level(struct kvmpfn_sim *sim, struct kvmpfn_fault *f,
 		      const struct kvm_memory_slot *slot, gfn_t gfn)
 {
+	unsigned long hva = __gfn_to_hva_memslot(slot, gfn);
 	int level = 0;
 
 	kvmpfn_fault_read_host(sim, f);
-	if (!hpt_lookup(&sim->mm, __gfn_to_hva_memslot(slot, gfn), &level,
-			NULL))
-		return 0;
+	if (!hpt_lookup(&sim->mm, hva, &level, NULL))
+		level = 0;
+	if (sim->bug == KVMPFN_B10)
+		level = stale_host_level(sim, hva, level);
 	return level;
 }
 

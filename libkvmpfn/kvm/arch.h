@@ -80,6 +80,12 @@ struct kvmpfn_arch_ops {
 	/* the leaf covering gfn; -ENOENT if none */
 	int (*lookup)(struct kvmpfn_sim *sim, int as_id, gfn_t gfn,
 		      struct kvmpfn_leaf_view *leaf);
+	/*
+	 * Optional: a one-shot kernel access to the guest page of @gfn
+	 * through gfn_to_page(), as this architecture makes one (ppc: book3s
+	 * PR patching dcbz instructions).  NULL: the generic get, use, put.
+	 */
+	int (*page_access)(struct kvmpfn_sim *sim, gfn_t gfn);
 	/* arch invariants over the whole state, after every step */
 	void (*check)(struct kvmpfn_sim *sim);
 };

@@ -22,6 +22,24 @@ static int pfn_error(kvm_pfn_t pfn)
 	return -EFAULT;
 }
 
+/*
+ * One half of a fault attempt, with the dirty records it made judged (and
+ * consumed) at its end.
+ */
+static int fault_half(struct kvmpfn_sim *sim, struct kvmpfn_fault *f,
+		      int (*half)(struct kvmpfn_sim *, struct kvmpfn_fault *))
+{
+	int r;
+
+	kvm_ctx_enter(sim);
+	sim->faulting = f;
+	r = half(sim, f);
+	sim->faulting = NULL;
+	kvm_ctx_leave(sim);
+	check_fault_dirty(sim, f);
+	return r;
+}
+
 int kvm_fault_begin(struct kvmpfn_sim *sim, int vcpu, gfn_t gfn, bool write)
 {
 	struct kvmpfn_fault *f;
@@ -46,13 +64,21 @@ int kvm_fault_begin(struct kvmpfn_sim *sim, int vcpu, gfn_t gfn, bool write)
 	f->line = sim->line;
 	f->info.pfn = KVM_PFN_ERR_FAULT;
 
-	kvm_ctx_enter(sim);
-	r = sim->arch->fault_begin(sim, f);
-	kvm_ctx_leave(sim);
+	r = fault_half(sim, f, sim->arch->fault_begin);
 	if (r)
 		return r;
 	if (is_error_noslot_pfn(f->info.pfn))
 		return pfn_error(f->info.pfn);
+	/*
+	 * B15 (03b755b2aa48, the e500 shape): writability taken from the
+	 * guest side (its TLB entry; here: a memslot that is not read-only)
+	 * instead of from the host, so a read fault on a read-only host page
+	 * maps it writable.  The architectures that map what f->info says
+	 * carry it from here; ppc builds its leaf from the host PTE and
+	 * carries it in its own fault path.
+	 */
+	if (sim->bug == KVMPFN_B15 && !(f->slot->flags & KVM_MEM_READONLY))
+		f->info.writable = true;
 	/* until finish, the fault holds what it looked up */
 	f->active = true;
 	return 0;
@@ -61,7 +87,6 @@ int kvm_fault_begin(struct kvmpfn_sim *sim, int vcpu, gfn_t gfn, bool write)
 int kvm_fault_finish(struct kvmpfn_sim *sim, int vcpu)
 {
 	struct kvmpfn_fault *f;
-	int r;
 
 	if (vcpu < 0 || vcpu >= KVMPFN_MAX_VCPUS)
 		return -EINVAL;
@@ -70,8 +95,5 @@ int kvm_fault_finish(struct kvmpfn_sim *sim, int vcpu)
 		return -EINVAL;
 	f->active = false;
 
-	kvm_ctx_enter(sim);
-	r = sim->arch->fault_finish(sim, f);
-	kvm_ctx_leave(sim);
-	return r;
+	return fault_half(sim, f, sim->arch->fault_finish);
 }

@@ -23,6 +23,7 @@
 #define KVMPFN_MAX_KMAPS	64
 #define KVMPFN_MAX_INVAL	16
 #define KVMPFN_MAX_TOUCHED	32
+#define KVMPFN_MAX_FAULT_DIRTY	8
 
 /* What a stage's fault path found for one gfn. */
 struct kvmpfn_pfn_info {
@@ -45,6 +46,8 @@ struct kvmpfn_stage_ops {
 	void (*release_pfn_clean)(kvm_pfn_t pfn);
 	int (*vcpu_map)(struct kvm_vcpu *vcpu, gfn_t gfn,
 			struct kvm_host_map *map);
+	struct page *(*gfn_to_page)(struct kvm *kvm, gfn_t gfn);
+	void (*release_page_clean)(struct page *page);
 	void (*vcpu_unmap)(struct kvm_vcpu *vcpu, struct kvm_host_map *map,
 			   bool dirty);
 	int (*gpc_activate)(struct gfn_to_pfn_cache *gpc, gpa_t gpa,
@@ -102,6 +105,24 @@ struct kvmpfn_sim {
 	u64 root_gen;
 
 	struct kvmpfn_fault inflight[KVMPFN_MAX_VCPUS];
+	/*
+	 * The fault attempt running now and the dirty records it made (a
+	 * dirty-bitmap bit or a page marked dirty), judged when it ends (I12).
+	 */
+	struct kvmpfn_fault *faulting;
+	struct {
+		gfn_t gfn;		/* a bitmap bit, or ... */
+		unsigned long pfn;	/* ... a page (page true) */
+		bool page;
+	} fault_dirty[KVMPFN_MAX_FAULT_DIRTY];
+	u32 nr_fault_dirty;
+	/* writable or dirty leaves it changed (their dirty state is due) */
+	struct {
+		gfn_t gfn;
+		unsigned long pfn;
+		u64 pages;
+	} fault_unmapped[KVMPFN_MAX_FAULT_DIRTY];
+	u32 nr_fault_unmapped;	/* > KVMPFN_MAX_FAULT_DIRTY: too many kept */
 	struct gfn_to_pfn_cache gpc[KVMPFN_MAX_GPC];
 	struct kvm_host_map maps[KVMPFN_MAX_MAPS];
 	struct kvmpfn_kmap kmaps[KVMPFN_MAX_KMAPS];
@@ -120,6 +141,8 @@ struct kvmpfn_sim {
 	u64 open_inval[KVMPFN_MAX_INVAL][2];
 	bool open_inval_migrate[KVMPFN_MAX_INVAL];
 	int bug;			/* the bug-zoo mutant put back, or 0 */
+	unsigned long b10_block;	/* B10: a host level read earlier */
+	int b10_level;
 	int nr_open_inval;
 	struct kvmpfn_slot_req *pending;
 	u32 nr_pending;
@@ -187,6 +210,16 @@ void check_step(struct kvmpfn_sim *sim);
 /* the step changed leaves or host mappings of these gfns */
 void check_touch(struct kvmpfn_sim *sim, int as_id, gfn_t start, gfn_t end);
 void check_touch_all(struct kvmpfn_sim *sim);
+/*
+ * Does a leaf (a writable one if @writable) map @pfn?  @hint, if not NULL,
+ * is a leaf to try before all the others.
+ */
+bool check_pfn_mapped(struct kvmpfn_sim *sim, unsigned long pfn,
+		      bool writable, const struct kvmpfn_leaf_view *hint);
+/* check/entry.c: a fault made a dirty record; the fault attempt ended */
+void check_fault_dirty_record(struct kvmpfn_sim *sim, gfn_t gfn,
+			      unsigned long pfn, bool page);
+void check_fault_dirty(struct kvmpfn_sim *sim, struct kvmpfn_fault *f);
 
 /* check/pagestate.c */
 void pagestate_step(struct kvmpfn_sim *sim);

@@ -176,10 +176,10 @@ void mark_page_dirty_in_slot(struct kvm *kvm,
 {
 	u64 rel = gfn - slot->base_gfn;
 
-	(void)kvm;
 	if (!slot->dirty_bitmap || rel >= slot->npages)
 		return;
 	slot->dirty_bitmap[rel / BITS_PER_LONG] |= 1UL << (rel % BITS_PER_LONG);
+	check_fault_dirty_record(kvm->sim, gfn, 0, false);
 }
 
 static int slot_create(struct kvmpfn_sim *sim,

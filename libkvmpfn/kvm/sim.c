@@ -52,15 +52,15 @@ static const struct kvmpfn_bug bugs[] = {
 	{ 5, "a1040b0d42ac", "accessed/dirty set on the zero page / reserved pages", 3, "all" },
 	{ 6, "3dddf65b4f4c", "pfncache reuse path forgets to put the extra reference", 2, "all" },
 	{ 7, "58cd407ca4c6", "pfncache publishes without the invalidation retry loop", 17, "all" },
-	{ 8, "17b7dbaf183e", "ppc extra get_page() on a path that already holds one (PR dcbz path: not modelled yet)", 2, "" },
+	{ 8, "17b7dbaf183e", "ppc extra get_page() after gfn_to_page() in the dcbz patching (still in 6.12.117)", 2, "ppc" },
 	{ 9, "13ec9308a857", "arm64 sequence snapshot taken after the VMA lookup", 14, "arm64" },
-	{ 10, "44187235cbcc", "host mapping level read from a stale/non-present host entry (not modelled yet)", 13, "" },
+	{ 10, "44187235cbcc", "host mapping level read from a stale/non-present host entry", 13, "x86,arm64,ppc" },
 	{ 11, "6794ad5443a2", "stage-2 block mapping without co-alignment / past the memslot", 13, "arm64" },
 	{ 12, "52ac8b358b0c", "memslot update between invalidate start and end unbalances counters", 8, "all" },
 	{ 13, "a955cad84cda", "fault installs into a root made obsolete by memslot delete", 15, "ref,x86" },
 	{ 14, "c04bf723ccd6", "hugepage adjust moves the reference from the faulting page to the head", 2, "arm64" },
-	{ 15, "03b755b2aa48", "read-only host page mapped writable (e500 shape: not modelled yet)", 10, "" },
-	{ 16, "509552e65ae8", "page marked dirty although the stage-2 map failed", 16, "arm64" },
+	{ 15, "03b755b2aa48", "read-only host page mapped writable: writability from the guest side (e500 shape)", 10, "all" },
+	{ 16, "509552e65ae8", "page marked dirty although the stage-2 map failed", 12, "arm64" },
 	{ 17, "series v7 review", "accessed marked after mmu_lock dropped with no reference held", 4, "ref,x86" },
 };
 
@@ -88,19 +88,34 @@ int kvmpfn_bug_parse(const char *name, int *id)
 	return -EINVAL;
 }
 
+bool kvmpfn_bug_modelled(int id, enum kvmpfn_arch arch)
+{
+	const char *where, *name = kvmpfn_arch_name(arch);
+	size_t len = strlen(name);
+
+	if (id < 1 || id > (int)(sizeof(bugs) / sizeof(bugs[0])))
+		return false;
+	where = bugs[id - 1].arches;
+	if (!strcmp(where, "all"))
+		return true;
+	/* a comma-separated list of architecture names */
+	while (*where) {
+		size_t n = strcspn(where, ",");
+
+		if (n == len && !strncmp(where, name, len))
+			return true;
+		where += n + (where[n] == ',');
+	}
+	return false;
+}
+
 int kvmpfn_sim_set_bug(struct kvmpfn_sim *sim, int id)
 {
-	const char *where;
-
 	if (id < 0 || id > (int)(sizeof(bugs) / sizeof(bugs[0])))
 		return -EINVAL;
-	if (id) {
-		/* a mutant the selected model does not carry would be a no-op */
-		where = bugs[id - 1].arches;
-		if (strcmp(where, "all") &&
-		    !strstr(where, kvmpfn_arch_name(sim->arch_id)))
-			return -ENOSYS;
-	}
+	/* a mutant the selected model does not carry would be a no-op */
+	if (id && !kvmpfn_bug_modelled(id, sim->arch_id))
+		return -ENOSYS;
 	sim->bug = id;
 	return 0;
 }
@@ -490,8 +505,9 @@ int kvmpfn_invalidate_begin(struct kvmpfn_sim *sim, uint64_t hva,
 int kvmpfn_invalidate_begin_migrate(struct kvmpfn_sim *sim, uint64_t hva,
 				    uint64_t len, bool migrate)
 {
-	if (!len || hva + len < hva || hva + len > PAGE_OFFSET ||
-	    sim->nr_open_inval >= KVMPFN_MAX_INVAL)
+	/* the mm only ever notifies whole pages */
+	if (!len || ((hva | len) & ~PAGE_MASK) || hva + len < hva ||
+	    hva + len > PAGE_OFFSET || sim->nr_open_inval >= KVMPFN_MAX_INVAL)
 		return -EINVAL;
 	step(sim);
 	sim->open_inval_migrate[sim->nr_open_inval] = migrate;
@@ -614,6 +630,26 @@ int kvmpfn_vcpu_map(struct kvmpfn_sim *sim, int idx, uint64_t gfn)
 	r = sim->ops->vcpu_map(&vcpu, gfn, &sim->maps[idx]);
 	sim->map_holds_ref[idx] = !r &&
 		sim->ops->pfn_to_refcounted_page(sim->maps[idx].pfn);
+	kvm_ctx_leave(sim);
+	return done(sim, r);
+}
+
+int kvmpfn_gfn_to_page(struct kvmpfn_sim *sim, uint64_t gfn)
+{
+	struct page *page;
+	int r = 0;
+
+	step(sim);
+	kvm_ctx_enter(sim);
+	if (sim->arch->page_access) {
+		r = sim->arch->page_access(sim, gfn);
+	} else {
+		page = sim->ops->gfn_to_page(&sim->kvm, gfn);
+		if (is_error_page(page))
+			r = -EFAULT;
+		else
+			sim->ops->release_page_clean(page);
+	}
 	kvm_ctx_leave(sim);
 	return done(sim, r);
 }

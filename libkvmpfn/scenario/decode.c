@@ -42,9 +42,15 @@ static unsigned int byte(struct reader *r)
 	return *r->p++;
 }
 
-/* the config's gfns and the hvas behind them */
+/*
+ * The config's gfns and the hvas behind them; bit 6 picks slot 2 instead,
+ * which OP_SLOT_CREATE can add over the whole THP (gfn 0x400, 512 pages,
+ * 2M-aligned in gpa and hva: the one slot where huge leaves can appear).
+ */
 static unsigned long gfn_of(unsigned int b)
 {
+	if (b & 0x40)
+		return 0x400 + (b & 7);
 	return (b & 8 ? 0x200 : 0x100) + (b & 7);
 }
 
@@ -59,7 +65,7 @@ enum {
 	OP_INVAL_END, OP_AGE, OP_SLOT_FLAGS, OP_DIRTY_LOG, OP_SLOT_DELETE,
 	OP_SLOT_CREATE, OP_SLOT_MOVE, OP_GPC_ACTIVATE, OP_GPC_REFRESH,
 	OP_GPC_DEACTIVATE, OP_VCPU_MAP, OP_VCPU_UNMAP, OP_FREE, OP_POISON,
-	OP_WAIT, OP_RAW, NR_DECODE_OPS
+	OP_WAIT, OP_GFN_TO_PAGE, OP_RAW, NR_DECODE_OPS
 };
 
 static int emit(kvmpfn_line_fn fn, void *ctx, struct kvmpfn_decoded *hdr,
@@ -124,7 +130,11 @@ static int decode_op(struct reader *r, char *buf, size_t cap)
 	case OP_SLOT_DELETE:
 		return snprintf(buf, cap, "memslot delete id=%u", byte(r) & 1);
 	case OP_SLOT_CREATE:
-		a = byte(r) & 1;
+		a = byte(r);
+		if (a & 2)
+			return snprintf(buf, cap,
+					"memslot create id=2 gfn=0x400 npages=512 hva=0x4fe00000");
+		a &= 1;
 		return snprintf(buf, cap,
 				"memslot create id=%u gfn=0x%x npages=8 hva=0x%lx",
 				a, a ? 0x200 : 0x100,
@@ -155,6 +165,9 @@ static int decode_op(struct reader *r, char *buf, size_t cap)
 		return snprintf(buf, cap, "poison page=vram+%u", byte(r) & 3);
 	case OP_WAIT:
 		return snprintf(buf, cap, "wait");
+	case OP_GFN_TO_PAGE:
+		return snprintf(buf, cap, "gfn_to_page gfn=0x%lx",
+				gfn_of(byte(r)));
 	default: {
 		size_t n = byte(r);
 

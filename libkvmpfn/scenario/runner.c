@@ -691,6 +691,10 @@ static int operation(struct run *r, int *ret)
 		if (num(r, "id", true, 0, &a) || num(r, "gfn", true, 0, &b))
 			return -1;
 		*ret = kvmpfn_vcpu_map(r->sim, (int)a, b);
+	} else if (!strcmp(op, "gfn_to_page")) {
+		if (num(r, "gfn", true, 0, &b))
+			return -1;
+		*ret = kvmpfn_gfn_to_page(r->sim, b);
 	} else if (!strcmp(op, "vcpu_unmap")) {
 		if (num(r, "id", true, 0, &a))
 			return -1;

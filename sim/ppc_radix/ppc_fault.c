@@ -241,6 +241,16 @@ static int ppc_instantiate_finish(struct kvmpfn_sim *sim,
 	}
 
 	pte |= PPC_PAGE_EXEC | PPC_PAGE_ACCESSED;
+	/*
+	 * B15 (03b755b2aa48): e500 took the shadow entry's write permission
+	 * from the guest's TLB entry, not from the host page; here the guest
+	 * side is a memslot that is not read-only.
+	 */
+	if (sim->bug == KVMPFN_B15 &&
+	    !(memslot->flags & KVM_MEM_READONLY)) {
+		pte |= PPC_PAGE_WRITE;
+		flags |= PF_UPGRADE;
+	}
 	if (f->write || (flags & PF_UPGRADE)) {
 		if (pte & PPC_PAGE_WRITE)
 			pte |= PPC_PAGE_DIRTY;
@@ -266,6 +276,27 @@ static int ppc_instantiate_finish(struct kvmpfn_sim *sim,
 	/* a reference ppc did not recognise is not put: it leaks here */
 	f->info.holds_ref = false;
 	return ret;
+}
+
+/*
+ * kvmppc_patch_dcbz (book3s PR, for guests with 32-byte dcbz): KVM
+ * rewrites the dcbz instructions of a page through a short-lived kernel
+ * mapping: gfn_to_page(), map, patch, unmap, put_page().  Linux 6.12.117
+ * also calls get_page() after gfn_to_page() and so leaks one reference
+ * per call; 17b7dbaf183e (6.13) removed it.  The model runs the fixed
+ * code; --bug=B8 puts the get_page() back.
+ */
+static int ppc_patch_dcbz(struct kvmpfn_sim *sim, gfn_t gfn)
+{
+	struct page *hpage = gfn_to_page(&sim->kvm, gfn);
+
+	if (is_error_page(hpage))
+		return -EFAULT;
+	if (sim->bug == KVMPFN_B8)
+		get_page(hpage);
+	/* kmap_local_page(), patch the words, kunmap_local(): no refcount */
+	put_page(hpage);
+	return 0;
 }
 
 static int ppc_fault_finish(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
@@ -299,5 +330,6 @@ const struct kvmpfn_arch_ops KVMPFN_STAGE_SYM(arch_ppc) = {
 	.clear_dirty = ppc_clear_dirty,
 	.for_each_leaf = ppc_for_each_leaf,
 	.lookup = ppc_lookup,
+	.page_access = ppc_patch_dcbz,
 	.check = ppc_check,
 };

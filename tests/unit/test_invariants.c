@@ -322,6 +322,55 @@ static void test_i12_dirty_log(void **state)
 	gmap_destroy(kvmpfn_arch_mmu(sim));
 }
 
+/* A dirty record made by a fault attempt, judged when the attempt ends. */
+static unsigned long fault_dirties(struct kvmpfn_fault *f, struct page *page,
+				   gfn_t logged)
+{
+	found();
+	sim->faulting = f;
+	if (page)
+		SetPageDirty(page);
+	else
+		mark_page_dirty_in_slot(&sim->kvm, f->slot, logged);
+	sim->faulting = NULL;
+	check_fault_dirty(sim, f);
+	return found();
+}
+
+static void test_i12_dirty_without_writable_leaf(void **state)
+{
+	struct kvmpfn_memslot_args m = {
+		.id = 1, .flags = KVMPFN_MEM_LOG_DIRTY_PAGES,
+	};
+	struct kvmpfn_fault f = { .gfn = GFN };
+	struct page *page = pfn_to_page(anon_pfn());
+
+	(void)state;
+	kvm_ctx_leave(sim);
+	assert_int_equal(kvmpfn_memslot(sim, KVMPFN_SLOT_FLAGS, &m), 0);
+	kvm_ctx_enter(sim);
+	f.slot = gfn_to_memslot(&sim->kvm, GFN);
+	get_page(page);
+	/* the B16 shape: no leaf was installed, the page is dirtied anyway */
+	assert_int_equal(fault_dirties(&f, page, 0), 1UL << 12);
+	assert_int_equal(fault_dirties(&f, NULL, GFN), 1UL << 12);
+	/* a read-only leaf backs neither */
+	install(GFN, anon_pfn(), false);
+	assert_int_equal(fault_dirties(&f, page, 0), 1UL << 12);
+	assert_int_equal(fault_dirties(&f, NULL, GFN), 1UL << 12);
+	gmap_destroy(kvmpfn_arch_mmu(sim));
+	/* a writable one backs both */
+	install(GFN, anon_pfn(), true);
+	assert_int_equal(fault_dirties(&f, page, 0), 0);
+	assert_int_equal(fault_dirties(&f, NULL, GFN), 0);
+	/* and outside a fault attempt nothing is recorded */
+	gmap_destroy(kvmpfn_arch_mmu(sim));
+	SetPageDirty(page);
+	check_fault_dirty(sim, &f);
+	assert_int_equal(found(), 0);
+	put_page(page);
+}
+
 static void test_i14_host_read_before_snapshot(void **state)
 {
 	struct kvmpfn_leaf_view none = { 0 }, v = leaf_at(GFN, anon_pfn(), 1);
@@ -368,6 +417,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_i9_replace_without_zap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_i13_misaligned_huge_leaf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_i12_dirty_log, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_i12_dirty_without_writable_leaf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_i14_host_read_before_snapshot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_i6_unflushed_tlb, setup, teardown),
 	};

@@ -282,6 +282,12 @@ int kvmpfn_dirty_log(struct kvmpfn_sim *sim, int as_id, int id,
 
 int kvmpfn_vcpu_map(struct kvmpfn_sim *sim, int idx, uint64_t gfn);
 int kvmpfn_vcpu_unmap(struct kvmpfn_sim *sim, int idx, bool dirty);
+/*
+ * A one-shot kernel access to the guest page of @gfn: gfn_to_page(), use,
+ * put, as the architecture does it (ppc: book3s PR's dcbz patching);
+ * -EFAULT if there is no refcounted page there.
+ */
+int kvmpfn_gfn_to_page(struct kvmpfn_sim *sim, uint64_t gfn);
 
 struct kvmpfn_leaf {
 	uint64_t gfn;		/* first gfn of the leaf */
@@ -316,6 +322,8 @@ struct kvmpfn_bug {
 const struct kvmpfn_bug *kvmpfn_bugs(unsigned int *n);
 /* "B1".."B17"; -EINVAL if unknown */
 int kvmpfn_bug_parse(const char *name, int *id);
+/* Does architecture model @arch carry mutant @id? */
+bool kvmpfn_bug_modelled(int id, enum kvmpfn_arch arch);
 /*
  * Put bug @id back in @sim (0: none) before its first operation; -ENOSYS
  * if the simulator's model does not carry that mutant.
