@@ -185,6 +185,9 @@ def _cover(path, signer, version):
 
 def build_series(ksrc, out, author, signers, date=None, workdir=None):
     """Write 0000-cover-letter.patch .. 0008-*.patch into out."""
+    for tool in ("git", "unifdef", "spatch"):
+        if not shutil.which(tool):
+            raise PortError("%s not found: run kernel-port/setup" % tool)
     version = kernel_version(ksrc)
     for rel in series.BASE_FILES:
         if not os.path.isfile(os.path.join(ksrc, rel)):
