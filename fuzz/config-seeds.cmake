@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: GPL-2.0
+# Seeds of the decoded-op form: a header that lays down the decoder's
+# configuration (the small one, and with each backing of the 2M block) at
+# every stage and architecture, and no op yet.  Raw-line seeds from the
+# scenario files start with the whole-scenario bit, so without these the
+# fuzzer reaches the op decoder only by mutating a header by chance.
+#   -DSIM=kvmpfn-sim -DSCN=empty scenario -DOUT=dir -DSTAGES=.. -DARCHES=..
+file(MAKE_DIRECTORY ${OUT})
+foreach(stage ${STAGES})
+  foreach(arch ${ARCHES})
+    foreach(config small block-noncompound block-reserved block-compound
+        block-nostruct)
+      execute_process(COMMAND ${SIM} encode --stage=${stage} --arch=${arch}
+          --config=${config} ${SCN}
+        OUTPUT_FILE ${OUT}/config-${config}-${arch}-${stage}
+        RESULT_VARIABLE rc)
+      if(NOT rc EQUAL 0)
+        message(FATAL_ERROR "encode --config=${config} failed")
+      endif()
+    endforeach()
+  endforeach()
+endforeach()
+file(TOUCH ${OUT}/.stamp-config)
