@@ -143,11 +143,12 @@ static int decode_op(struct reader *r, char *buf, size_t cap,
 		a = byte(r);
 		b = byte(r);
 		/*
-		 * bit 4: a whole notifier round (begin and end at once), as
-		 * when the host changes nothing the guest would see: caches
-		 * and leaves are invalidated although no page moved.
+		 * bit 4 without bit 3 (migrate): a whole notifier round
+		 * (begin and end at once) that moves nothing: caches and
+		 * leaves are invalidated although no page moved.  A migrating
+		 * invalidation stays open, for what races with it.
 		 */
-		if (b & 0x10)
+		if ((b & 0x18) == 0x10)
 			*then = "invalidate_end";
 		return snprintf(buf, cap, "invalidate_begin hva=0x%lx size=%uK%s",
 				hva_of(r, a), 4 * (1 + (b & 7)),

@@ -110,6 +110,7 @@ static void test_notifier_round(void **state)
 	/* invalidate_begin on slot 1 page 2, 8K; with and without bit 4 */
 	const uint8_t round[] = { 0, 0, 9, 0x0a, 0x11 };
 	const uint8_t open[] = { 0, 0, 9, 0x0a, 0x01 };
+	const uint8_t migrating[] = { 0, 0, 9, 0x0a, 0x19 };
 	struct kvmpfn_decoded hdr;
 	struct lines *l = decode(round, sizeof(round), &hdr);
 
@@ -119,6 +120,10 @@ static void test_notifier_round(void **state)
 	assert_string_equal(last(l), "invalidate_end");
 	l = decode(open, sizeof(open), &hdr);
 	assert_string_equal(last(l), "invalidate_begin hva=0x4fffe000 size=8K");
+	/* a migrating invalidation stays open whatever bit 4 says */
+	l = decode(migrating, sizeof(migrating), &hdr);
+	assert_string_equal(last(l),
+			    "invalidate_begin hva=0x4fffe000 size=8K migrate");
 }
 
 static void test_encode_config(void **state)
