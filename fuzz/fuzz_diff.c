@@ -8,7 +8,9 @@
  *    legacy refused and v7.8 mapped, and up to it both map the same pfns
  *    with the same writability.
  * Runs are compared up to their first difference in kind (one side mapped,
- * the other not): after it the two may legitimately go different ways.
+ * the other not, or a fault or fault_begin with different results): after
+ * it the two may legitimately go different ways.  Between stages that
+ * first difference must be one legacy refused and v7.8 accepted.
  */
 #include <string.h>
 
@@ -32,8 +34,11 @@ static void compare(const struct kvmpfn_outcomes *a,
 		if (x->line != y->line)
 			diverged(what, x->line);
 		if (x->mapped != y->mapped || (!x->mapped && x->ret != y->ret)) {
-			/* the series may only add a mapping */
-			if (stages && !(x->ret && y->mapped))
+			/*
+			 * the series may only add a mapping (or let a
+			 * fault_begin through that legacy refused)
+			 */
+			if (stages && !(x->ret && (y->mapped || !y->ret)))
 				diverged(what, x->line);
 			return;
 		}
