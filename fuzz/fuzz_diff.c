@@ -5,11 +5,14 @@
  *    wherever both map a gfn they map the same pfn;
  *  - at "legacy" and at "v7.8" on the reference MMU: the series only adds
  *    mappings, so the first fault whose outcome differs must be one that
- *    legacy refused and v7.8 mapped, and up to it both map the same pfns
- *    with the same writability.
+ *    legacy refused and v7.8 accepted (mapped, or retried for an
+ *    invalidation), and up to it both map the same pfns with the same
+ *    writability.
  * Runs are compared up to their first difference in kind (one side mapped,
- * the other not): after it the two may legitimately go different ways.
+ * the other not, or a fault or fault_begin with different results): after
+ * it the two may legitimately go different ways.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "fuzz_common.h"
@@ -32,8 +35,13 @@ static void compare(const struct kvmpfn_outcomes *a,
 		if (x->line != y->line)
 			diverged(what, x->line);
 		if (x->mapped != y->mapped || (!x->mapped && x->ret != y->ret)) {
-			/* the series may only add a mapping */
-			if (stages && !(x->ret && y->mapped))
+			/*
+			 * the series may only add a mapping: where legacy
+			 * refused, v7.8 maps, lets a fault_begin through, or
+			 * would map but retries for an invalidation
+			 */
+			if (stages && !(x->ret && (y->mapped || !y->ret ||
+						   y->ret == -EAGAIN)))
 				diverged(what, x->line);
 			return;
 		}

@@ -95,10 +95,18 @@ void kvmpfn_entry_change(struct kvmpfn_sim *sim,
 		check_huge(sim, new);
 	if (!f)
 		return;
+	/*
+	 * The faulting gfn, as mmu_invalidate_retry_gfn() checks it, not the
+	 * whole of a huge leaf: a huge leaf over a range whose invalidation
+	 * is open is what the host itself maps when the huge host mapping
+	 * was made after that invalidation began (a host that changes part
+	 * of a huge mapping invalidates all of it first, which the model's
+	 * invalidations do too).
+	 */
 	if (kvm->mmu_invalidate_seq != f->mmu_seq ||
 	    (kvm->mmu_invalidate_in_progress &&
-	     new->gfn < kvm->mmu_invalidate_range_end &&
-	     new->gfn + pages_of(new->level) > kvm->mmu_invalidate_range_start))
+	     f->gfn < kvm->mmu_invalidate_range_end &&
+	     f->gfn >= kvm->mmu_invalidate_range_start))
 		check_violation(sim, 7, new->gfn, 0, new->pfn,
 				"fault installed although an invalidation raced with its lookup");
 	if (f->host_read_early)

@@ -502,6 +502,33 @@ int kvmpfn_invalidate_begin(struct kvmpfn_sim *sim, uint64_t hva,
 	return kvmpfn_invalidate_begin_migrate(sim, hva, len, false);
 }
 
+/*
+ * The host cannot change part of a huge mapping in place: it splits or
+ * zaps the whole leaf first, under a notifier for the whole of it
+ * (__split_huge_pmd(), zap_huge_pmd()), and KVM's invalidation range is
+ * the union of the open ones.  An invalidation that starts or ends inside
+ * a huge host leaf therefore covers that leaf; otherwise a fault on the
+ * leaf's other pages could map it huge over the range being changed
+ * (x86 and the kernel check only the faulting gfn).
+ */
+static void widen_to_huge_leaves(struct kvmpfn_sim *sim, uint64_t *hva,
+				 uint64_t *len)
+{
+	uint64_t start = *hva, end = *hva + *len, size;
+	int level;
+
+	if (hpt_lookup(&sim->mm, start, &level, NULL) && level > 1) {
+		size = 1ULL << (PAGE_SHIFT + 9 * (level - 1));
+		start &= ~(size - 1);
+	}
+	if (hpt_lookup(&sim->mm, end - 1, &level, NULL) && level > 1) {
+		size = 1ULL << (PAGE_SHIFT + 9 * (level - 1));
+		end = (end + size - 1) & ~(size - 1);
+	}
+	*hva = start;
+	*len = end - start;
+}
+
 int kvmpfn_invalidate_begin_migrate(struct kvmpfn_sim *sim, uint64_t hva,
 				    uint64_t len, bool migrate)
 {
@@ -510,6 +537,7 @@ int kvmpfn_invalidate_begin_migrate(struct kvmpfn_sim *sim, uint64_t hva,
 	    hva + len > PAGE_OFFSET || sim->nr_open_inval >= KVMPFN_MAX_INVAL)
 		return -EINVAL;
 	step(sim);
+	widen_to_huge_leaves(sim, &hva, &len);
 	sim->open_inval_migrate[sim->nr_open_inval] = migrate;
 	sim->open_inval[sim->nr_open_inval][0] = hva;
 	sim->open_inval[sim->nr_open_inval][1] = hva + len;

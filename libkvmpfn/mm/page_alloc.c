@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "host_mm.h"
+#include "pool.h"
 
 /* 2^18 pages (1 GiB) a section, so that a 1G folio fits in one. */
 #define SECTION_SHIFT	18
@@ -28,6 +29,16 @@ struct mem_section {
 	struct page *chunk[CHUNKS];
 	bool nostruct;		/* pfns with no struct page (MMIO) */
 };
+
+/*
+ * What a torn-down mm leaves to the next (pool.h): memmap chunks, and the
+ * reference log at the size it had grown to.
+ */
+static _Thread_local struct kvmpfn_pool chunk_pool = {
+	.size = CHUNK_PAGES * sizeof(struct page),
+};
+static _Thread_local struct kvmpfn_ref_event *spare_log;
+static _Thread_local u32 spare_log_cap;
 
 static int section_add(struct mm_struct *mm, bool with_pages)
 {
@@ -56,7 +67,7 @@ static int memmap_populate(struct mm_struct *mm, unsigned long pfn,
 
 		if (*chunk)
 			continue;
-		*chunk = calloc(CHUNK_PAGES, sizeof(struct page));
+		*chunk = pool_zalloc(&chunk_pool);
 		if (!*chunk)
 			return -ENOMEM;
 		for (i = 0; i < CHUNK_PAGES; i++)
@@ -110,6 +121,12 @@ void host_ref_log(struct mm_struct *mm, unsigned long pfn, s32 count,
 {
 	struct kvmpfn_ref_event *e;
 
+	/* the log of a previous mm, already grown: entries past head unread */
+	if (!mm->ref_log && spare_log) {
+		mm->ref_log = spare_log;
+		mm->ref_log_cap = spare_log_cap;
+		spare_log = NULL;
+	}
 	/* grow to the ring's size as the history fills, then wrap */
 	if (mm->ref_log_head == mm->ref_log_cap &&
 	    mm->ref_log_cap < KVMPFN_REF_LOG) {
@@ -372,8 +389,13 @@ void host_mm_destroy(struct mm_struct *mm)
 	free(mm->allocs);
 	for (i = 0; i < mm->nr_sections; i++)
 		for (c = 0; c < CHUNKS; c++)
-			free(mm->sections[i].chunk[c]);
+			pool_put(&chunk_pool, mm->sections[i].chunk[c]);
 	free(mm->sections);
-	free(mm->ref_log);
+	if (mm->ref_log && !spare_log) {
+		spare_log = mm->ref_log;
+		spare_log_cap = mm->ref_log_cap;
+	} else {
+		free(mm->ref_log);
+	}
 	memset(mm, 0, sizeof(*mm));
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "host_mm.h"
+#include "pool.h"
 
 #define HPT_ENTRIES	512
 #define HPT_TOP		4
@@ -30,28 +31,44 @@ static unsigned int hpt_index(unsigned long addr, int level)
 	return (addr >> (PAGE_SHIFT + 9 * (level - 1))) & (HPT_ENTRIES - 1);
 }
 
-static void hpt_free_node(struct hpt_node *n, int level)
+/* tables a torn-down mm leaves to the next one (pool.h) */
+static _Thread_local struct kvmpfn_pool node_pool = {
+	.size = sizeof(struct hpt_node),
+};
+static _Thread_local struct kvmpfn_pool leaf_pool = {
+	.size = sizeof(struct hpt_leaf),
+};
+
+/* Free a table and everything below it; @keep: into the pools. */
+static void hpt_free_tree(struct hpt_node *n, int level, bool keep)
 {
 	unsigned int i;
 
 	if (!n)
 		return;
 	if (level == HPT_LEVEL_4K) {
-		free(n);
+		if (keep)
+			pool_put(&leaf_pool, n);
+		else
+			free(n);
 		return;
 	}
-	if (level > 2)
-		for (i = 0; i < HPT_ENTRIES; i++)
-			hpt_free_node(n->child[i], level - 1);
+	for (i = 0; i < HPT_ENTRIES; i++)
+		hpt_free_tree(n->child[i], level - 1, keep);
+	if (keep)
+		pool_put(&node_pool, n);
 	else
-		for (i = 0; i < HPT_ENTRIES; i++)
-			free(n->child[i]);
-	free(n);
+		free(n);
+}
+
+static void hpt_free_node(struct hpt_node *n, int level)
+{
+	hpt_free_tree(n, level, false);
 }
 
 void hpt_free_all(struct mm_struct *mm)
 {
-	hpt_free_node(mm->pgd, HPT_TOP);
+	hpt_free_tree(mm->pgd, HPT_TOP, true);
 	mm->pgd = NULL;
 }
 
@@ -69,7 +86,7 @@ u64 *hpt_walk(struct mm_struct *mm, unsigned long addr, int *level,
 	if (!mm->pgd) {
 		if (!alloc)
 			return NULL;
-		mm->pgd = calloc(1, sizeof(*mm->pgd));
+		mm->pgd = pool_zalloc(&node_pool);
 		if (!mm->pgd)
 			return NULL;
 	}
@@ -85,8 +102,8 @@ u64 *hpt_walk(struct mm_struct *mm, unsigned long addr, int *level,
 			if (!alloc)
 				return NULL;
 			n->child[i] = l == 2 ?
-				(struct hpt_node *)calloc(1, sizeof(struct hpt_leaf)) :
-				calloc(1, sizeof(struct hpt_node));
+				(struct hpt_node *)pool_zalloc(&leaf_pool) :
+				pool_zalloc(&node_pool);
 			if (!n->child[i])
 				return NULL;
 		}

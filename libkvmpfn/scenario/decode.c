@@ -29,9 +29,30 @@ const char *const kvmpfn_small_config[] = {
 const unsigned int kvmpfn_small_config_lines =
 	sizeof(kvmpfn_small_config) / sizeof(kvmpfn_small_config[0]);
 
+/*
+ * Decoder only (the explorer does not see it): with KVMPFN_DECODE_BLOCK in
+ * the second header byte, slot 2 (gfn 0x40000-0x401ff) is a 2M-aligned
+ * huge VM_PFNMAP of an order-9 block whose backing the header picks
+ * (enum kvmpfn_decode_block), so hugepage adjustment runs on memory whose
+ * subpages carry their own refcounts (or none).  Op arguments with bit 6
+ * set then name a page of that block.
+ */
+static const char *const block_alloc[] = {
+	"alloc blk order=9",
+	"alloc blk order=9 compound reserved",
+	"alloc blk order=9 compound",
+	"alloc blk order=9 nostruct",
+};
+
+static const char *const block_config[] = {
+	"mmap hva=0x40000000 size=2M pfnmap=blk shared huge prot=rw",
+	"memslot create id=2 gfn=0x40000 npages=512 hva=0x40000000",
+};
+
 struct reader {
 	const uint8_t *p;
 	size_t left;
+	bool block;		/* slot 2 is configured */
 };
 
 static unsigned int byte(struct reader *r)
@@ -43,19 +64,30 @@ static unsigned int byte(struct reader *r)
 }
 
 /*
- * The config's gfns and the hvas behind them; bit 6 picks slot 2 instead,
- * which OP_SLOT_CREATE can add over the whole THP (gfn 0x400, 512 pages,
- * 2M-aligned in gpa and hva: the one slot where huge leaves can appear).
+ * The config's gfns and the hvas behind them: bit 3 picks slot 1 over
+ * slot 0, bits 0-2 the page.  Bit 6 picks, with the block configured, one
+ * of eight pages spread over the block (page 0 is its head); without it,
+ * a page of slot 2, which OP_SLOT_CREATE can add over the whole THP (gfn
+ * 0x400, 512 pages, 2M-aligned in gpa and hva).
  */
-static unsigned long gfn_of(unsigned int b)
+static bool in_block(const struct reader *r, unsigned int b)
 {
+	return r->block && (b & 0x40);
+}
+
+static unsigned long gfn_of(const struct reader *r, unsigned int b)
+{
+	if (in_block(r, b))
+		return 0x40000 + (b & 7) * 73;
 	if (b & 0x40)
 		return 0x400 + (b & 7);
 	return (b & 8 ? 0x200 : 0x100) + (b & 7);
 }
 
-static unsigned long hva_of(unsigned int b)
+static unsigned long hva_of(const struct reader *r, unsigned int b)
 {
+	if (in_block(r, b))
+		return 0x40000000UL + (b & 7) * 73 * 0x1000UL;
 	return (b & 8 ? 0x4fffc000UL : 0x10000000UL) + (b & 7) * 0x1000UL;
 }
 
@@ -75,8 +107,12 @@ static int emit(kvmpfn_line_fn fn, void *ctx, struct kvmpfn_decoded *hdr,
 	return fn(ctx, line, len);
 }
 
-/* One op: write its line to @buf; returns the length. */
-static int decode_op(struct reader *r, char *buf, size_t cap)
+/*
+ * One op: write its line to @buf; returns the length.  *@then, if set, is
+ * a second line the op emits after the first.
+ */
+static int decode_op(struct reader *r, char *buf, size_t cap,
+		     const char **then)
 {
 	unsigned int op = byte(r) % NR_DECODE_OPS, a, b;
 
@@ -86,23 +122,23 @@ static int decode_op(struct reader *r, char *buf, size_t cap)
 		a = byte(r);
 		return snprintf(buf, cap, "%s gfn=0x%lx%s vcpu=%u",
 				op == OP_FAULT ? "fault" : "fault_begin",
-				gfn_of(a), a & 0x10 ? " write" : "",
+				gfn_of(r, a), a & 0x10 ? " write" : "",
 				(a >> 5) & 1);
 	case OP_FAULT_FINISH:
 		return snprintf(buf, cap, "fault_finish vcpu=%u", byte(r) & 1);
 	case OP_TOUCH:
 		a = byte(r);
-		return snprintf(buf, cap, "touch hva=0x%lx%s", hva_of(a),
+		return snprintf(buf, cap, "touch hva=0x%lx%s", hva_of(r, a),
 				a & 0x10 ? " write" : "");
 	case OP_MIGRATE:
-		return snprintf(buf, cap, "migrate hva=0x%lx", hva_of(byte(r)));
+		return snprintf(buf, cap, "migrate hva=0x%lx", hva_of(r, byte(r)));
 	case OP_MPROTECT:
 		a = byte(r);
 		return snprintf(buf, cap, "mprotect hva=0x%lx size=4K prot=%s",
-				hva_of(a), a & 0x10 ? "rw" : "r");
+				hva_of(r, a), a & 0x10 ? "rw" : "r");
 	case OP_MUNMAP:
 		return snprintf(buf, cap, "munmap hva=0x%lx size=4K",
-				hva_of(byte(r)));
+				hva_of(r, byte(r)));
 	case OP_THP_SPLIT:
 		return snprintf(buf, cap, "thp_split hva=0x4fffc000");
 	case OP_THP_COLLAPSE:
@@ -110,15 +146,23 @@ static int decode_op(struct reader *r, char *buf, size_t cap)
 	case OP_INVAL_BEGIN:
 		a = byte(r);
 		b = byte(r);
+		/*
+		 * bit 4 without bit 3 (migrate): a whole notifier round
+		 * (begin and end at once) that moves nothing: caches and
+		 * leaves are invalidated although no page moved.  A migrating
+		 * invalidation stays open, for what races with it.
+		 */
+		if ((b & 0x18) == 0x10)
+			*then = "invalidate_end";
 		return snprintf(buf, cap, "invalidate_begin hva=0x%lx size=%uK%s",
-				hva_of(a), 4 * (1 + (b & 7)),
+				hva_of(r, a), 4 * (1 + (b & 7)),
 				b & 8 ? " migrate" : "");
 	case OP_INVAL_END:
 		return snprintf(buf, cap, "invalidate_end");
 	case OP_AGE:
 		a = byte(r);
 		return snprintf(buf, cap, "age hva=0x%lx size=32K",
-				hva_of(a & 8));
+				hva_of(r, a & 0x48));
 	case OP_SLOT_FLAGS:
 		a = byte(r);
 		return snprintf(buf, cap, "memslot flags id=%u%s", a & 1,
@@ -146,7 +190,7 @@ static int decode_op(struct reader *r, char *buf, size_t cap)
 	case OP_GPC_ACTIVATE:
 		a = byte(r);
 		return snprintf(buf, cap, "gpc_activate id=%u gpa=0x%lx", a >> 7,
-				gfn_of(a) << 12);
+				gfn_of(r, a) << 12);
 	case OP_GPC_REFRESH:
 		return snprintf(buf, cap, "gpc_refresh id=%u", byte(r) & 1);
 	case OP_GPC_DEACTIVATE:
@@ -154,7 +198,7 @@ static int decode_op(struct reader *r, char *buf, size_t cap)
 	case OP_VCPU_MAP:
 		a = byte(r);
 		return snprintf(buf, cap, "vcpu_map id=%u gfn=0x%lx", a >> 7,
-				gfn_of(a));
+				gfn_of(r, a));
 	case OP_VCPU_UNMAP:
 		a = byte(r);
 		return snprintf(buf, cap, "vcpu_unmap id=%u%s", a & 1,
@@ -167,7 +211,7 @@ static int decode_op(struct reader *r, char *buf, size_t cap)
 		return snprintf(buf, cap, "wait");
 	case OP_GFN_TO_PAGE:
 		return snprintf(buf, cap, "gfn_to_page gfn=0x%lx",
-				gfn_of(byte(r)));
+				gfn_of(r, byte(r)));
 	default: {
 		size_t n = byte(r);
 
@@ -189,7 +233,8 @@ int kvmpfn_decode(const uint8_t *data, size_t size, unsigned int arch_mask,
 		  struct kvmpfn_decoded *hdr, kvmpfn_line_fn fn, void *ctx)
 {
 	struct reader r = { .p = data, .left = size };
-	unsigned int a, i, h;
+	unsigned int a, i, h, blk;
+	const char *then;
 	char line[300];
 	int n;
 
@@ -198,7 +243,8 @@ int kvmpfn_decode(const uint8_t *data, size_t size, unsigned int arch_mask,
 		arch_mask = ~0U;
 	h = byte(&r);
 	hdr->stage = (enum kvmpfn_stage)((h & 0x7f) % KVMPFN_NR_STAGES);
-	a = byte(&r) % KVMPFN_NR_ARCHES;
+	blk = byte(&r);
+	a = (blk & KVMPFN_DECODE_ARCH_MASK) % KVMPFN_NR_ARCHES;
 	/* an architecture not in this build or not allowed: the first that is */
 	for (i = 0; i < KVMPFN_NR_ARCHES; i++) {
 		unsigned int c = (a + i) % KVMPFN_NR_ARCHES;
@@ -214,15 +260,31 @@ int kvmpfn_decode(const uint8_t *data, size_t size, unsigned int arch_mask,
 	if (!fn)
 		return 0;
 	/* bit 7 of the first byte: a whole scenario, no configuration */
-	for (i = 0; !(h & 0x80) && i < kvmpfn_small_config_lines; i++)
+	for (i = 0; !(h & KVMPFN_DECODE_WHOLE) && i < kvmpfn_small_config_lines;
+	     i++)
 		if (emit(fn, ctx, hdr, kvmpfn_small_config[i],
 			 strlen(kvmpfn_small_config[i])))
 			return 0;
+	if (!(h & KVMPFN_DECODE_WHOLE) && (blk & KVMPFN_DECODE_BLOCK)) {
+		const char *al = block_alloc[KVMPFN_DECODE_BLOCK_KIND(blk)];
+
+		r.block = true;
+		if (emit(fn, ctx, hdr, al, strlen(al)))
+			return 0;
+		for (i = 0; i < sizeof(block_config) / sizeof(block_config[0]);
+		     i++)
+			if (emit(fn, ctx, hdr, block_config[i],
+				 strlen(block_config[i])))
+				return 0;
+	}
 	while (r.left) {
-		n = decode_op(&r, line, sizeof(line));
+		then = NULL;
+		n = decode_op(&r, line, sizeof(line), &then);
 		if (n < 0)
 			n = 0;
 		if (emit(fn, ctx, hdr, line, (size_t)n))
+			break;
+		if (then && emit(fn, ctx, hdr, then, strlen(then)))
 			break;
 	}
 	return 0;
@@ -231,12 +293,21 @@ int kvmpfn_decode(const uint8_t *data, size_t size, unsigned int arch_mask,
 size_t kvmpfn_encode(const char *text, size_t len, enum kvmpfn_stage stage,
 		     enum kvmpfn_arch arch, uint8_t *out, size_t cap)
 {
+	return kvmpfn_encode_config(text, len, stage, arch, -1, out, cap);
+}
+
+size_t kvmpfn_encode_config(const char *text, size_t len,
+			    enum kvmpfn_stage stage, enum kvmpfn_arch arch,
+			    int config, uint8_t *out, size_t cap)
+{
 	size_t pos = 0, o = 2;
 
-	if (cap < 2)
+	if (cap < 2 || config > KVMPFN_DECODE_BLOCK_NOSTRUCT)
 		return 0;
-	out[0] = 0x80 | (uint8_t)stage;
+	out[0] = (config < 0 ? KVMPFN_DECODE_WHOLE : 0) | (uint8_t)stage;
 	out[1] = (uint8_t)arch;
+	if (config > 0)
+		out[1] |= KVMPFN_DECODE_BLOCK | ((config - 1) << 3);
 	while (pos < len) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;

@@ -517,7 +517,7 @@ static int op_memslot(struct run *r, int *ret)
 
 /* Execute one operation line; *ret is its result.  -1: bad input. */
 /* Note what the guest saw, for the cross-architecture comparison. */
-static int record(struct run *r, uint64_t gfn, int ret)
+static int record(struct run *r, uint64_t gfn, int ret, bool begin)
 {
 	struct kvmpfn_outcomes *o = r->opts->record;
 	struct kvmpfn_outcome *e;
@@ -538,7 +538,8 @@ static int record(struct run *r, uint64_t gfn, int ret)
 	memset(e, 0, sizeof(*e));
 	e->line = (unsigned int)r->ln->lineno;
 	e->ret = ret;
-	if (!ret && !kvmpfn_leaf(r->sim, 0, gfn, &leaf)) {
+	e->begin = begin;
+	if (!begin && !ret && !kvmpfn_leaf(r->sim, 0, gfn, &leaf)) {
 		e->mapped = true;
 		e->writable = leaf.writable;
 		e->pfn = leaf.pfn;
@@ -638,9 +639,9 @@ static int operation(struct run *r, int *ret)
 				r->st.faults_failed++;
 			else
 				r->st.faults_mapped++;
-			if (!specific && record(r, a, *ret))
-				return -1;
 		}
+		if (!specific && record(r, a, *ret, op[5]))
+			return -1;
 	} else if (!strcmp(op, "fault_finish")) {
 		if (num(r, "vcpu", false, 0, &b))
 			return -1;

@@ -3,7 +3,8 @@
  * Fuzz inputs as scenarios.  Any byte string decodes to a scenario: two
  * header bytes pick the stage and the architecture, the small
  * configuration of the explorer is laid down (unless bit 7 of the first
- * byte says the input is a whole scenario), and each following op byte
+ * byte says the input is a whole scenario), optionally followed by a 2M
+ * huge block (bits 2-4 of the second byte), and each following op byte
  * picks an operation whose arguments come from the bytes after it (missing
  * bytes read as zero, so short inputs still decode).  One op embeds a raw
  * scenario line, so every scenario file has an encoding (seed corpora are
@@ -23,6 +24,24 @@ extern "C" {
 
 /* called for each decoded line; a non-zero return stops decoding */
 typedef int (*kvmpfn_line_fn)(void *ctx, const char *line, size_t len);
+
+/* header byte 0: stage in bits 0-6, and */
+#define KVMPFN_DECODE_WHOLE		0x80	/* a whole scenario, no config */
+/* header byte 1: architecture in bits 0-1, and */
+#define KVMPFN_DECODE_ARCH_MASK		0x03
+#define KVMPFN_DECODE_BLOCK		0x04	/* slot 2: a huge 2M block */
+#define KVMPFN_DECODE_BLOCK_KIND(b)	(((b) >> 3) & 3)
+
+/* What an encoded scenario runs on (kvmpfn_encode_config()). */
+enum kvmpfn_decode_config {
+	KVMPFN_DECODE_NONE = -1,		/* the scenario alone */
+	KVMPFN_DECODE_SMALL = 0,		/* the small configuration */
+	/* the small configuration and slot 2, a 2M huge VM_PFNMAP of: */
+	KVMPFN_DECODE_BLOCK_NONCOMPOUND,	/* order 9, refcount-0 tails */
+	KVMPFN_DECODE_BLOCK_RESERVED,		/* a PG_reserved folio */
+	KVMPFN_DECODE_BLOCK_COMPOUND,		/* a refcounted folio */
+	KVMPFN_DECODE_BLOCK_NOSTRUCT,		/* memory without struct page */
+};
 
 struct kvmpfn_decoded {
 	enum kvmpfn_stage stage;
@@ -45,6 +64,14 @@ int kvmpfn_decode(const uint8_t *data, size_t size, unsigned int arch_mask,
  */
 size_t kvmpfn_encode(const char *text, size_t len, enum kvmpfn_stage stage,
 		     enum kvmpfn_arch arch, uint8_t *out, size_t cap);
+
+/*
+ * The same, run on top of configuration @config (enum
+ * kvmpfn_decode_config): the header lays it down and the lines follow.
+ */
+size_t kvmpfn_encode_config(const char *text, size_t len,
+			    enum kvmpfn_stage stage, enum kvmpfn_arch arch,
+			    int config, uint8_t *out, size_t cap);
 
 /* The fixed configuration shared by the explorer and the decoder. */
 extern const char *const kvmpfn_small_config[];

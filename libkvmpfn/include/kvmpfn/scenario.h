@@ -22,12 +22,17 @@ enum kvmpfn_exit {
 	KVMPFN_EXIT_USAGE = 2,		/* bad input or usage */
 };
 
-/* What the guest saw from one fault line, for cross-arch comparison. */
+/*
+ * What the guest saw from one fault line, for cross-arch comparison; a
+ * fault_begin line is recorded too (begin set, never mapped), so that a
+ * comparison sees where two runs started to go different ways.
+ */
 struct kvmpfn_outcome {
 	unsigned int line;
 	int ret;		/* 0 or -errno */
 	bool mapped;
 	bool writable;
+	bool begin;		/* a fault_begin: only ret counts */
 	uint64_t pfn;
 };
 
