@@ -34,6 +34,13 @@ static void compare(const struct kvmpfn_outcomes *a,
 
 		if (x->line != y->line)
 			diverged(what, x->line);
+		/*
+		 * A retried fault may have changed the host or not (x86
+		 * retries before it looks the pfn up, the others after GUP
+		 * faulted the page in): the runs may differ from here on.
+		 */
+		if (!stages && (x->ret == -EAGAIN || y->ret == -EAGAIN))
+			return;
 		if (x->mapped != y->mapped || (!x->mapped && x->ret != y->ret)) {
 			/*
 			 * the series may only add a mapping: where legacy
