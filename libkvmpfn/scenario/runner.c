@@ -539,6 +539,12 @@ static int record(struct run *r, uint64_t gfn, int ret, bool begin)
 	e->line = (unsigned int)r->ln->lineno;
 	e->ret = ret;
 	e->begin = begin;
+	if (begin) {
+		unsigned int gets, puts;
+
+		kvmpfn_step_refs(r->sim, &gets, &puts);
+		e->pinned = gets > puts;
+	}
 	if (!begin && !ret && !kvmpfn_leaf(r->sim, 0, gfn, &leaf)) {
 		e->mapped = true;
 		e->writable = leaf.writable;

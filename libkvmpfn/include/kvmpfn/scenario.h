@@ -33,6 +33,7 @@ struct kvmpfn_outcome {
 	bool mapped;
 	bool writable;
 	bool begin;		/* a fault_begin: only ret counts */
+	bool pinned;		/* a fault_begin left KVM holding a reference */
 	uint64_t pfn;
 };
 
