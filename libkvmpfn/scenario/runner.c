@@ -517,7 +517,8 @@ static int op_memslot(struct run *r, int *ret)
 
 /* Execute one operation line; *ret is its result.  -1: bad input. */
 /* Note what the guest saw, for the cross-architecture comparison. */
-static int record(struct run *r, uint64_t gfn, int ret, bool begin)
+static int record(struct run *r, uint64_t gfn, int ret, bool begin,
+		  bool arch_specific)
 {
 	struct kvmpfn_outcomes *o = r->opts->record;
 	struct kvmpfn_outcome *e;
@@ -539,6 +540,7 @@ static int record(struct run *r, uint64_t gfn, int ret, bool begin)
 	e->line = (unsigned int)r->ln->lineno;
 	e->ret = ret;
 	e->begin = begin;
+	e->arch_specific = arch_specific;
 	if (begin) {
 		unsigned int gets, puts;
 
@@ -646,7 +648,7 @@ static int operation(struct run *r, int *ret)
 			else
 				r->st.faults_mapped++;
 		}
-		if (!specific && record(r, a, *ret, op[5]))
+		if (record(r, a, *ret, op[5], specific))
 			return -1;
 	} else if (!strcmp(op, "fault_finish")) {
 		if (num(r, "vcpu", false, 0, &b))

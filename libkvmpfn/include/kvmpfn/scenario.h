@@ -34,6 +34,7 @@ struct kvmpfn_outcome {
 	bool writable;
 	bool begin;		/* a fault_begin: only ret counts */
 	bool pinned;		/* a fault_begin left KVM holding a reference */
+	bool arch_specific;	/* the line says architectures may differ */
 	uint64_t pfn;
 };
 
@@ -48,7 +49,7 @@ struct kvmpfn_run_opts {
 	enum kvmpfn_arch arch;
 	enum kvmpfn_checks checks;
 	int bug;		/* bug-zoo mutant to put back, 0: none */
-	/* if set, every fault line not marked arch_specific is recorded */
+	/* if set, every fault line is recorded */
 	struct kvmpfn_outcomes *record;
 	bool trace;		/* print every step */
 	bool lenient;		/* failed operations need no 'expect error' */
