@@ -38,11 +38,13 @@ static void compare(const struct kvmpfn_outcomes *a,
 		if (!stages && x->arch_specific)
 			continue;
 		/*
-		 * From v7.5 a pending fault no longer pins its page: what the
+		 * A pending fault that pins its page on one side only (from
+		 * v7.5 the fault no longer takes a reference; models differ in
+		 * whether they look the pfn up for a spurious fault): what the
 		 * host then does depending on the page's count (migrate it,
 		 * collapse it) may legitimately differ from here on.
 		 */
-		if (stages && x->begin && x->pinned != y->pinned)
+		if (x->begin && x->pinned != y->pinned)
 			return;
 		/*
 		 * A retried fault may have changed the host or not (x86
