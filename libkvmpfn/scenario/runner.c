@@ -518,7 +518,7 @@ static int op_memslot(struct run *r, int *ret)
 /* Execute one operation line; *ret is its result.  -1: bad input. */
 /* Note what the guest saw, for the cross-architecture comparison. */
 static int record(struct run *r, uint64_t gfn, int ret, bool begin,
-		  bool arch_specific)
+		  bool arch_specific, bool write)
 {
 	struct kvmpfn_outcomes *o = r->opts->record;
 	struct kvmpfn_outcome *e;
@@ -541,6 +541,7 @@ static int record(struct run *r, uint64_t gfn, int ret, bool begin,
 	e->ret = ret;
 	e->begin = begin;
 	e->arch_specific = arch_specific;
+	e->write = write;
 	if (begin) {
 		unsigned int gets, puts;
 
@@ -648,7 +649,7 @@ static int operation(struct run *r, int *ret)
 			else
 				r->st.faults_mapped++;
 		}
-		if (record(r, a, *ret, op[5], specific))
+		if (record(r, a, *ret, op[5], specific, write))
 			return -1;
 	} else if (!strcmp(op, "fault_finish")) {
 		if (num(r, "vcpu", false, 0, &b))

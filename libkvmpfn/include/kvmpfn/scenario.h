@@ -35,6 +35,7 @@ struct kvmpfn_outcome {
 	bool begin;		/* a fault_begin: only ret counts */
 	bool pinned;		/* a fault_begin left KVM holding a reference */
 	bool arch_specific;	/* the line says architectures may differ */
+	bool write;		/* a write fault */
 	uint64_t pfn;
 };
 
