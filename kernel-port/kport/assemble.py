@@ -2,6 +2,7 @@
 """Assemble the series with git: a scratch repository holding the pristine
 files the series touches, one commit per patch, git format-patch."""
 
+import functools
 import os
 import re
 import shutil
@@ -66,48 +67,41 @@ def _core(rel):
     return _read(os.path.join(REPO, rel))
 
 
+@functools.lru_cache(maxsize=None)
+def _resolved(cpath, n):
+    """A core file resolved for stage n (each is needed by two steps)."""
+    return stage.resolve(_core(cpath), n, cpath)
+
+
 def core_edits(n):
     """Edits per kernel file that take the core from stage n-1 to n."""
     out = []
     for kpath, cpath in series.CORE_FILES:
-        text = _core(cpath)
-        old = stage.resolve(text, n - 1, cpath)
-        new = stage.resolve(text, n, cpath)
-        edits = splice.diff_items(old, new, series.ANCHORS, cpath)
+        edits = splice.diff_items(_resolved(cpath, n - 1),
+                                  _resolved(cpath, n), series.ANCHORS, cpath)
         if edits:
             out.append((kpath, edits))
     return out
 
 
 def expected_items(n):
-    """{kernel path: {key: text}} of every core item the series has
-    spliced by stage n, as the core has it at stage n."""
+    """{kernel path: {key: text}} of every item the series has spliced by
+    stage n, as its source has it at stage n."""
     spliced = {}
-    for m in range(1, n + 1):
-        for kpath, edits in core_edits(m):
+    sources = {k: citems.parse(_resolved(c, n)) for k, c in series.CORE_FILES}
+    for p in series.PATCHES[:n]:
+        for kpath, edits in core_edits(p.number):
             spliced.setdefault(kpath, set()).update(
                 e.key for e in edits if e.op != "remove")
-        for p in series.PATCHES[:m]:
-            if p.number == m:
-                for kpath, _, keys in p.items:
-                    spliced.setdefault(kpath, set()).update(
-                        k for k, _ in keys)
+        for kpath, spath, keys in p.items:
+            spliced.setdefault(kpath, set()).update(k for k, _ in keys)
+            sources[kpath] = sources.get(kpath, []) + \
+                citems.parse(_core(spath))
     want = {}
     for kpath, keys in spliced.items():
-        texts = {}
-        src = [c for k, c in series.CORE_FILES if k == kpath]
-        items = []
-        if src:
-            items = citems.parse(stage.resolve(_core(src[0]), n, src[0]))
-        for p in series.PATCHES[:n]:
-            for k2, spath, _ in p.items:
-                if k2 == kpath:
-                    items += citems.parse(_core(spath))
-        for key in keys:
-            it = citems.find(items, key)
-            if it is not None:      # removed again by a later stage
-                texts[key] = it.text
-        want[kpath] = texts
+        found = {key: citems.find(sources[kpath], key) for key in keys}
+        # an item a later stage removed again is not expected
+        want[kpath] = {key: it.text for key, it in found.items() if it}
     return want
 
 

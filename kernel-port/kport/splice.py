@@ -151,11 +151,13 @@ def apply(text, edits, path="<kernel>"):
                 end += 1
             text = text[:start] + text[end:]
         elif op == "insert":
-            if _locate(text, ed.key, path) is not None:
+            try:
+                have = {it.key: it for it in citems.parse(text)}
+            except citems.CItemError as e:
+                raise SpliceError("%s: %s" % (path, e)) from None
+            if ed.key in have:
                 raise SpliceError("%s: %s already exists" %
                                   (path, citems.item_key_str(ed.key)))
-            items = citems.parse(text)
-            have = {it.key: it for it in items}
             anchor = next((have[k] for k in ed.after if k in have), None)
             if anchor is not None:
                 pos = anchor.end
