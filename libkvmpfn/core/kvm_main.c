@@ -80,9 +80,15 @@ static unsigned long __gfn_to_hva_many(const struct kvm_memory_slot *slot,
 	return __gfn_to_hva_memslot(slot, gfn);
 }
 
+static unsigned long gfn_to_hva_many(struct kvm_memory_slot *slot, gfn_t gfn,
+				     gfn_t *nr_pages)
+{
+	return __gfn_to_hva_many(slot, gfn, nr_pages, true);
+}
+
 unsigned long gfn_to_hva_memslot(struct kvm_memory_slot *slot, gfn_t gfn)
 {
-	return __gfn_to_hva_many(slot, gfn, NULL, true);
+	return gfn_to_hva_many(slot, gfn, NULL);
 }
 
 /*
@@ -666,8 +672,8 @@ EXPORT_SYMBOL_GPL(gfn_to_page);
  */
 int kvm_vcpu_map(struct kvm_vcpu *vcpu, gfn_t gfn, struct kvm_host_map *map)
 {
-	struct page *page = NULL;
-	void *hva;
+	struct page *page = KVM_UNMAPPED_PAGE;
+	void *hva = NULL;
 	kvm_pfn_t pfn;
 
 	if (!map)
@@ -680,8 +686,11 @@ int kvm_vcpu_map(struct kvm_vcpu *vcpu, gfn_t gfn, struct kvm_host_map *map)
 	if (pfn_valid(pfn)) {
 		page = pfn_to_page(pfn);
 		hva = kmap(page);
+#ifdef CONFIG_HAS_IOMEM
 	} else {
+		/* No struct page: device memory, mapped as such. */
 		hva = memremap(pfn_to_hpa(pfn), PAGE_SIZE, MEMREMAP_WB);
+#endif
 	}
 
 	if (!hva)
@@ -701,10 +710,16 @@ void kvm_vcpu_unmap(struct kvm_vcpu *vcpu, struct kvm_host_map *map,
 	if (!map || !map->hva)
 		return;
 
-	if (map->page)
+	if (map->page != KVM_UNMAPPED_PAGE)
 		kunmap(map->page);
+#ifdef CONFIG_HAS_IOMEM
 	else
 		memunmap(map->hva);
+#endif
+
+	/* The kernel wrote through the mapping: the dirty log must say so. */
+	if (dirty)
+		kvm_vcpu_mark_page_dirty(vcpu, map->gfn);
 
 	kvm_release_pfn(map->pfn, dirty);
 

@@ -174,12 +174,22 @@ static unsigned long *dirty_bitmap_alloc(u64 npages)
 void mark_page_dirty_in_slot(struct kvm *kvm,
 			     const struct kvm_memory_slot *slot, gfn_t gfn)
 {
-	u64 rel = gfn - slot->base_gfn;
+	u64 rel;
 
-	if (!slot->dirty_bitmap || rel >= slot->npages)
+	/* as the kernel: a gfn outside every slot, or not logged, is ignored */
+	if (!slot || !slot->dirty_bitmap)
+		return;
+	rel = gfn - slot->base_gfn;
+	if (rel >= slot->npages)
 		return;
 	slot->dirty_bitmap[rel / BITS_PER_LONG] |= 1UL << (rel % BITS_PER_LONG);
 	check_fault_dirty_record(kvm->sim, gfn, 0, false);
+}
+
+/* The vCPU's address space is 0: the model's vCPUs never enter SMM. */
+void kvm_vcpu_mark_page_dirty(struct kvm_vcpu *vcpu, gfn_t gfn)
+{
+	mark_page_dirty_in_slot(vcpu->kvm, gfn_to_memslot(vcpu->kvm, gfn), gfn);
 }
 
 static int slot_create(struct kvmpfn_sim *sim,

@@ -27,6 +27,7 @@
 #define KVMPFN_STAGE_SYM(sym)	KVMPFN_PASTE(KVMPFN_STAGE_PREFIX, sym)
 
 #include "kvmpfn_stage_symbols.h"
+#include <linux/kconfig.h>
 
 /*
  * The bug-zoo seam: mutant blocks in the core are #ifdef KVMPFN_MUTANTS,

@@ -36,6 +36,13 @@
 
 #define KVM_ERR_PTR_BAD_PAGE	((struct page *)0)
 
+/*
+ * struct kvm_host_map's page when the pfn has no struct page (memremap):
+ * a non-NULL poison value, so that a map that was never set up (NULL) and
+ * one of device memory cannot be mistaken for each other.
+ */
+#define KVM_UNMAPPED_PAGE	((void *)0x500)
+
 static inline bool is_error_pfn(kvm_pfn_t pfn)
 {
 	return !!(pfn & KVM_PFN_ERR_MASK);
@@ -144,6 +151,11 @@ struct kvm_host_map {
 #define INVALID_GPA	(~(gpa_t)0)
 
 struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn);
+
+/* Dirty logging: record a guest page written by KVM itself. */
+void mark_page_dirty_in_slot(struct kvm *kvm,
+			     const struct kvm_memory_slot *slot, gfn_t gfn);
+void kvm_vcpu_mark_page_dirty(struct kvm_vcpu *vcpu, gfn_t gfn);
 
 /*
  * The invalidation retry predicates.  A fault snapshots
