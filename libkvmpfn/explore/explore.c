@@ -283,7 +283,7 @@ int kvmpfn_explore(const struct kvmpfn_explore_opts *o, FILE *repro,
 	st->ops = NR_OPS;
 	if (!o->depth || o->depth > 16 || !o->shards || o->shard >= o->shards ||
 	    !kvmpfn_arch_available(o->arch) ||
-	    (unsigned int)o->stage >= KVMPFN_NR_STAGES)
+	    !kvmpfn_stage_available(o->stage))
 		return 2;
 	sink = tmpfile();
 	if (!sink)

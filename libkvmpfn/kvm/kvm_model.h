@@ -40,7 +40,8 @@ struct kvmpfn_pfn_info {
  */
 struct kvmpfn_stage_ops {
 	const char *name;
-	int stage;
+	int stage;		/* the model stage whose semantics it has */
+	const char *source;	/* the core, or the kernel tree it came from */
 
 	struct page *(*pfn_to_refcounted_page)(kvm_pfn_t pfn);
 	void (*release_pfn_clean)(kvm_pfn_t pfn);
@@ -62,7 +63,7 @@ struct kvmpfn_stage_ops {
 	const struct kvmpfn_arch_ops *arch[KVMPFN_NR_ARCHES];
 };
 
-extern const struct kvmpfn_stage_ops *const kvmpfn_stages[KVMPFN_NR_STAGES];
+extern const struct kvmpfn_stage_ops *const kvmpfn_stages[KVMPFN_NR_ALL_STAGES];
 
 /* A fault split across scenario steps: lookup done, install pending. */
 struct kvmpfn_fault {

@@ -144,7 +144,7 @@ struct kvmpfn_sim *kvmpfn_sim_create_arch(enum kvmpfn_stage stage,
 	struct kvmpfn_sim *sim;
 	int i;
 
-	if ((unsigned int)stage >= KVMPFN_NR_STAGES ||
+	if (!kvmpfn_stage_available(stage) ||
 	    (unsigned int)arch >= KVMPFN_NR_ARCHES)
 		return NULL;
 	ops = kvmpfn_stages[stage]->arch[arch];

@@ -22,6 +22,11 @@ extern const struct kvmpfn_arch_ops KVMPFN_STAGE_SYM(arch_ppc);
 const struct kvmpfn_stage_ops KVMPFN_STAGE_SYM(stage_ops) = {
 	.name = KVMPFN_STAGE_NAME,
 	.stage = KVMPFN_STAGE,
+#ifdef KVMPFN_STAGE_SOURCE
+	.source = KVMPFN_STAGE_SOURCE,
+#else
+	.source = "the kvmpfn core",
+#endif
 	.pfn_to_refcounted_page = kvm_pfn_to_refcounted_page,
 	.release_pfn_clean = kvm_release_pfn_clean,
 	.vcpu_map = kvm_vcpu_map,

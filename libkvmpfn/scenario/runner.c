@@ -218,7 +218,7 @@ static int errno_of(const char *name)
 static int filter(struct run *r, bool *applies)
 {
 	struct scn_tok *t = arg(r, "stage"), *at = arg(r, "arch");
-	enum kvmpfn_stage lo, hi, cur = r->opts->stage;
+	enum kvmpfn_stage lo, hi, cur = kvmpfn_stage_model(r->opts->stage);
 	char a[SCN_MAX_TEXT];
 	const char *name, *next;
 	const char *dots;
@@ -231,7 +231,8 @@ static int filter(struct run *r, bool *applies)
 			 (int)(dots ? dots - t->val : (long)strlen(t->val)),
 			 t->val);
 		if (kvmpfn_stage_parse(a, &lo) ||
-		    kvmpfn_stage_parse(dots ? dots + 2 : a, &hi))
+		    kvmpfn_stage_parse(dots ? dots + 2 : a, &hi) ||
+		    kvmpfn_stage_is_kernel(lo) || kvmpfn_stage_is_kernel(hi))
 			return diag(r, t->col, "unknown stage in '%s'", t->val);
 		*applies = cur >= lo && cur <= hi;
 	}

@@ -55,12 +55,43 @@ enum kvmpfn_stage {
 	KVMPFN_V7_6,
 	KVMPFN_V7_7,
 	KVMPFN_V7_8,
-	KVMPFN_NR_STAGES
+	KVMPFN_NR_STAGES,	/* the model's stages end here */
+	/*
+	 * Kernel-built twins: the same stages, but the functions the core
+	 * defines are the kernel tree's own (extracted at build time from
+	 * KERNEL_SRC, compiled against kshim).  "kernel:tree" is a
+	 * developer's tree as it is (KVMPFN_KERNEL_TREE).  A build has them
+	 * only when it was given a tree: see kvmpfn_stage_available().
+	 */
+	KVMPFN_KERNEL_LEGACY = KVMPFN_NR_STAGES,
+	KVMPFN_KERNEL_V7_1,
+	KVMPFN_KERNEL_V7_2,
+	KVMPFN_KERNEL_V7_3,
+	KVMPFN_KERNEL_V7_4,
+	KVMPFN_KERNEL_V7_5,
+	KVMPFN_KERNEL_V7_6,
+	KVMPFN_KERNEL_V7_7,
+	KVMPFN_KERNEL_V7_8,
+	KVMPFN_KERNEL_TREE,
+	KVMPFN_NR_ALL_STAGES
 };
 
 const char *kvmpfn_stage_name(enum kvmpfn_stage stage);
-/* "legacy", "v7.1" ... "v7.8"; -EINVAL if unknown */
+/*
+ * "legacy", "v7.1" ... "v7.8", "kernel:legacy" ... "kernel:v7.8",
+ * "kernel:tree"; -EINVAL if unknown (available or not)
+ */
 int kvmpfn_stage_parse(const char *name, enum kvmpfn_stage *stage);
+/* whether this build has the stage (model stages always) */
+bool kvmpfn_stage_available(enum kvmpfn_stage stage);
+bool kvmpfn_stage_is_kernel(enum kvmpfn_stage stage);
+/*
+ * The model stage whose semantics a stage has: itself for a model stage,
+ * the twin for kernel:legacy..v7.8, the configured one for kernel:tree.
+ */
+enum kvmpfn_stage kvmpfn_stage_model(enum kvmpfn_stage stage);
+/* Where a kernel-built stage's code came from ("Linux 6.12.118 + ..."). */
+const char *kvmpfn_stage_source(enum kvmpfn_stage stage);
 /* the patch a stage ends with, e.g. "KVM: Introduce __kvm_follow_pfn ..." */
 const char *kvmpfn_stage_subject(enum kvmpfn_stage stage);
 
