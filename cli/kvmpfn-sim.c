@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <kvmpfn/conform.h>
 #include <kvmpfn/decode.h>
 #include <kvmpfn/explore.h>
 #include <kvmpfn/kvmpfn.h>
@@ -35,10 +36,14 @@ static int usage(FILE *f)
 		"                     (C: none, small, or block-noncompound|-reserved|\n"
 		"                      -compound|-nostruct: FILE runs on top of it)\n"
 		"       kvmpfn-sim states [--arch=A|all] [--stage=S|all] [--bug=Bn] [--summary] FILE|DIR... > states.dot\n"
+		"       kvmpfn-sim conform [--arch=A|all] [--stage=S|all|kernel:S] [--checks=M]\n"
+		"                          [--quiet] FILE|DIR...   (model vs the kernel's code)\n"
 		"       kvmpfn-sim invariants\n"
 		"       kvmpfn-sim bugs\n"
 		"       kvmpfn-sim stages\n"
-		"stages: legacy v7.1 ... v7.8 (default legacy); --stage=all runs each\n"
+		"stages: legacy v7.1 ... v7.8 (default legacy); --stage=all runs each;\n"
+		"        kernel:legacy ... kernel:v7.8, kernel:tree: the kernel tree's own\n"
+		"        functions, if built in (kvmpfn-sim stages); --stage=kernel:all\n"
 		"archs: ref x86 arm64 ppc (default ref); --arch=all runs every\n"
 		"       architecture model and fails on a difference the guest sees\n"
 		"       (with --bug, every model that carries the mutant)\n");
@@ -159,11 +164,50 @@ static int arch_all_list(enum kvmpfn_arch *archs, int bug)
 	return n;
 }
 
+/*
+ * --stage=S: one stage; "all": the model's stages; "kernel:all": every
+ * kernel-built stage this build has.  Returns how many, 0 after an error
+ * message (unknown, or not in this build).
+ */
+static int stage_list(const char *arg, enum kvmpfn_stage *list)
+{
+	enum kvmpfn_stage st;
+	int n = 0, i;
+
+	if (!strcmp(arg, "all")) {
+		for (i = KVMPFN_LEGACY; i < KVMPFN_NR_STAGES; i++)
+			list[n++] = (enum kvmpfn_stage)i;
+		return n;
+	}
+	if (!strcmp(arg, "kernel:all")) {
+		for (i = KVMPFN_KERNEL_LEGACY; i < KVMPFN_NR_ALL_STAGES; i++)
+			if (kvmpfn_stage_available((enum kvmpfn_stage)i))
+				list[n++] = (enum kvmpfn_stage)i;
+		if (!n)
+			fprintf(stderr, "kvmpfn-sim: this build has no kernel-built stage (configure with KERNEL_SRC or KVMPFN_KERNEL_TREE set; see kvmpfn-sim stages)\n");
+		return n;
+	}
+	if (kvmpfn_stage_parse(arg, &st)) {
+		fprintf(stderr, "kvmpfn-sim: unknown stage '%s' (see kvmpfn-sim stages)\n",
+			arg);
+		return 0;
+	}
+	if (!kvmpfn_stage_available(st)) {
+		fprintf(stderr, "kvmpfn-sim: stage '%s' is not in this build (configure with %s set; see kvmpfn-sim stages)\n",
+			arg, st == KVMPFN_KERNEL_TREE ? "KVMPFN_KERNEL_TREE" :
+			"KERNEL_SRC");
+		return 0;
+	}
+	list[n++] = st;
+	return n;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	bool arch_given = false, stage_given = false, arch_all = false;
 	struct kvmpfn_run_opts opts = { .stage = KVMPFN_LEGACY };
-	int first = KVMPFN_LEGACY, last = KVMPFN_LEGACY, i, s, rc = 0, nfiles = 0;
+	enum kvmpfn_stage stages[KVMPFN_NR_ALL_STAGES] = { KVMPFN_LEGACY };
+	int nstages = 1, i, s, rc = 0, nfiles = 0;
 	enum kvmpfn_arch archs[KVMPFN_NR_ARCHES] = { KVMPFN_ARCH_REF };
 	struct kvmpfn_outcomes rec[KVMPFN_NR_ARCHES];
 	int narchs = 1, a;
@@ -189,19 +233,10 @@ static int cmd_run(int argc, char **argv)
 				archs[narchs++] = arch;
 			}
 		} else if (!strncmp(argv[i], "--stage=", 8)) {
-			enum kvmpfn_stage st;
-
 			stage_given = true;
-			if (!strcmp(argv[i] + 8, "all")) {
-				first = KVMPFN_LEGACY;
-				last = KVMPFN_NR_STAGES - 1;
-			} else if (kvmpfn_stage_parse(argv[i] + 8, &st)) {
-				fprintf(stderr, "kvmpfn-sim: unknown stage '%s'\n",
-					argv[i] + 8);
+			nstages = stage_list(argv[i] + 8, stages);
+			if (!nstages)
 				return KVMPFN_EXIT_USAGE;
-			} else {
-				first = last = st;
-			}
 		} else if (!strncmp(argv[i], "--bug=", 6)) {
 			if (kvmpfn_bug_parse(argv[i] + 6, &opts.bug)) {
 				fprintf(stderr, "kvmpfn-sim: unknown bug '%s' (see kvmpfn-sim bugs)\n",
@@ -244,9 +279,11 @@ static int cmd_run(int argc, char **argv)
 			return KVMPFN_EXIT_USAGE;
 	}
 	for (i = 2; i < argc; i++) {
-		struct kvmpfn_run_opts po = { .stage = first, .arch = archs[0] };
+		struct kvmpfn_run_opts po = { .stage = stages[0],
+					      .arch = archs[0] };
 		enum kvmpfn_arch *fa = archs, file_archs[KVMPFN_NR_ARCHES];
-		int ff = first, fl = last, fn = narchs;
+		enum kvmpfn_stage *fs = stages, file_stages[KVMPFN_NR_STAGES];
+		int fn = narchs, nfs = nstages;
 		bool file_all = false, file_all_stages = false;
 
 		if (argv[i][0] == '-' && argv[i][1])
@@ -254,10 +291,12 @@ static int cmd_run(int argc, char **argv)
 		run_pragma(argv[i], &po, &file_all, &file_all_stages,
 			   arch_given, stage_given);
 		if (file_all_stages) {
-			ff = KVMPFN_LEGACY;
-			fl = KVMPFN_NR_STAGES - 1;
+			fs = file_stages;
+			nfs = stage_list("all", file_stages);
 		} else if (!stage_given) {
-			ff = fl = po.stage;
+			fs = file_stages;
+			file_stages[0] = po.stage;
+			nfs = 1;
 		}
 		if (file_all) {
 			fa = file_archs;
@@ -271,10 +310,10 @@ static int cmd_run(int argc, char **argv)
 			fa = file_archs;
 			fn = 1;
 		}
-		for (s = ff; s <= fl; s++) {
+		for (s = 0; s < nfs; s++) {
 			int r = 0, worst = 0;
 
-			opts.stage = (enum kvmpfn_stage)s;
+			opts.stage = fs[s];
 			for (a = 0; a < fn && r != KVMPFN_EXIT_USAGE; a++) {
 				memset(&rec[a], 0, sizeof(rec[a]));
 				opts.arch = fa[a];
@@ -787,6 +826,238 @@ static int cmd_states(int argc, char **argv)
 	return rc;
 }
 
+/* ---- conform: the model against the kernel tree's own code ------------- */
+
+struct conform_run {
+	const enum kvmpfn_arch *archs;
+	int narchs;
+	const enum kvmpfn_stage *kstages;	/* kernel-built stages */
+	int nk;
+	enum kvmpfn_checks checks;
+	bool quiet;
+	unsigned long files, runs, lines, steps, events, diverged;
+};
+
+struct text_buf {
+	char *p;
+	size_t len, cap;
+};
+
+static int text_line(void *ctx, const char *line, size_t len)
+{
+	struct text_buf *t = ctx;
+
+	if (t->len + len + 1 > t->cap) {
+		size_t cap = (t->len + len + 1) * 2;
+		char *p = realloc(t->p, cap);
+
+		if (!p)
+			return 1;
+		t->p = p;
+		t->cap = cap;
+	}
+	memcpy(t->p + t->len, line, len);
+	t->p[t->len + len] = '\n';
+	t->len += len + 1;
+	return 0;
+}
+
+static int conform_file(struct conform_run *cr, const char *path)
+{
+	static char buf[1 << 20];
+	bool fuzz = !has_suffix(path, ".scn");
+	struct text_buf text = { 0 };
+	struct kvmpfn_decoded hdr;
+	const char *run = buf;
+	int a, k, rc = 0, r;
+	size_t len;
+	FILE *f;
+
+	f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "%s: cannot open file\n", path);
+		return KVMPFN_EXIT_USAGE;
+	}
+	len = fread(buf, 1, sizeof(buf), f);
+	if (len == sizeof(buf) && fgetc(f) != EOF) {
+		fclose(f);
+		fprintf(stderr, "%s: file too large (1 MiB at most)\n", path);
+		return KVMPFN_EXIT_USAGE;
+	}
+	fclose(f);
+	cr->files++;
+	if (fuzz) {
+		/* a fuzz input: its decoded scenario, run everywhere asked */
+		if (kvmpfn_decode((const uint8_t *)buf, len, 0, &hdr, text_line,
+				  &text) && !text.len) {
+			fprintf(stderr, "%s: not a scenario (.scn) and not a fuzz input\n",
+				path);
+			free(text.p);
+			return KVMPFN_EXIT_USAGE;
+		}
+		run = text.p ? text.p : "";
+		len = text.len;
+	}
+	for (k = 0; k < cr->nk; k++) {
+		for (a = 0; a < cr->narchs; a++) {
+			struct kvmpfn_conform_opts o = {
+				.kernel = cr->kstages[k],
+				.model = kvmpfn_stage_model(cr->kstages[k]),
+				.arch = cr->archs[a], .checks = cr->checks,
+				.lenient = fuzz,
+			};
+			struct kvmpfn_conform_stats st;
+
+			r = kvmpfn_conform_buffer(path, run, len, &o, stdout,
+						  stderr, &st);
+			cr->runs++;
+			cr->lines += st.lines;
+			cr->steps += st.steps;
+			cr->events += st.events;
+			if (r == KVMPFN_EXIT_FAIL)
+				cr->diverged++;
+			if (r > rc)
+				rc = r;
+			if (r == KVMPFN_EXIT_USAGE)
+				goto out;
+		}
+	}
+out:
+	free(text.p);
+	return rc;
+}
+
+static int conform_path(struct conform_run *cr, const char *path)
+{
+	struct dirent *e;
+	char sub[4096];
+	struct stat st;
+	int rc = 0, r;
+	DIR *d;
+
+	if (stat(path, &st) || !S_ISDIR(st.st_mode))
+		return conform_file(cr, path);
+	d = opendir(path);
+	if (!d) {
+		fprintf(stderr, "%s: cannot open directory\n", path);
+		return KVMPFN_EXIT_USAGE;
+	}
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		/* scenarios and fuzz inputs, not the sources beside them */
+		if (has_suffix(e->d_name, ".c") || has_suffix(e->d_name, ".h") ||
+		    has_suffix(e->d_name, ".txt") ||
+		    has_suffix(e->d_name, ".cmake") ||
+		    has_suffix(e->d_name, ".md") || has_suffix(e->d_name, ".dict"))
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+		if (stat(sub, &st) || !S_ISREG(st.st_mode))
+			continue;
+		r = conform_file(cr, sub);
+		if (r > rc)
+			rc = r;
+	}
+	closedir(d);
+	return rc;
+}
+
+/*
+ * Run each file on a model stage and on its kernel-built twin in lockstep
+ * and report where they first differ.  --stage names model stages (their
+ * twins are used) or kernel-built ones; default: every kernel-built stage
+ * of the build, each against its model stage.
+ */
+static int cmd_conform(int argc, char **argv)
+{
+	enum kvmpfn_stage list[KVMPFN_NR_ALL_STAGES], kst[KVMPFN_NR_ALL_STAGES];
+	enum kvmpfn_arch archs[KVMPFN_NR_ARCHES], arch;
+	struct conform_run cr = { .archs = archs };
+	int i, j, n = 0, rc = 0, r, nfiles = 0;
+
+	for (arch = KVMPFN_ARCH_REF; arch < KVMPFN_NR_ARCHES; arch++)
+		if (kvmpfn_arch_available(arch))
+			archs[cr.narchs++] = arch;
+	for (i = 2; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strncmp(a, "--arch=", 7)) {
+			if (!strcmp(a + 7, "all"))
+				continue;
+			if (kvmpfn_arch_parse(a + 7, &arch) ||
+			    !kvmpfn_arch_available(arch)) {
+				fprintf(stderr, "kvmpfn-sim: architecture '%s' is not in this build\n",
+					a + 7);
+				return KVMPFN_EXIT_USAGE;
+			}
+			archs[0] = arch;
+			cr.narchs = 1;
+		} else if (!strncmp(a, "--stage=", 8)) {
+			const char *sn = a + 8;
+
+			if (!strcmp(sn, "all"))
+				sn = "kernel:all";
+			n = stage_list(sn, list);
+			if (!n)
+				return KVMPFN_EXIT_USAGE;
+		} else if (!strncmp(a, "--checks=", 9)) {
+			if (!strcmp(a + 9, "full"))
+				cr.checks = KVMPFN_CHECKS_FULL;
+			else if (!strcmp(a + 9, "incremental"))
+				cr.checks = KVMPFN_CHECKS_INCREMENTAL;
+			else if (!strcmp(a + 9, "off"))
+				cr.checks = KVMPFN_CHECKS_OFF;
+			else {
+				fprintf(stderr, "kvmpfn-sim: --checks= takes full, incremental or off\n");
+				return KVMPFN_EXIT_USAGE;
+			}
+		} else if (!strcmp(a, "--quiet")) {
+			cr.quiet = true;
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "kvmpfn-sim: unknown option '%s'\n", a);
+			return usage(stderr);
+		} else {
+			nfiles++;
+		}
+	}
+	if (!nfiles) {
+		fprintf(stderr, "kvmpfn-sim: conform needs at least one FILE or DIR\n");
+		return usage(stderr);
+	}
+	if (!n && !(n = stage_list("kernel:all", list)))
+		return KVMPFN_EXIT_USAGE;
+	/* model stages stand for their kernel-built twins */
+	for (i = 0; i < n; i++) {
+		enum kvmpfn_stage k = list[i];
+
+		if (!kvmpfn_stage_is_kernel(k))
+			k = (enum kvmpfn_stage)(k + KVMPFN_KERNEL_LEGACY);
+		if (!kvmpfn_stage_available(k)) {
+			fprintf(stderr, "kvmpfn-sim: stage '%s' has no kernel-built twin in this build (configure with KERNEL_SRC set)\n",
+				kvmpfn_stage_name(list[i]));
+			return KVMPFN_EXIT_USAGE;
+		}
+		for (j = 0; j < cr.nk && kst[j] != k; j++)
+			;
+		if (j == cr.nk)
+			kst[cr.nk++] = k;
+	}
+	cr.kstages = kst;
+	for (i = 2; i < argc; i++) {
+		if (argv[i][0] == '-' && argv[i][1])
+			continue;
+		r = conform_path(&cr, argv[i]);
+		if (r > rc)
+			rc = r;
+	}
+	if (!cr.quiet || rc)
+		printf("conform: %lu files, %lu runs (%d stage pair(s) x %d architecture(s)), %lu lines, %lu operations, %lu page events compared: %lu diverged%s\n",
+		       cr.files, cr.runs, cr.nk, cr.narchs, cr.lines, cr.steps,
+		       cr.events, cr.diverged,
+		       rc == KVMPFN_EXIT_USAGE ? " (bad input, see above)" : "");
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	int i;
@@ -803,6 +1074,8 @@ int main(int argc, char **argv)
 		return cmd_encode(argc, argv);
 	if (!strcmp(argv[1], "states"))
 		return cmd_states(argc, argv);
+	if (!strcmp(argv[1], "conform"))
+		return cmd_conform(argc, argv);
 	if (!strcmp(argv[1], "invariants")) {
 		const struct kvmpfn_invariant *inv = kvmpfn_invariants();
 
@@ -824,8 +1097,17 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "stages")) {
 		for (i = 0; i < KVMPFN_NR_STAGES; i++)
-			printf("%-7s %s\n", kvmpfn_stage_name(i),
+			printf("%-14s %s\n", kvmpfn_stage_name(i),
 			       kvmpfn_stage_subject(i));
+		for (i = KVMPFN_KERNEL_LEGACY; i < KVMPFN_NR_ALL_STAGES; i++)
+			printf("%-14s %s%s: %s\n", kvmpfn_stage_name(i),
+			       kvmpfn_stage_available(i) ? "" : "[not built] ",
+			       kvmpfn_stage_name(kvmpfn_stage_model(i)),
+			       kvmpfn_stage_available(i) ?
+			       kvmpfn_stage_source(i) :
+			       i == KVMPFN_KERNEL_TREE ?
+			       "a developer's tree (configure with KVMPFN_KERNEL_TREE)" :
+			       "the tree's own code (configure with KERNEL_SRC)");
 		return 0;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))

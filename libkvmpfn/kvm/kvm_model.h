@@ -42,6 +42,11 @@ struct kvmpfn_stage_ops {
 	const char *name;
 	int stage;		/* the model stage whose semantics it has */
 	const char *source;	/* the core, or the kernel tree it came from */
+	/*
+	 * KVMPFN_KFILE_* of the core files this stage took from a kernel
+	 * tree: their mutant seams are not there (kernel code has none).
+	 */
+	unsigned int kernel_files;
 
 	struct page *(*pfn_to_refcounted_page)(kvm_pfn_t pfn);
 	void (*release_pfn_clean)(kvm_pfn_t pfn);
@@ -62,6 +67,9 @@ struct kvmpfn_stage_ops {
 	/* the architectures built at this stage; NULL if not in this build */
 	const struct kvmpfn_arch_ops *arch[KVMPFN_NR_ARCHES];
 };
+
+#define KVMPFN_KFILE_KVM_MAIN	(1U << 0)
+#define KVMPFN_KFILE_PFNCACHE	(1U << 1)
 
 extern const struct kvmpfn_stage_ops *const kvmpfn_stages[KVMPFN_NR_ALL_STAGES];
 

@@ -116,6 +116,12 @@ int kvmpfn_sim_set_bug(struct kvmpfn_sim *sim, int id)
 	/* a mutant the selected model does not carry would be a no-op */
 	if (id && !kvmpfn_bug_modelled(id, sim->arch_id))
 		return -ENOSYS;
+	/* B1-B5 live in core/kvm_main.c, B6-B7 in core/pfncache.c */
+	if ((id >= 1 && id <= 5 &&
+	     (sim->ops->kernel_files & KVMPFN_KFILE_KVM_MAIN)) ||
+	    ((id == 6 || id == 7) &&
+	     (sim->ops->kernel_files & KVMPFN_KFILE_PFNCACHE)))
+		return -ENOSYS;
 	sim->bug = id;
 	return 0;
 }

@@ -27,6 +27,9 @@ const struct kvmpfn_stage_ops KVMPFN_STAGE_SYM(stage_ops) = {
 #else
 	.source = "the kvmpfn core",
 #endif
+#ifdef KVMPFN_STAGE_KFILES
+	.kernel_files = KVMPFN_STAGE_KFILES,
+#endif
 	.pfn_to_refcounted_page = kvm_pfn_to_refcounted_page,
 	.release_pfn_clean = kvm_release_pfn_clean,
 	.vcpu_map = kvm_vcpu_map,

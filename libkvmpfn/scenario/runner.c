@@ -834,16 +834,22 @@ struct kvmpfn_session *kvmpfn_session_create(const char *path,
 	s->r.ln = &s->ln;
 	s->r.sim = kvmpfn_sim_create_arch(opts->stage, opts->arch);
 	if (!s->r.sim) {
-		fprintf(err, "%s: cannot create a simulator for %s at %s\n",
+		fprintf(err, "%s: cannot create a simulator for %s at %s%s\n",
 			path, kvmpfn_arch_name(opts->arch),
-			kvmpfn_stage_name(opts->stage));
+			kvmpfn_stage_name(opts->stage),
+			kvmpfn_stage_available(opts->stage) ? "" :
+			" (not in this build: configure with KERNEL_SRC set)");
 		free(s);
 		return NULL;
 	}
 	kvmpfn_sim_set_checks(s->r.sim, opts->checks);
 	if (kvmpfn_sim_set_bug(s->r.sim, opts->bug)) {
-		fprintf(err, "%s: B%d is not modelled for %s\n", path,
-			opts->bug, kvmpfn_arch_name(opts->arch));
+		fprintf(err, "%s: B%d is not modelled for %s at %s%s\n", path,
+			opts->bug, kvmpfn_arch_name(opts->arch),
+			kvmpfn_stage_name(opts->stage),
+			kvmpfn_stage_is_kernel(opts->stage) ?
+			" (a kernel-built stage has no mutant seams in the tree's code)" :
+			"");
 		kvmpfn_sim_destroy(s->r.sim);
 		free(s);
 		return NULL;
@@ -943,13 +949,11 @@ int kvmpfn_run_buffer(const char *path, const char *buf, size_t len,
 	return kvmpfn_session_finish(s, stats);
 }
 
-int kvmpfn_run_file(const char *path, const struct kvmpfn_run_opts *opts,
-		    FILE *out, FILE *err, struct kvmpfn_run_stats *stats)
+int scn_read_file(const char *path, char **bufp, size_t *lenp, FILE *err)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
 	size_t len = 0, cap = 0, n;
-	int rc;
 
 	if (!f) {
 		fprintf(err, "%s: cannot open file\n", path);
@@ -972,6 +976,21 @@ int kvmpfn_run_file(const char *path, const struct kvmpfn_run_opts *opts,
 		len += n;
 	} while (n);
 	fclose(f);
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+}
+
+int kvmpfn_run_file(const char *path, const struct kvmpfn_run_opts *opts,
+		    FILE *out, FILE *err, struct kvmpfn_run_stats *stats)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	rc = scn_read_file(path, &buf, &len, err);
+	if (rc)
+		return rc;
 	rc = kvmpfn_run_buffer(path, buf ? buf : "", len, opts, out, err,
 			       stats);
 	free(buf);
