@@ -167,7 +167,8 @@ def _cover(path, signer, version):
     text = _read(path)
     lines = ["Patch n of 8 takes the simulator from stage v7.(n-1) to "
              "v7.n (v7.0 is %s as released):" % version]
-    body = message.wrap(series.COVER["body"] + lines[:1])
+    body = message.wrap([p.replace("{version}", version)
+                         for p in series.COVER["body"]] + lines[:1])
     stages = "\n".join("  %d/8 = stage %s" % (p.number, p.stage)
                        for p in series.PATCHES)
     text = text.replace("*** SUBJECT HERE ***", series.COVER["subject"])

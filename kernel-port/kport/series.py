@@ -182,7 +182,7 @@ COVER = {
     "subject": "KVM: allow mapping non-refcounted pages (port to 6.12)",
     "body": [
         "This is the v7 series \"KVM: allow mapping non-refcounted "
-        "pages\" ported to Linux 6.12.117.  It lets KVM map VM_IO and "
+        "pages\" ported to Linux {version}.  It lets KVM map VM_IO and "
         "VM_PFNMAP memory backed by struct pages that are not refcounted, "
         "such as the tail pages of a driver's non-compound higher-order "
         "allocation, which today fault with -EFAULT.",

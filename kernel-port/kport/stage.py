@@ -11,7 +11,7 @@ import subprocess
 
 __all__ = ["STAGES", "StageError", "stage_number", "resolve", "defines"]
 
-# Stage 0 is Linux 6.12.117; stage n is the tree after patch n of 8.
+# Stage 0 is Linux 6.12 as released (the tree given); stage n is the tree after patch n of 8.
 STAGES = ["legacy"] + ["v7.%d" % n for n in range(1, 9)]
 _SYMBOLS = ["KVMPFN_STAGE_LEGACY"] + \
     ["KVMPFN_STAGE_V7_%d" % n for n in range(1, 9)]

@@ -44,7 +44,7 @@ extern "C" {
 const char *kvmpfn_version(void);
 const char *kvmpfn_strerror(int err);
 
-/* Stages of the series; "legacy" is Linux 6.12.117. */
+/* Stages of the series; "legacy" is Linux 6.12.y (modelled on 6.12.117/.118). */
 enum kvmpfn_stage {
 	KVMPFN_LEGACY,
 	KVMPFN_V7_1,

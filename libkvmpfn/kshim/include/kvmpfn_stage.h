@@ -8,7 +8,7 @@
 #ifndef KVMPFN_STAGE_H
 #define KVMPFN_STAGE_H
 
-#define KVMPFN_STAGE_LEGACY	0	/* Linux 6.12.117 */
+#define KVMPFN_STAGE_LEGACY	0	/* Linux 6.12.y */
 #define KVMPFN_STAGE_V7_1	1	/* assert refcount on A/D */
 #define KVMPFN_STAGE_V7_2	2	/* __kvm_follow_pfn introduced */
 #define KVMPFN_STAGE_V7_3	3	/* FOLL_GET no longer implied */
