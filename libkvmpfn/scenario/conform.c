@@ -102,7 +102,8 @@ static void snap_events(struct cf_side *d)
 		d->ev[j].count = e->count;
 	}
 	d->log_seen = mm->ref_log_head;
-	qsort(d->ev, n, sizeof(*d->ev), ev_cmp);
+	if (n > 1)
+		qsort(d->ev, n, sizeof(*d->ev), ev_cmp);
 	d->nev = n;
 }
 
@@ -143,7 +144,8 @@ static void snap_leaves(struct cf_side *d)
 	kvm_ctx_enter(d->sim);
 	d->sim->arch->for_each_leaf(d->sim, add_leaf, d);
 	kvm_ctx_leave(d->sim);
-	qsort(d->leaf, d->nleaf, sizeof(*d->leaf), leaf_cmp);
+	if (d->nleaf > 1)
+		qsort(d->leaf, d->nleaf, sizeof(*d->leaf), leaf_cmp);
 }
 
 struct cf_run {
