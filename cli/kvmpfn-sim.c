@@ -585,6 +585,9 @@ struct states_run {
 	unsigned long files;
 	unsigned long bad;
 	unsigned long runs;
+	/* where scenario files run */
+	const enum kvmpfn_arch *archs;
+	int narchs, first, last;
 };
 
 static int states_line(void *ctx, const char *line, size_t len)
@@ -644,6 +647,68 @@ static bool has_suffix(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
+/* A scenario or fuzz input of at most 1 MiB, into @buf. */
+static int read_input(const char *path, char *buf, size_t cap, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+
+	if (!f) {
+		fprintf(stderr, "%s: cannot open file\n", path);
+		return KVMPFN_EXIT_USAGE;
+	}
+	*len = fread(buf, 1, cap, f);
+	if (*len == cap && fgetc(f) != EOF) {
+		fclose(f);
+		fprintf(stderr, "%s: file too large (1 MiB at most)\n", path);
+		return KVMPFN_EXIT_USAGE;
+	}
+	fclose(f);
+	return 0;
+}
+
+/*
+ * @fn on @path, or on every regular file of the directory @path except
+ * the sources that live beside scenarios and inputs; the worst result.
+ */
+static int for_each_input(const char *path,
+			  int (*fn)(void *ctx, const char *path), void *ctx)
+{
+	static const char *const skip[] = {
+		".c", ".h", ".txt", ".cmake", ".md", ".dict",
+	};
+	struct dirent *e;
+	char sub[4096];
+	struct stat st;
+	int rc = 0, r;
+	size_t i;
+	DIR *d;
+
+	if (stat(path, &st) || !S_ISDIR(st.st_mode))
+		return fn(ctx, path);
+	d = opendir(path);
+	if (!d) {
+		fprintf(stderr, "%s: cannot open directory\n", path);
+		return KVMPFN_EXIT_USAGE;
+	}
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		for (i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+			if (has_suffix(e->d_name, skip[i]))
+				break;
+		if (i < sizeof(skip) / sizeof(skip[0]))
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+		if (stat(sub, &st) || !S_ISREG(st.st_mode))
+			continue;
+		r = fn(ctx, sub);
+		if (r > rc)
+			rc = r;
+	}
+	closedir(d);
+	return rc;
+}
+
 static int states_file(struct states_run *sr, const char *path,
 		       const enum kvmpfn_arch *archs, int narchs, int first,
 		       int last)
@@ -653,20 +718,9 @@ static int states_file(struct states_run *sr, const char *path,
 	struct kvmpfn_decoded hdr;
 	size_t len;
 	int a, s, rc = 0;
-	FILE *f;
 
-	f = fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "%s: cannot open file\n", path);
+	if (read_input(path, buf, sizeof(buf), &len))
 		return KVMPFN_EXIT_USAGE;
-	}
-	len = fread(buf, 1, sizeof(buf), f);
-	if (len == sizeof(buf) && fgetc(f) != EOF) {
-		fclose(f);
-		fprintf(stderr, "%s: file too large (1 MiB at most)\n", path);
-		return KVMPFN_EXIT_USAGE;
-	}
-	fclose(f);
 	sr->files++;
 	if (fuzz) {
 		/* a fuzz input names its own stage and architecture */
@@ -682,34 +736,12 @@ static int states_file(struct states_run *sr, const char *path,
 	return rc;
 }
 
-static int states_path(struct states_run *sr, const char *path,
-		       const enum kvmpfn_arch *archs, int narchs, int first,
-		       int last)
+static int states_input(void *ctx, const char *path)
 {
-	struct dirent *e;
-	char sub[4096];
-	struct stat st;
-	int rc = 0;
-	DIR *d;
+	struct states_run *sr = ctx;
 
-	if (stat(path, &st) || !S_ISDIR(st.st_mode))
-		return states_file(sr, path, archs, narchs, first, last);
-	d = opendir(path);
-	if (!d) {
-		fprintf(stderr, "%s: cannot open directory\n", path);
-		return KVMPFN_EXIT_USAGE;
-	}
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-		if (stat(sub, &st) || !S_ISREG(st.st_mode))
-			continue;
-		if (states_file(sr, sub, archs, narchs, first, last))
-			rc = KVMPFN_EXIT_USAGE;
-	}
-	closedir(d);
-	return rc;
+	return states_file(sr, path, sr->archs, sr->narchs, sr->first,
+			   sr->last);
 }
 
 /*
@@ -804,7 +836,11 @@ static int cmd_states(int argc, char **argv)
 	for (i = 2; i < argc; i++) {
 		if (argv[i][0] == '-' && argv[i][1])
 			continue;
-		if (states_path(&sr, argv[i], archs, narchs, first, last))
+		sr.archs = archs;
+		sr.narchs = narchs;
+		sr.first = first;
+		sr.last = last;
+		if (for_each_input(argv[i], states_input, &sr))
 			rc = KVMPFN_EXIT_USAGE;
 		/* the runs' own reports are not wanted; keep the sink small */
 		rewind(sr.sink);
@@ -862,29 +898,19 @@ static int text_line(void *ctx, const char *line, size_t len)
 	return 0;
 }
 
-static int conform_file(struct conform_run *cr, const char *path)
+static int conform_file(void *ctx, const char *path)
 {
 	static char buf[1 << 20];
+	struct conform_run *cr = ctx;
 	bool fuzz = !has_suffix(path, ".scn");
 	struct text_buf text = { 0 };
 	struct kvmpfn_decoded hdr;
 	const char *run = buf;
 	int a, k, rc = 0, r;
 	size_t len;
-	FILE *f;
 
-	f = fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "%s: cannot open file\n", path);
+	if (read_input(path, buf, sizeof(buf), &len))
 		return KVMPFN_EXIT_USAGE;
-	}
-	len = fread(buf, 1, sizeof(buf), f);
-	if (len == sizeof(buf) && fgetc(f) != EOF) {
-		fclose(f);
-		fprintf(stderr, "%s: file too large (1 MiB at most)\n", path);
-		return KVMPFN_EXIT_USAGE;
-	}
-	fclose(f);
 	cr->files++;
 	if (fuzz) {
 		/* a fuzz input: its decoded scenario, run everywhere asked */
@@ -924,41 +950,6 @@ static int conform_file(struct conform_run *cr, const char *path)
 	}
 out:
 	free(text.p);
-	return rc;
-}
-
-static int conform_path(struct conform_run *cr, const char *path)
-{
-	struct dirent *e;
-	char sub[4096];
-	struct stat st;
-	int rc = 0, r;
-	DIR *d;
-
-	if (stat(path, &st) || !S_ISDIR(st.st_mode))
-		return conform_file(cr, path);
-	d = opendir(path);
-	if (!d) {
-		fprintf(stderr, "%s: cannot open directory\n", path);
-		return KVMPFN_EXIT_USAGE;
-	}
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		/* scenarios and fuzz inputs, not the sources beside them */
-		if (has_suffix(e->d_name, ".c") || has_suffix(e->d_name, ".h") ||
-		    has_suffix(e->d_name, ".txt") ||
-		    has_suffix(e->d_name, ".cmake") ||
-		    has_suffix(e->d_name, ".md") || has_suffix(e->d_name, ".dict"))
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-		if (stat(sub, &st) || !S_ISREG(st.st_mode))
-			continue;
-		r = conform_file(cr, sub);
-		if (r > rc)
-			rc = r;
-	}
-	closedir(d);
 	return rc;
 }
 
@@ -1046,7 +1037,7 @@ static int cmd_conform(int argc, char **argv)
 	for (i = 2; i < argc; i++) {
 		if (argv[i][0] == '-' && argv[i][1])
 			continue;
-		r = conform_path(&cr, argv[i]);
+		r = for_each_input(argv[i], conform_file, &cr);
 		if (r > rc)
 			rc = r;
 	}

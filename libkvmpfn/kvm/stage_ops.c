@@ -22,11 +22,7 @@ extern const struct kvmpfn_arch_ops KVMPFN_STAGE_SYM(arch_ppc);
 const struct kvmpfn_stage_ops KVMPFN_STAGE_SYM(stage_ops) = {
 	.name = KVMPFN_STAGE_NAME,
 	.stage = KVMPFN_STAGE,
-#ifdef KVMPFN_STAGE_SOURCE
 	.source = KVMPFN_STAGE_SOURCE,
-#else
-	.source = "the kvmpfn core",
-#endif
 #ifdef KVMPFN_STAGE_KFILES
 	.kernel_files = KVMPFN_STAGE_KFILES,
 #endif
