@@ -494,11 +494,16 @@ static int cmd_explore(int argc, char **argv)
 				return KVMPFN_EXIT_USAGE;
 			}
 		} else if (!strncmp(a, "--stage=", 8)) {
-			if (kvmpfn_stage_parse(a + 8, &o.stage)) {
-				fprintf(stderr, "kvmpfn-sim: unknown stage '%s'\n",
-					a + 8);
+			enum kvmpfn_stage one[KVMPFN_NR_ALL_STAGES];
+			int n = stage_list(a + 8, one);
+
+			/* one stage, model or kernel-built, in this build */
+			if (n != 1) {
+				if (n)
+					fprintf(stderr, "kvmpfn-sim: explore takes one stage\n");
 				return KVMPFN_EXIT_USAGE;
 			}
+			o.stage = one[0];
 		} else if (!strncmp(a, "--depth=", 8)) {
 			if (sscanf(a + 8, "%u%c", &o.depth, &extra) != 1 ||
 			    !o.depth || o.depth > 16) {
