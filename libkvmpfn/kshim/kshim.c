@@ -8,6 +8,8 @@
  */
 #include <stdio.h>
 
+#include <linux/highmem.h>
+#include <linux/io.h>
 #include <linux/kvm_host.h>
 #include <linux/mm.h>
 
@@ -25,6 +27,16 @@ bool kshim_warn(bool cond, const char *file, int line, const char *expr)
 	if (cond)
 		check_violation(kvmpfn_cur, KVMPFN_WARN, 0, 0, 0,
 				"WARN at %s:%d: %s", file, line, expr);
+	return cond;
+}
+
+bool kshim_kvm_bug_on(bool cond, struct kvm *kvm, const char *file,
+		      int line, const char *expr)
+{
+	if (cond && !kvm->vm_bugged) {
+		kshim_warn(true, file, line, expr);
+		kvm->vm_bugged = true;
+	}
 	return cond;
 }
 
@@ -300,6 +312,7 @@ static void kunmap_track(void *addr)
 
 void *kmap(struct page *page)
 {
+	might_sleep();
 	return kmap_track(page_to_pfn(page), true);
 }
 
@@ -308,6 +321,8 @@ void kunmap(struct page *page)
 	struct kvmpfn_sim *sim = kvmpfn_cur;
 	unsigned long pfn = page_to_pfn(page);
 	int i;
+
+	might_sleep();
 
 	for (i = 0; i < KVMPFN_MAX_KMAPS; i++) {
 		if (sim->kmaps[i].live && sim->kmaps[i].pfn == pfn) {
@@ -322,17 +337,20 @@ void *memremap(phys_addr_t offset, size_t size, unsigned long flags)
 {
 	(void)size;
 	(void)flags;
+	might_sleep();
 	return kmap_track(offset >> PAGE_SHIFT, false);
 }
 
 void memunmap(void *addr)
 {
+	might_sleep();
 	kunmap_track(addr);
 }
 
+/* Sleeping with a spinning lock held (mmu_lock, a pfncache's lock, ...). */
 void might_sleep(void)
 {
-	WARN_ON(kshim_lock_held(&kvmpfn_cur->kvm.mmu_lock));
+	WARN_ON(kshim_atomic_depth());
 }
 
 /* Waiting here lets the other simulated threads run. */

@@ -50,8 +50,11 @@ struct kvmpfn_stage_ops {
 	void (*release_page_clean)(struct page *page);
 	void (*vcpu_unmap)(struct kvm_vcpu *vcpu, struct kvm_host_map *map,
 			   bool dirty);
+	void (*gpc_init)(struct gfn_to_pfn_cache *gpc, struct kvm *kvm);
 	int (*gpc_activate)(struct gfn_to_pfn_cache *gpc, gpa_t gpa,
 			    unsigned long len);
+	int (*gpc_activate_hva)(struct gfn_to_pfn_cache *gpc,
+				unsigned long hva, unsigned long len);
 	int (*gpc_refresh)(struct gfn_to_pfn_cache *gpc, unsigned long len);
 	bool (*gpc_check)(struct gfn_to_pfn_cache *gpc, unsigned long len);
 	void (*gpc_deactivate)(struct gfn_to_pfn_cache *gpc);
