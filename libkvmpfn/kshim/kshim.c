@@ -301,6 +301,14 @@ static void *kmap_track(unsigned long pfn, bool has_page)
 	return NULL;
 }
 
+struct kvmpfn_kmap *kshim_kmap_at(struct kvmpfn_sim *sim, const void *addr)
+{
+	uintptr_t i = ((uintptr_t)addr >> 32) - 1;
+
+	return i < KVMPFN_MAX_KMAPS && sim->kmaps[i].live ? &sim->kmaps[i] :
+							   NULL;
+}
+
 static void kunmap_track(void *addr)
 {
 	uintptr_t i = ((uintptr_t)addr >> 32) - 1;
@@ -348,9 +356,10 @@ void memunmap(void *addr)
 }
 
 /* Sleeping with a spinning lock held (mmu_lock, a pfncache's lock, ...). */
-void might_sleep(void)
+void kshim_might_sleep(const char *file, int line)
 {
-	WARN_ON(kshim_atomic_depth());
+	kshim_warn(kshim_atomic_depth() > 0, file, line,
+		   "might sleep, but a spinning lock is held");
 }
 
 /* Waiting here lets the other simulated threads run. */

@@ -185,6 +185,9 @@ void kvm_ctx_leave(struct kvmpfn_sim *sim);
  */
 void kvm_model_resched(struct kvmpfn_sim *sim);
 
+/* kshim/kshim.c: the live kernel mapping @addr points into, or NULL */
+struct kvmpfn_kmap *kshim_kmap_at(struct kvmpfn_sim *sim, const void *addr);
+
 /* kvm/memslots.c */
 int kvm_memslots_apply(struct kvmpfn_sim *sim, enum kvmpfn_slot_op op,
 		       const struct kvmpfn_memslot_args *a);

@@ -14,7 +14,8 @@
 
 #include <linux/compiler.h>
 
-#define __cleanup(fn)	__attribute__((__cleanup__(fn)))
+/* clang counts a variable only its cleanup reads as unused */
+#define __cleanup(fn)	__maybe_unused __attribute__((__cleanup__(fn)))
 
 #define DEFINE_GUARD(_name, _type, _lock, _unlock)			\
 typedef _type class_##_name##_t;					\

@@ -20,6 +20,7 @@
 #define smp_mb()	barrier()
 
 #define __weak		__attribute__((__weak__))
+#define __maybe_unused	__attribute__((__unused__))
 #define __read_mostly
 #define fallthrough	__attribute__((__fallthrough__))
 

@@ -171,7 +171,9 @@ static inline phys_addr_t pfn_to_hpa(unsigned long pfn)
 	return (phys_addr_t)pfn << PAGE_SHIFT;
 }
 
-void might_sleep(void);
+/* Warns, at the caller, if a spinning lock is held (atomic context). */
+void kshim_might_sleep(const char *file, int line);
+#define might_sleep()	kshim_might_sleep(__FILE__, __LINE__)
 void cond_resched(void);
 
 #endif
