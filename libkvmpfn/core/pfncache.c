@@ -9,6 +9,10 @@
  * while it was resolving it.  Refreshes are serialised by ->refresh_lock,
  * and everything that can sleep (resolving, mapping, unmapping) runs with
  * ->lock dropped.
+ *
+ * The functions are 6.12's; gpc_resolve() is the one addition, the lookup
+ * as each stage spells it.  kernel-port/cocci/pfncache-resolve.cocci
+ * makes the tree's hva_to_pfn_retry() call it.
  */
 #include <linux/kvm_host.h>
 #include <linux/kvm.h>
@@ -133,10 +137,7 @@ static inline bool mmu_notifier_retry_cache(struct kvm *kvm,
 	return kvm->mmu_invalidate_seq != mmu_seq;
 }
 
-/*
- * The one helper the port adds: the pfn lookup as it is spelled at this
- * stage (kernel-port/cocci/pfncache-resolve.cocci puts the call in).
- */
+/* The pfn behind the cache's hva, always looked up for writing. */
 static kvm_pfn_t gpc_resolve(struct gfn_to_pfn_cache *gpc)
 {
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_2
@@ -147,10 +148,10 @@ static kvm_pfn_t gpc_resolve(struct gfn_to_pfn_cache *gpc)
 	};
 
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_3
-	/* The page is dropped after publishing but needed until then. */
+	/* Hold the page until it is published; the notifier guards it then. */
 	foll.flags |= FOLL_GET;
 #endif
-	/* HVA-only caches have no slot: resolve the address directly. */
+	/* The address as is: an HVA-only cache has no memslot to go by. */
 	foll.hva = gpc->uhva;
 	return hva_to_pfn(&foll);
 #else
