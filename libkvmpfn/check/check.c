@@ -385,15 +385,47 @@ static void check_leaf(struct kvmpfn_sim *sim,
 	}
 }
 
+/*
+ * I17.  A valid cache's pfn is what its hva translates to now (no
+ * invalidation of the hva since the pfn was published) and its kernel
+ * mapping is of that pfn; that holds for HVA-only caches (gpa INVALID_GPA)
+ * as for gpa-keyed ones.  A gpa-keyed cache whose memslots have not
+ * changed must also cache the hva its gpa has; once they have changed,
+ * kvm_gpc_check() fails on the generation and only the hva counts.
+ */
 static void check_gpc(struct kvmpfn_sim *sim, struct gfn_to_pfn_cache *gpc)
 {
+	bool by_gpa = !kvm_is_error_gpa(gpc->gpa);
+	gfn_t gfn = by_gpa ? gpa_to_gfn(gpc->gpa) : 0;
+	struct kvm_memory_slot *slot;
+	struct kvmpfn_kmap *k;
 	unsigned long pfn;
 
 	if (!gpc->active || !gpc->valid || sim->kvm.mn_active_invalidate_count)
 		return;
-	if (!hpt_lookup(&sim->mm, gpc->uhva, NULL, &pfn) || pfn != gpc->pfn)
-		check_violation(sim, 17, gpc->gpa >> PAGE_SHIFT, gpc->uhva,
-				gpc->pfn, "valid pfncache does not match the host translation");
+	if (!hpt_lookup(&sim->mm, gpc->uhva, NULL, &pfn) || pfn != gpc->pfn) {
+		check_violation(sim, 17, gfn, gpc->uhva, gpc->pfn,
+				"valid %s pfncache does not match the host translation",
+				by_gpa ? "gpa" : "HVA-only");
+		return;
+	}
+	k = kshim_kmap_at(sim, gpc->khva);
+	if (!k || k->pfn != gpc->pfn)
+		check_violation(sim, 17, gfn, gpc->uhva, gpc->pfn,
+				"valid pfncache's kernel mapping is not of its pfn");
+	if (!by_gpa) {
+		if (gpc->memslot)
+			check_violation(sim, 17, 0, gpc->uhva, gpc->pfn,
+					"HVA-only pfncache refers to a memslot");
+		return;
+	}
+	if (gpc->generation != kvm_memslots(&sim->kvm)->generation)
+		return;
+	slot = kvm_memslot_find(&sim->kvm, 0, gfn);
+	if (!slot || (slot->flags & KVM_MEMSLOT_INVALID) ||
+	    __gfn_to_hva_memslot(slot, gfn) != PAGE_ALIGN_DOWN(gpc->uhva))
+		check_violation(sim, 17, gfn, gpc->uhva, gpc->pfn,
+				"valid pfncache's hva is not its gpa's in the current memslots");
 }
 
 static void check_kmap(struct kvmpfn_sim *sim, struct kvmpfn_kmap *k)
@@ -461,6 +493,43 @@ static void check_touched_leaves(struct kvmpfn_sim *sim)
 	}
 }
 
+static void lock_left_held(struct kvmpfn_sim *sim, const char *what, int i)
+{
+	char name[40];
+
+	if (i < 0)
+		snprintf(name, sizeof(name), "%s", what);
+	else
+		snprintf(name, sizeof(name), "pfncache %d's %s", i, what);
+	check_violation(sim, KVMPFN_WARN, 0, 0, 0,
+			"%s still held at the end of a step", name);
+}
+
+/*
+ * Every step is a complete KVM entry point, and the kernel's return to
+ * userspace would catch a lock it still held: so must a step's end.
+ */
+static void check_locks_dropped(struct kvmpfn_sim *sim)
+{
+	struct kvm *kvm = &sim->kvm;
+	int i;
+
+	if (kshim_lock_held(&kvm->mmu_lock))
+		lock_left_held(sim, "mmu_lock", -1);
+	if (kshim_lock_held(&kvm->gpc_lock))
+		lock_left_held(sim, "gpc_lock", -1);
+	for (i = 0; i < KVMPFN_MAX_GPC; i++) {
+		if (kshim_lock_held(&sim->gpc[i].lock))
+			lock_left_held(sim, "lock", i);
+		if (kshim_lock_held(&sim->gpc[i].refresh_lock))
+			lock_left_held(sim, "refresh_lock", i);
+	}
+	if (sim->mm.task.kshim_atomic)
+		check_violation(sim, KVMPFN_WARN, 0, 0, 0,
+				"atomic context left at the end of a step (%d spinning locks)",
+				sim->mm.task.kshim_atomic);
+}
+
 void check_step(struct kvmpfn_sim *sim)
 {
 	struct kvm *kvm = &sim->kvm;
@@ -480,9 +549,7 @@ void check_step(struct kvmpfn_sim *sim)
 				"mmu_invalidate_in_progress is %ld with %ld notifier(s) open",
 				kvm->mmu_invalidate_in_progress,
 				kvm->mn_active_invalidate_count);
-	if (kshim_lock_held(&kvm->mmu_lock))
-		check_violation(sim, KVMPFN_WARN, 0, 0, 0,
-				"mmu_lock still held at the end of a step");
+	check_locks_dropped(sim);
 
 	if (sim->tlb_stale)
 		check_violation(sim, 6, 0, 0, 0,

@@ -84,12 +84,4 @@ int kvm_vcpu_map(struct kvm_vcpu *vcpu, gfn_t gfn, struct kvm_host_map *map);
 void kvm_vcpu_unmap(struct kvm_vcpu *vcpu, struct kvm_host_map *map,
 		    bool dirty);
 
-int kvm_gpc_activate(struct gfn_to_pfn_cache *gpc, gpa_t gpa,
-		     unsigned long len);
-int kvm_gpc_refresh(struct gfn_to_pfn_cache *gpc, unsigned long len);
-bool kvm_gpc_check(struct gfn_to_pfn_cache *gpc, unsigned long len);
-void kvm_gpc_deactivate(struct gfn_to_pfn_cache *gpc);
-void gfn_to_pfn_cache_invalidate_start(struct kvm *kvm, unsigned long start,
-				       unsigned long end);
-
 #endif

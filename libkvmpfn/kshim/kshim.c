@@ -8,6 +8,8 @@
  */
 #include <stdio.h>
 
+#include <linux/highmem.h>
+#include <linux/io.h>
 #include <linux/kvm_host.h>
 #include <linux/mm.h>
 
@@ -25,6 +27,16 @@ bool kshim_warn(bool cond, const char *file, int line, const char *expr)
 	if (cond)
 		check_violation(kvmpfn_cur, KVMPFN_WARN, 0, 0, 0,
 				"WARN at %s:%d: %s", file, line, expr);
+	return cond;
+}
+
+bool kshim_kvm_bug_on(bool cond, struct kvm *kvm, const char *file,
+		      int line, const char *expr)
+{
+	if (cond && !kvm->vm_bugged) {
+		kshim_warn(true, file, line, expr);
+		kvm->vm_bugged = true;
+	}
 	return cond;
 }
 
@@ -289,6 +301,14 @@ static void *kmap_track(unsigned long pfn, bool has_page)
 	return NULL;
 }
 
+struct kvmpfn_kmap *kshim_kmap_at(struct kvmpfn_sim *sim, const void *addr)
+{
+	uintptr_t i = ((uintptr_t)addr >> 32) - 1;
+
+	return i < KVMPFN_MAX_KMAPS && sim->kmaps[i].live ? &sim->kmaps[i] :
+							   NULL;
+}
+
 static void kunmap_track(void *addr)
 {
 	uintptr_t i = ((uintptr_t)addr >> 32) - 1;
@@ -300,6 +320,7 @@ static void kunmap_track(void *addr)
 
 void *kmap(struct page *page)
 {
+	might_sleep();
 	return kmap_track(page_to_pfn(page), true);
 }
 
@@ -308,6 +329,8 @@ void kunmap(struct page *page)
 	struct kvmpfn_sim *sim = kvmpfn_cur;
 	unsigned long pfn = page_to_pfn(page);
 	int i;
+
+	might_sleep();
 
 	for (i = 0; i < KVMPFN_MAX_KMAPS; i++) {
 		if (sim->kmaps[i].live && sim->kmaps[i].pfn == pfn) {
@@ -322,17 +345,21 @@ void *memremap(phys_addr_t offset, size_t size, unsigned long flags)
 {
 	(void)size;
 	(void)flags;
+	might_sleep();
 	return kmap_track(offset >> PAGE_SHIFT, false);
 }
 
 void memunmap(void *addr)
 {
+	might_sleep();
 	kunmap_track(addr);
 }
 
-void might_sleep(void)
+/* Sleeping with a spinning lock held (mmu_lock, a pfncache's lock, ...). */
+void kshim_might_sleep(const char *file, int line)
 {
-	WARN_ON(kshim_lock_held(&kvmpfn_cur->kvm.mmu_lock));
+	kshim_warn(kshim_atomic_depth() > 0, file, line,
+		   "might sleep, but a spinning lock is held");
 }
 
 /* Waiting here lets the other simulated threads run. */

@@ -56,8 +56,11 @@ struct kvmpfn_stage_ops {
 	void (*release_page_clean)(struct page *page);
 	void (*vcpu_unmap)(struct kvm_vcpu *vcpu, struct kvm_host_map *map,
 			   bool dirty);
+	void (*gpc_init)(struct gfn_to_pfn_cache *gpc, struct kvm *kvm);
 	int (*gpc_activate)(struct gfn_to_pfn_cache *gpc, gpa_t gpa,
 			    unsigned long len);
+	int (*gpc_activate_hva)(struct gfn_to_pfn_cache *gpc,
+				unsigned long hva, unsigned long len);
 	int (*gpc_refresh)(struct gfn_to_pfn_cache *gpc, unsigned long len);
 	bool (*gpc_check)(struct gfn_to_pfn_cache *gpc, unsigned long len);
 	void (*gpc_deactivate)(struct gfn_to_pfn_cache *gpc);
@@ -190,6 +193,9 @@ void kvm_ctx_leave(struct kvmpfn_sim *sim);
  * open belong to other threads, which run to their end meanwhile.
  */
 void kvm_model_resched(struct kvmpfn_sim *sim);
+
+/* kshim/kshim.c: the live kernel mapping @addr points into, or NULL */
+struct kvmpfn_kmap *kshim_kmap_at(struct kvmpfn_sim *sim, const void *addr);
 
 /* kvm/memslots.c */
 int kvm_memslots_apply(struct kvmpfn_sim *sim, enum kvmpfn_slot_op op,

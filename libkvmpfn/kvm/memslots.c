@@ -33,10 +33,8 @@ static int slot_index(struct kvm_memslots *s, gfn_t gfn)
 	return lo - 1;
 }
 
-struct kvm_memory_slot *kvm_memslot_find(struct kvm *kvm, int as_id,
-					 gfn_t gfn)
+struct kvm_memory_slot *__gfn_to_memslot(struct kvm_memslots *s, gfn_t gfn)
 {
-	struct kvm_memslots *s = &kvm->memslots[as_id];
 	int i = slot_index(s, gfn);
 	struct kvm_memory_slot *slot;
 
@@ -44,6 +42,12 @@ struct kvm_memory_slot *kvm_memslot_find(struct kvm *kvm, int as_id,
 		return NULL;
 	slot = s->by_gfn[i];
 	return gfn < slot->base_gfn + slot->npages ? slot : NULL;
+}
+
+struct kvm_memory_slot *kvm_memslot_find(struct kvm *kvm, int as_id,
+					 gfn_t gfn)
+{
+	return __gfn_to_memslot(__kvm_memslots(kvm, as_id), gfn);
 }
 
 struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn)

@@ -178,11 +178,11 @@ struct kvmpfn_sim *kvmpfn_sim_create_arch(enum kvmpfn_stage stage,
 	sim->ops = kvmpfn_stages[stage];
 	sim->kvm.mm = &sim->mm;
 	sim->kvm.sim = sim;
-	for (i = 0; i < KVMPFN_MAX_GPC; i++) {
-		sim->gpc[i].kvm = &sim->kvm;
-		sim->gpc[i].pfn = KVM_PFN_ERR_FAULT;
-		sim->gpc[i].uhva = KVM_HVA_ERR_BAD;
-	}
+	rwlock_init(&sim->kvm.mmu_lock);
+	spin_lock_init(&sim->kvm.gpc_lock);
+	INIT_LIST_HEAD(&sim->kvm.gpc_list);
+	for (i = 0; i < KVMPFN_MAX_GPC; i++)
+		sim->ops->gpc_init(&sim->gpc[i], &sim->kvm);
 	kvm_init_mmu_notifier(sim);
 	if (ops->init && ops->init(sim, sim->mmu)) {
 		kvmpfn_sim_destroy(sim);
@@ -602,11 +602,26 @@ int kvmpfn_gpc_activate(struct kvmpfn_sim *sim, int idx, uint64_t gpa)
 	struct gfn_to_pfn_cache *gpc = gpc_get(sim, idx);
 	int r;
 
-	if (!gpc)
+	/* KVM never asks for INVALID_GPA; the cache warns if it is asked */
+	if (!gpc || kvm_is_error_gpa(gpa))
 		return -EINVAL;
 	step(sim);
 	kvm_ctx_enter(sim);
 	r = sim->ops->gpc_activate(gpc, gpa, 8);
+	kvm_ctx_leave(sim);
+	return done(sim, r);
+}
+
+int kvmpfn_gpc_activate_hva(struct kvmpfn_sim *sim, int idx, uint64_t hva)
+{
+	struct gfn_to_pfn_cache *gpc = gpc_get(sim, idx);
+	int r;
+
+	if (!gpc)
+		return -EINVAL;
+	step(sim);
+	kvm_ctx_enter(sim);
+	r = sim->ops->gpc_activate_hva(gpc, (unsigned long)hva, 8);
 	kvm_ctx_leave(sim);
 	return done(sim, r);
 }
@@ -616,7 +631,12 @@ int kvmpfn_gpc_refresh(struct kvmpfn_sim *sim, int idx)
 	struct gfn_to_pfn_cache *gpc = gpc_get(sim, idx);
 	int r;
 
-	if (!gpc)
+	/*
+	 * A cache never activated has neither a gpa nor an hva to refresh
+	 * from; KVM never refreshes one (the kernel warns), so neither does
+	 * the model: the caller gets the -EINVAL an inactive cache gives.
+	 */
+	if (!gpc || (kvm_is_error_gpa(gpc->gpa) && kvm_is_error_hva(gpc->uhva)))
 		return -EINVAL;
 	step(sim);
 	kvm_ctx_enter(sim);

@@ -6,6 +6,7 @@
  */
 #include <linux/kvm_host.h>
 
+#include "kvm_mm.h"
 #include "kvm_model.h"
 
 extern const struct kvmpfn_arch_ops KVMPFN_STAGE_SYM(arch_ref);
@@ -32,7 +33,9 @@ const struct kvmpfn_stage_ops KVMPFN_STAGE_SYM(stage_ops) = {
 	.gfn_to_page = gfn_to_page,
 	.release_page_clean = kvm_release_page_clean,
 	.vcpu_unmap = kvm_vcpu_unmap,
+	.gpc_init = kvm_gpc_init,
 	.gpc_activate = kvm_gpc_activate,
+	.gpc_activate_hva = kvm_gpc_activate_hva,
 	.gpc_refresh = kvm_gpc_refresh,
 	.gpc_check = kvm_gpc_check,
 	.gpc_deactivate = kvm_gpc_deactivate,

@@ -189,6 +189,15 @@ static int decode_op(struct reader *r, char *buf, size_t cap,
 				a & 2 ? 0x300 : (a & 1 ? 0x200 : 0x100));
 	case OP_GPC_ACTIVATE:
 		a = byte(r);
+		/*
+		 * bit 5: an HVA-only cache, at the page's hva or, with bit 4,
+		 * at a page of the THP region that no memslot covers
+		 */
+		if (a & 0x20)
+			return snprintf(buf, cap, "gpc_activate id=%u hva=0x%lx",
+					a >> 7, a & 0x10 ?
+					0x4fe00000UL + (a & 7) * 0x1000UL :
+					hva_of(r, a));
 		return snprintf(buf, cap, "gpc_activate id=%u gpa=0x%lx", a >> 7,
 				gfn_of(r, a) << 12);
 	case OP_GPC_REFRESH:

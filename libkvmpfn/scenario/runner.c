@@ -661,10 +661,19 @@ static int operation(struct run *r, int *ret)
 		else
 			r->st.faults_mapped++;
 	} else if (!strncmp(op, "gpc_", 4)) {
+		bool activate = !strcmp(op, "gpc_activate");
+		/* a cache is keyed by a gpa, or by an hva alone */
+		struct scn_tok *by_hva = activate ? arg(r, "hva") : NULL;
+
+		if (by_hva && arg(r, "gpa"))
+			return diag(r, by_hva->col,
+				    "gpc_activate takes gpa= or hva=, not both");
 		if (num(r, "id", true, 0, &a) ||
-		    num(r, "gpa", !strcmp(op, "gpc_activate"), 0, &c))
+		    num(r, by_hva ? "hva" : "gpa", activate, 0, &c))
 			return -1;
-		if (!strcmp(op, "gpc_activate"))
+		if (activate && by_hva)
+			*ret = kvmpfn_gpc_activate_hva(r->sim, (int)a, c);
+		else if (activate)
 			*ret = kvmpfn_gpc_activate(r->sim, (int)a, c);
 		else if (!strcmp(op, "gpc_refresh"))
 			*ret = kvmpfn_gpc_refresh(r->sim, (int)a);

@@ -243,6 +243,57 @@ static void test_i17_stale_pfncache(void **state)
 	gpc->pfn--;
 }
 
+/* I17 judges a cache keyed by an hva alone the same way. */
+static void test_i17_stale_hva_only_pfncache(void **state)
+{
+	struct gfn_to_pfn_cache *gpc = &sim->gpc[1];
+	void *khva;
+
+	(void)state;
+	assert_int_equal(kvmpfn_gpc_activate_hva(sim, 1, HVA + 0x20), 0);
+	kvm_ctx_enter(sim);
+	assert_true(kvm_is_error_gpa(gpc->gpa));
+	found();
+	check_step(sim);
+	assert_int_equal(found(), 0);
+	gpc->pfn++;
+	check_step(sim);
+	assert_true(found() & (1UL << 17));
+	gpc->pfn--;
+	/* a kernel mapping of some other page */
+	khva = gpc->khva;
+	gpc->khva = NULL;
+	check_step(sim);
+	assert_int_equal(found(), 1UL << 17);
+	gpc->khva = khva;
+	check_step(sim);
+	assert_int_equal(found(), 0);
+}
+
+/* A gpa cache with current memslots must cache its gpa's hva. */
+static void test_i17_pfncache_hva_not_its_gpa(void **state)
+{
+	struct gfn_to_pfn_cache *gpc = &sim->gpc[0];
+
+	(void)state;
+	assert_int_equal(kvmpfn_gpc_activate(sim, 0, (GFN + 1) << PAGE_SHIFT),
+			 0);
+	kvm_ctx_enter(sim);
+	found();
+	check_step(sim);
+	assert_int_equal(found(), 0);
+	/* the gpa of a page whose pfn is the same: only the hva is wrong */
+	gpc->gpa = (GFN + 2) << PAGE_SHIFT;
+	check_step(sim);
+	assert_int_equal(found(), 1UL << 17);
+	/* after a memslot change, kvm_gpc_check() refuses it anyway */
+	kvm_memslots(&sim->kvm)->generation++;
+	check_step(sim);
+	assert_int_equal(found(), 0);
+	kvm_memslots(&sim->kvm)->generation--;
+	gpc->gpa = (GFN + 1) << PAGE_SHIFT;
+}
+
 static void test_i18_error_pfn(void **state)
 {
 	(void)state;
@@ -412,6 +463,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_i10_writable_over_readonly, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_i15_no_memslot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_i17_stale_pfncache, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_i17_stale_hva_only_pfncache, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_i17_pfncache_hva_not_its_gpa, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_i18_error_pfn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_i7_install_after_invalidation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_i9_replace_without_zap, setup, teardown),

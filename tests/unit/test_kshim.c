@@ -12,7 +12,10 @@
 #include <cmocka.h>
 
 #include <linux/kvm_host.h>
+#include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
 
 #include "kvm/kvm_model.h"
 
@@ -236,9 +239,10 @@ static void test_refcounted_page_guess(void **state)
 
 static void test_lock_rules(void **state)
 {
-	rwlock_t lock = { 0 };
+	rwlock_t lock;
 
 	(void)state;
+	rwlock_init(&lock);
 	read_lock(&lock);
 	read_lock(&lock);
 	assert_true(kshim_lock_held(&lock));
@@ -255,6 +259,122 @@ static void test_lock_rules(void **state)
 	might_sleep();
 	write_unlock(&sim->kvm.mmu_lock);
 	assert_int_equal(violations(), 3);
+	read_unlock(&lock);
+	write_unlock(&lock);
+	assert_int_equal(kshim_atomic_depth(), 0);
+	assert_int_equal(violations(), 3);
+}
+
+static void test_spinlock_and_rwlock_modes(void **state)
+{
+	spinlock_t spin;
+	rwlock_t rw;
+
+	(void)state;
+	spin_lock_init(&spin);
+	rwlock_init(&rw);
+	spin_lock(&spin);
+	lockdep_assert_held(&spin);
+	assert_int_equal(kshim_atomic_depth(), 1);
+	read_lock_irq(&rw);
+	assert_int_equal(kshim_atomic_depth(), 2);
+	lockdep_assert_held_read(&rw);
+	assert_int_equal(violations(), 0);
+	lockdep_assert_held_write(&rw);		/* held, but for read */
+	assert_int_equal(violations(), 1);
+	read_unlock_irq(&rw);
+	write_lock_irq(&rw);
+	lockdep_assert_held_write(&rw);
+	might_sleep();				/* two spinning locks held */
+	assert_int_equal(violations(), 2);
+	write_unlock_irq(&rw);
+	spin_unlock(&spin);
+	assert_int_equal(kshim_atomic_depth(), 0);
+	might_sleep();
+	spin_unlock(&spin);			/* not held */
+	assert_int_equal(violations(), 3);
+	assert_int_equal(kshim_atomic_depth(), 0);
+}
+
+/* guard(mutex) takes the mutex and drops it however the scope is left. */
+static int guarded(struct mutex *m, bool early)
+{
+	guard(mutex)(m);
+
+	lockdep_assert_held(m);
+	if (early)
+		return 1;
+	return mutex_is_locked(m) ? 2 : 0;
+}
+
+static void test_mutex_and_guard(void **state)
+{
+	struct mutex m;
+	spinlock_t spin;
+
+	(void)state;
+	mutex_init(&m);
+	spin_lock_init(&spin);
+	lockdep_assert_held(&m);		/* not held */
+	assert_int_equal(violations(), 1);
+	assert_int_equal(guarded(&m, true), 1);
+	assert_false(mutex_is_locked(&m));
+	assert_int_equal(guarded(&m, false), 2);
+	assert_false(mutex_is_locked(&m));
+	{
+		guard(mutex)(&m);
+
+		/* a mutex is no atomic context: sleeping is fine */
+		might_sleep();
+		assert_true(mutex_is_locked(&m));
+		assert_int_equal(kshim_atomic_depth(), 0);
+	}
+	assert_false(mutex_is_locked(&m));
+	assert_int_equal(violations(), 1);
+	/* taking it again: nobody else could ever release it */
+	mutex_lock(&m);
+	mutex_lock(&m);
+	assert_int_equal(violations(), 2);
+	mutex_unlock(&m);
+	/* mutex_lock() may sleep: not under a spinlock */
+	spin_lock(&spin);
+	mutex_lock(&m);
+	spin_unlock(&spin);
+	assert_int_equal(violations(), 3);
+	mutex_unlock(&m);
+	assert_false(mutex_is_locked(&m));
+	mutex_unlock(&m);			/* not held */
+	assert_int_equal(violations(), 4);
+}
+
+struct item {
+	int v;
+	struct list_head link;
+};
+
+static void test_list(void **state)
+{
+	struct item a = { .v = 1 }, b = { .v = 2 }, c = { .v = 3 }, *it, *n;
+	LIST_HEAD(head);
+	int sum = 0, order = 0;
+
+	(void)state;
+	assert_true(list_empty(&head));
+	list_add(&a.link, &head);
+	list_add(&b.link, &head);		/* front: b, a */
+	list_add_tail(&c.link, &head);		/* back: b, a, c */
+	list_for_each_entry(it, &head, link)
+		order = order * 10 + it->v;
+	assert_int_equal(order, 213);
+	list_del(&a.link);
+	assert_null(a.link.next);
+	list_for_each_entry_safe(it, n, &head, link) {
+		sum += it->v;
+		list_del(&it->link);
+	}
+	assert_int_equal(sum, 5);
+	assert_true(list_empty(&head));
+	assert_int_equal(violations(), 0);
 }
 
 int main(void)
@@ -268,6 +388,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_follow_pfnmap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refcounted_page_guess, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spinlock_and_rwlock_modes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mutex_and_guard, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

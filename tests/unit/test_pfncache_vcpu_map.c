@@ -67,6 +67,12 @@ static void test_gpc_bad_index(void **state)
 	struct kvmpfn_sim *sim = *state;
 
 	assert_int_equal(kvmpfn_gpc_activate(sim, -1, 0), -KVMPFN_EINVAL);
+	assert_int_equal(kvmpfn_gpc_activate_hva(sim, 8, HVA), -KVMPFN_EINVAL);
+	/* INVALID_GPA is no gpa: it marks HVA-only caches */
+	assert_int_equal(kvmpfn_gpc_activate(sim, 0, ~0ULL), -KVMPFN_EINVAL);
+	/* nothing to refresh from before the first activation */
+	assert_int_equal(kvmpfn_gpc_refresh(sim, 0), -KVMPFN_EINVAL);
+	assert_int_equal(nviol(sim), 0);
 	assert_int_equal(kvmpfn_gpc_check(sim, 100000), -KVMPFN_EINVAL);
 	assert_int_equal(kvmpfn_gpc_refresh(sim, -1), -KVMPFN_EINVAL);
 	assert_int_equal(kvmpfn_gpc_deactivate(sim, -1), -KVMPFN_EINVAL);

@@ -293,7 +293,13 @@ void kvmpfn_wait(struct kvmpfn_sim *sim);
 /* clear_young over a host range; returns 1 if any leaf was young */
 int kvmpfn_age(struct kvmpfn_sim *sim, uint64_t hva, uint64_t len);
 
+/*
+ * The pfncaches (gfn_to_pfn_cache): one keyed by a guest physical address,
+ * or by a host virtual address alone (kvm_gpc_activate_hva); each access
+ * through it is 8 bytes.  INVALID_GPA (all ones) is no gpa: -EINVAL.
+ */
 int kvmpfn_gpc_activate(struct kvmpfn_sim *sim, int idx, uint64_t gpa);
+int kvmpfn_gpc_activate_hva(struct kvmpfn_sim *sim, int idx, uint64_t hva);
 int kvmpfn_gpc_refresh(struct kvmpfn_sim *sim, int idx);
 int kvmpfn_gpc_deactivate(struct kvmpfn_sim *sim, int idx);
 /* 1 if the cache is usable as is, 0 if it needs a refresh */

@@ -35,7 +35,9 @@
 #define gfn_to_pfn_cache_invalidate_start KVMPFN_STAGE_SYM(gfn_to_pfn_cache_invalidate_start)
 #define kvm_gpc_check			KVMPFN_STAGE_SYM(kvm_gpc_check)
 #define kvm_gpc_refresh			KVMPFN_STAGE_SYM(kvm_gpc_refresh)
+#define kvm_gpc_init			KVMPFN_STAGE_SYM(kvm_gpc_init)
 #define kvm_gpc_activate		KVMPFN_STAGE_SYM(kvm_gpc_activate)
+#define kvm_gpc_activate_hva		KVMPFN_STAGE_SYM(kvm_gpc_activate_hva)
 #define kvm_gpc_deactivate		KVMPFN_STAGE_SYM(kvm_gpc_deactivate)
 
 #endif

@@ -20,10 +20,17 @@
 #define smp_mb()	barrier()
 
 #define __weak		__attribute__((__weak__))
+#define __maybe_unused	__attribute__((__unused__))
 #define __read_mostly
 #define fallthrough	__attribute__((__fallthrough__))
 
-#define EXPORT_SYMBOL_GPL(sym)
+/* Address-space annotations are for sparse; the compiler ignores them. */
+#define __user
+
+/* A fresh identifier per use: guard() variables need one each. */
+#define ___PASTE(a, b)	a##b
+#define __PASTE(a, b)	___PASTE(a, b)
+#define __UNIQUE_ID(prefix)	__PASTE(__PASTE(__UNIQUE_ID_, prefix), __COUNTER__)
 
 /* Speculation barriers do not exist in the model: the index is returned. */
 #define array_index_nospec(index, size)	(index)

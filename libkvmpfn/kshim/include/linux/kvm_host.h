@@ -10,16 +10,20 @@
 #ifndef KVMPFN_KSHIM_LINUX_KVM_HOST_H
 #define KVMPFN_KSHIM_LINUX_KVM_HOST_H
 
+#include <linux/export.h>
+#include <linux/highmem.h>
+#include <linux/io.h>
+#include <linux/kvm.h>
+#include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/uaccess.h>
 
 #define KVM_ADDRESS_SPACE_NUM	2
 #define KVM_MEM_SLOTS_NUM	32764
 
-/* uapi memslot flags */
-#define KVM_MEM_LOG_DIRTY_PAGES	(1UL << 0)
-#define KVM_MEM_READONLY	(1UL << 1)
 /* set on the temporary copy of a slot being deleted or moved */
 #define KVM_MEMSLOT_INVALID	(1UL << 16)
 
@@ -103,20 +107,25 @@ struct kvm_memslots {
 
 struct kvm;
 
+/*
+ * A kernel mapping of one guest page, kept without a reference and
+ * invalidated by the mmu_notifier (virt/kvm/pfncache.c).  Keyed by gpa,
+ * or by uhva alone when gpa is INVALID_GPA; lock guards the published
+ * state, refresh_lock makes refreshes one at a time.
+ */
 struct gfn_to_pfn_cache {
 	u64 generation;
 	gpa_t gpa;
 	unsigned long uhva;
 	struct kvm_memory_slot *memslot;
 	struct kvm *kvm;
+	struct list_head list;
 	rwlock_t lock;
+	struct mutex refresh_lock;
 	void *khva;
 	kvm_pfn_t pfn;
 	bool active;
 	bool valid;
-	/* model: the pfncache list link and what it published */
-	struct gfn_to_pfn_cache *next;
-	unsigned long len;
 };
 
 struct kvm {
@@ -130,8 +139,12 @@ struct kvm {
 	gfn_t mmu_invalidate_range_end;
 	long mn_active_invalidate_count;
 
-	rwlock_t gpc_lock;
-	struct gfn_to_pfn_cache *gpc_list;
+	/* the active pfncaches, which every invalidation visits */
+	spinlock_t gpc_lock;
+	struct list_head gpc_list;
+
+	/* a KVM_BUG_ON() fired: the VM is dead */
+	bool vm_bugged;
 
 	struct kvmpfn_sim *sim;		/* model: the owning simulator */
 };
@@ -150,7 +163,57 @@ struct kvm_host_map {
 
 #define INVALID_GPA	(~(gpa_t)0)
 
+static inline bool kvm_is_error_gpa(gpa_t gpa)
+{
+	return gpa == INVALID_GPA;
+}
+
+static inline gfn_t gpa_to_gfn(gpa_t gpa)
+{
+	return (gfn_t)(gpa >> PAGE_SHIFT);
+}
+
+static inline gpa_t gfn_to_gpa(gfn_t gfn)
+{
+	return (gpa_t)gfn << PAGE_SHIFT;
+}
+
+/*
+ * A bug in KVM itself: warn, and mark the VM dead.  True if @cond holds.
+ */
+bool kshim_kvm_bug_on(bool cond, struct kvm *kvm, const char *file,
+		      int line, const char *expr);
+#define KVM_BUG_ON(cond, kvm)						\
+	kshim_kvm_bug_on(!!(cond), kvm, __FILE__, __LINE__, #cond)
+
+/*
+ * The memslots of an address space.  The kernel reads them under SRCU;
+ * the model's memslots change only between steps, when no reader runs.
+ */
+static inline struct kvm_memslots *__kvm_memslots(struct kvm *kvm, int as_id)
+{
+	return &kvm->memslots[as_id];
+}
+
+static inline struct kvm_memslots *kvm_memslots(struct kvm *kvm)
+{
+	return __kvm_memslots(kvm, 0);
+}
+
+/* The slot of @slots that holds @gfn, or NULL (a logarithmic search). */
+struct kvm_memory_slot *__gfn_to_memslot(struct kvm_memslots *slots,
+					 gfn_t gfn);
 struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn);
+
+/* The gfn => pfn cache (virt/kvm/pfncache.c). */
+void kvm_gpc_init(struct gfn_to_pfn_cache *gpc, struct kvm *kvm);
+int kvm_gpc_activate(struct gfn_to_pfn_cache *gpc, gpa_t gpa,
+		     unsigned long len);
+int kvm_gpc_activate_hva(struct gfn_to_pfn_cache *gpc, unsigned long hva,
+			 unsigned long len);
+bool kvm_gpc_check(struct gfn_to_pfn_cache *gpc, unsigned long len);
+int kvm_gpc_refresh(struct gfn_to_pfn_cache *gpc, unsigned long len);
+void kvm_gpc_deactivate(struct gfn_to_pfn_cache *gpc);
 
 /* Dirty logging: record a guest page written by KVM itself. */
 void mark_page_dirty_in_slot(struct kvm *kvm,

@@ -9,6 +9,7 @@
 #ifndef KVMPFN_KSHIM_LINUX_MM_H
 #define KVMPFN_KSHIM_LINUX_MM_H
 
+#include <linux/align.h>
 #include <linux/bug.h>
 #include <linux/compiler.h>
 #include <linux/errno.h>
@@ -17,6 +18,8 @@
 #define PAGE_SHIFT	12
 #define PAGE_SIZE	(1UL << PAGE_SHIFT)
 #define PAGE_MASK	(~(PAGE_SIZE - 1))
+#define PAGE_ALIGN(addr)	ALIGN(addr, PAGE_SIZE)
+#define PAGE_ALIGN_DOWN(addr)	ALIGN_DOWN(addr, PAGE_SIZE)
 #define PMD_SHIFT	21
 #define PUD_SHIFT	30
 
@@ -85,6 +88,8 @@ struct vm_area_struct {
 
 struct task_struct {
 	struct mm_struct *mm;
+	/* model: spinning locks held, i.e. atomic context (preempt count) */
+	int kshim_atomic;
 };
 
 extern _Thread_local struct task_struct *kshim_current;
@@ -166,14 +171,9 @@ static inline phys_addr_t pfn_to_hpa(unsigned long pfn)
 	return (phys_addr_t)pfn << PAGE_SHIFT;
 }
 
-/* Kernel mappings of guest pages (kvm_vcpu_map, pfncache). */
-#define MEMREMAP_WB	1
-void *kmap(struct page *page);
-void kunmap(struct page *page);
-void *memremap(phys_addr_t offset, size_t size, unsigned long flags);
-void memunmap(void *addr);
-
-void might_sleep(void);
+/* Warns, at the caller, if a spinning lock is held (atomic context). */
+void kshim_might_sleep(const char *file, int line);
+#define might_sleep()	kshim_might_sleep(__FILE__, __LINE__)
 void cond_resched(void);
 
 #endif
