@@ -52,12 +52,15 @@ def _read(path):
 
 
 def core_names(core_text, n, origin):
-    """Names of the functions and variables the core defines at stage n."""
+    """Names of the functions and variables the core defines at stage n,
+    and which of them are static."""
     try:
         items = citems.parse(stage.resolve(core_text, n, origin))
     except (stage.StageError, citems.CItemError) as e:
         raise KStageError("%s: %s" % (origin, e)) from None
-    return [it.name for it in items if it.kind in ("func", "var")]
+    defs = [it for it in items if it.kind in ("func", "var")]
+    return [it.name for it in defs], {it.name for it in defs
+                                      if _is_static(it)}
 
 
 def _is_static(item):
@@ -69,9 +72,11 @@ def _used(item):
     return set(_IDENT.findall(_COMMENT.sub(" ", item.text)))
 
 
-def extract(tree_text, names, origin):
+def extract(tree_text, names, origin, optional=()):
     """The tree's items named in names, and the static items they use,
-    transitively, in the tree's order.  Raises if a name is missing."""
+    transitively, in the tree's order.  A name the tree lacks is an error,
+    unless it is in optional (a static helper of the core's own) and no
+    item taken from the tree uses it; those are returned as skipped."""
     try:
         items = citems.parse(tree_text)
     except citems.CItemError as e:
@@ -81,9 +86,12 @@ def extract(tree_text, names, origin):
         if it.kind in ("func", "var"):
             defs.setdefault(it.name, []).append(it)
     missing = [nm for nm in names if nm not in defs]
+    skipped = [nm for nm in missing if nm in optional]
+    missing = [nm for nm in missing if nm not in optional]
     if missing:
         raise KStageError("%s does not define %s, which the core defines at "
                           "this stage" % (origin, ", ".join(missing)))
+    names = [nm for nm in names if nm not in skipped]
     want = set()
     todo = list(names)
     while todo:
@@ -98,7 +106,14 @@ def extract(tree_text, names, origin):
                     todo.append(used)
     picked = [it for it in items
               if it.kind in ("func", "var") and it.name in want]
-    return picked, sorted(want - set(names))
+    used = set()
+    for it in picked:
+        used |= _used(it)
+    late = [nm for nm in skipped if nm in used]
+    if late:
+        raise KStageError("%s uses %s but does not define it" %
+                          (origin, ", ".join(late)))
+    return picked, sorted(want - set(names)), skipped
 
 
 def render(kpath, picked, includes, source):

@@ -354,15 +354,28 @@ static void cmp_kernel_state(struct cf_run *c)
 		const struct gfn_to_pfn_cache *x = &a->gpc[i], *y = &b->gpc[i];
 
 		if (x->active == y->active && x->valid == y->valid &&
+		    x->uhva == y->uhva && !x->khva == !y->khva &&
 		    (!x->valid || x->pfn == y->pfn))
 			continue;
 		snprintf(what, sizeof(what), "pfncache %d", i);
-		snprintf(m, sizeof(m), "%s%s pfn 0x%llx",
+		snprintf(m, sizeof(m), "%s%s hva 0x%lx pfn 0x%llx%s",
 			 x->active ? "active" : "inactive",
-			 x->valid ? " valid" : "", (unsigned long long)x->pfn);
-		snprintf(k, sizeof(k), "%s%s pfn 0x%llx",
+			 x->valid ? " valid" : "", x->uhva,
+			 (unsigned long long)x->pfn, x->khva ? " mapped" : "");
+		snprintf(k, sizeof(k), "%s%s hva 0x%lx pfn 0x%llx%s",
 			 y->active ? "active" : "inactive",
-			 y->valid ? " valid" : "", (unsigned long long)y->pfn);
+			 y->valid ? " valid" : "", y->uhva,
+			 (unsigned long long)y->pfn, y->khva ? " mapped" : "");
+		diverge(c, what, m, k);
+	}
+	for (i = 0; i < KVMPFN_MAX_KMAPS; i++) {
+		const struct kvmpfn_kmap *x = &a->kmaps[i], *y = &b->kmaps[i];
+
+		if (x->live == y->live && (!x->live || x->pfn == y->pfn))
+			continue;
+		snprintf(what, sizeof(what), "kernel mapping %d", i);
+		snprintf(m, sizeof(m), x->live ? "pfn 0x%lx" : "none", x->pfn);
+		snprintf(k, sizeof(k), y->live ? "pfn 0x%lx" : "none", y->pfn);
 		diverge(c, what, m, k);
 	}
 	for (i = 0; i < KVMPFN_MAX_MAPS; i++) {
