@@ -36,6 +36,7 @@ struct cf_side {
 	struct kvmpfn_session *s;
 	struct kvmpfn_sim *sim;
 	u32 log_seen;			/* ref log entries already compared */
+	u32 step_events;		/* the step's events, all of them */
 	unsigned int viol_seen;
 	struct cf_event *ev;
 	size_t nev, cap_ev;
@@ -69,42 +70,56 @@ static int ev_cmp(const void *a, const void *b)
 	return (int)x->op - (int)y->op;
 }
 
+static int ev_order(const void *a, const void *b)
+{
+	const struct cf_event *x = a, *y = b;
+	int d = ev_cmp(a, b);
+
+	/* times holds the event's position in the log until folded */
+	return d ? d : x->times < y->times ? -1 : x->times > y->times;
+}
+
 /*
  * The step's events, folded per (pfn, op): the order in which one step
  * takes and drops references is not behaviour, the net effect and the
- * count it leaves are.
+ * count it leaves are.  Sorted, then folded: a step may touch a whole
+ * 1G folio.
  */
 static void snap_events(struct cf_side *d)
 {
 	struct mm_struct *mm = &d->sim->mm;
 	u32 first = d->log_seen, i;
-	size_t n = 0, j;
+	size_t n = 0, j, out = 0;
 
+	/* past the ring's size only the count of the rest is compared */
+	d->step_events = mm->ref_log_head - first;
 	if (mm->ref_log_head - first > mm->ref_log_cap)
 		first = mm->ref_log_head - mm->ref_log_cap;
 	for (i = first; i < mm->ref_log_head; i++) {
 		const struct kvmpfn_ref_event *e =
 			&mm->ref_log[i & (mm->ref_log_cap - 1)];
 
-		for (j = 0; j < n; j++)
-			if (d->ev[j].pfn == e->pfn && d->ev[j].op == e->op)
-				break;
-		if (j == n) {
-			if (grow((void **)&d->ev, &d->cap_ev, n,
-				 sizeof(*d->ev))) {
-				d->oom = true;
-				break;
-			}
-			d->ev[n++] = (struct cf_event){ .pfn = e->pfn,
-							.op = e->op };
+		if (grow((void **)&d->ev, &d->cap_ev, n, sizeof(*d->ev))) {
+			d->oom = true;
+			break;
 		}
-		d->ev[j].times++;
-		d->ev[j].count = e->count;
+		d->ev[n++] = (struct cf_event){ .pfn = e->pfn, .op = e->op,
+						.times = i - first,
+						.count = e->count };
 	}
 	d->log_seen = mm->ref_log_head;
 	if (n > 1)
-		qsort(d->ev, n, sizeof(*d->ev), ev_cmp);
-	d->nev = n;
+		qsort(d->ev, n, sizeof(*d->ev), ev_order);
+	for (j = 0; j < n; j++) {
+		if (out && !ev_cmp(&d->ev[out - 1], &d->ev[j])) {
+			d->ev[out - 1].times++;
+			d->ev[out - 1].count = d->ev[j].count;
+			continue;
+		}
+		d->ev[out] = d->ev[j];
+		d->ev[out++].times = 1;
+	}
+	d->nev = out;
 }
 
 static void add_leaf(struct kvmpfn_sim *sim,
@@ -225,6 +240,11 @@ static void cmp_events(struct cf_run *c)
 	size_t i = 0, j = 0;
 	char m[64], k[64], what[64];
 
+	if (a->step_events != b->step_events) {
+		snprintf(m, sizeof(m), "%u", a->step_events);
+		snprintf(k, sizeof(k), "%u", b->step_events);
+		diverge(c, "struct page events in the step", m, k);
+	}
 	while (i < a->nev || j < b->nev) {
 		const struct cf_event *x = i < a->nev ? &a->ev[i] : NULL;
 		const struct cf_event *y = j < b->nev ? &b->ev[j] : NULL;
