@@ -66,6 +66,32 @@ static inline int fuzz_bug(void)
 }
 
 /*
+ * KVMPFN_STAGE=NAME runs every input at that stage instead of the one its
+ * header names, e.g. KVMPFN_STAGE=kernel:tree to fuzz a developer's tree;
+ * -1 when unset.  An unknown or unbuilt stage stops the campaign at once.
+ */
+static inline int fuzz_stage(void)
+{
+	static int stage = -2;
+	enum kvmpfn_stage st;
+	const char *e;
+
+	if (stage != -2)
+		return stage;
+	e = getenv("KVMPFN_STAGE");
+	stage = -1;
+	if (e && *e) {
+		if (kvmpfn_stage_parse(e, &st) || !kvmpfn_stage_available(st)) {
+			fprintf(stderr, "KVMPFN_STAGE=%s: not a stage of this build (kvmpfn-sim stages)\n",
+				e);
+			abort();
+		}
+		stage = (int)st;
+	}
+	return stage;
+}
+
+/*
  * Findings of the modelled kernel itself, documented in the models and the
  * examples: a campaign that stopped on them would find nothing else.
  * KVMPFN_FUZZ_IGNORE=none turns this list off too.
@@ -113,6 +139,8 @@ static inline void fuzz_run(const uint8_t *data, size_t size,
 
 	if (kvmpfn_decode(data, size, arch_mask, &hdr, NULL, NULL))
 		return;
+	if (stage < 0)
+		stage = fuzz_stage();
 	ro.stage = stage >= 0 ? (enum kvmpfn_stage)stage : hdr.stage;
 	ro.arch = hdr.arch;
 	ro.record = rec;
@@ -130,7 +158,7 @@ static inline void fuzz_run(const uint8_t *data, size_t size,
 		/* a finding the input declares (seeds from scenarios) is fine */
 		if (kvmpfn_session_expected(s, i) ||
 		    (v[i].id && (fuzz_ignored() >> v[i].id) & 1) ||
-		    fuzz_known(ro.arch, ro.stage, v[i].id))
+		    fuzz_known(ro.arch, kvmpfn_stage_model(ro.stage), v[i].id))
 			continue;
 		fprintf(stderr, "kvmpfn: %s at %s: invariant violated "
 			"(kvmpfn-sim decode INPUT > repro.scn to replay)\n",

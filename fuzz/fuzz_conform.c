@@ -47,8 +47,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (kvmpfn_decode(data, size, KVMPFN_FUZZ_ARCH_MASK, &hdr, add_line,
 			  &t) && !t.len)
 		return 0;
-	o.model = hdr.stage;
 	o.kernel = (enum kvmpfn_stage)(hdr.stage + KVMPFN_KERNEL_LEGACY);
+	/* KVMPFN_STAGE=kernel:tree: a developer's tree against its stage */
+	if (fuzz_stage() >= 0 && kvmpfn_stage_is_kernel(fuzz_stage()))
+		o.kernel = (enum kvmpfn_stage)fuzz_stage();
+	o.model = kvmpfn_stage_model(o.kernel);
 	o.arch = hdr.arch;
 	if (!kvmpfn_stage_available(o.kernel))
 		abort();	/* the target is built with kernel stages only */
