@@ -20,7 +20,7 @@ import tempfile
 from . import citems, stage
 
 __all__ = ["KStageError", "FILES", "core_names", "extract", "patched_trees",
-           "tree_version"]
+           "series_files", "tree_version"]
 
 
 class KStageError(Exception):
@@ -169,3 +169,16 @@ def patched_trees(ksrc, patches, files, out):
                         proc.stderr.strip()))
             snaps[n] = {rel: _read(os.path.join(tmp, rel)) for rel in files}
         return snaps
+
+
+def series_files(d):
+    """The eight patches of a series directory, in order."""
+    try:
+        names = sorted(f for f in os.listdir(d)
+                       if re.match(r"000[1-9]-.*\.patch$", f))
+    except OSError as e:
+        raise KStageError("cannot read %s: %s" % (d, e.strerror)) from None
+    if [int(f[:4]) for f in names] != list(range(1, 9)):
+        raise KStageError("%s does not hold patches 0001 .. 0008 (found: %s)"
+                          % (d, ", ".join(names) or "none"))
+    return [os.path.join(d, f) for f in names]
