@@ -439,6 +439,12 @@ static int cmd_encode(int argc, char **argv)
 		} else if (!strncmp(argv[i], "--stage=", 8)) {
 			if (kvmpfn_stage_parse(argv[i] + 8, &stage))
 				return usage(stderr);
+			/* an input's header names a model stage only */
+			if (kvmpfn_stage_is_kernel(stage)) {
+				fprintf(stderr, "kvmpfn-sim: encode takes a model stage (KVMPFN_STAGE=%s picks it when fuzzing)\n",
+					argv[i] + 8);
+				return KVMPFN_EXIT_USAGE;
+			}
 		} else if (!strncmp(argv[i], "--config=", 9)) {
 			for (c = 0; c < sizeof(encode_configs) /
 				 sizeof(encode_configs[0]); c++)
