@@ -146,21 +146,56 @@ def _spatch(sp, files, cwd):
                         (sp, ", ".join(files)))
 
 
-def apply_patch(p, tree):
-    """Turn the tree at stage p.number-1 into stage p.number."""
-    for kpath, edits in core_edits(p.number):
-        path = os.path.join(tree, kpath)
-        text, _ = splice.apply(_read(path), edits, kpath)
-        with open(path, "w") as f:
-            f.write(text)
+def patch_edits(p):
+    """[(kernel path, edits)] of patch p: the core's step, then the items
+    it copies from other sources."""
+    out = core_edits(p.number)
     for kpath, spath, keys in p.items:
-        path = os.path.join(tree, kpath)
-        edits = splice.splice_items(_core(spath), keys, spath)
-        text, _ = splice.apply(_read(path), edits, kpath)
-        with open(path, "w") as f:
-            f.write(text)
+        out.append((kpath, splice.splice_items(_core(spath), keys, spath)))
+    return out
+
+
+def splice_files(p, read):
+    """Apply patch p's edits to the files read(kernel path) returns:
+    ({kernel path: new text}, [splice.Outcome])."""
+    texts = {}
+    outcomes = []
+    for kpath, edits in patch_edits(p):
+        old = texts[kpath] if kpath in texts else read(kpath)
+        texts[kpath], _ = splice.apply(old, edits, kpath, outcomes)
+    return texts, outcomes
+
+
+def apply_patch(p, tree):
+    """Turn the tree at stage p.number-1 into stage p.number; return what
+    was done to each spliced item."""
+    texts, outcomes = splice_files(
+        p, lambda kpath: _read(os.path.join(tree, kpath)))
+    for kpath, text in texts.items():
+        _write(os.path.join(tree, kpath), text)
     for sp, files in p.cocci:
         _spatch(sp, files, tree)
+    return outcomes
+
+
+def splice_report(outcomes_by_patch):
+    """Lines naming what each patch did to each spliced item; the
+    generator writes them next to the series and the check reads them."""
+    lines = []
+    for n, outcomes in outcomes_by_patch:
+        for o in outcomes:
+            lines.append("%04d %s %s %s" % (n, o.how, o.path,
+                                            citems.item_key_str(o.key)))
+    return lines
+
+
+def parse_splice_report(text):
+    """{patch number: [(how, path, key)]} from splice_report() lines."""
+    out = {}
+    for line in text.splitlines():
+        n, how, path, kind, name = line.split(" ", 4)
+        out.setdefault(int(n), []).append((how, path, (kind, name)))
+    return out
 
 
 def _cover(path, signer, version):
@@ -178,8 +213,14 @@ def _cover(path, signer, version):
         f.write(text)
 
 
-def build_series(ksrc, out, author, signers, date=None, workdir=None):
-    """Write 0000-cover-letter.patch .. 0008-*.patch into out."""
+REPORT = "splice-report.txt"
+
+
+def build_series(ksrc, out, author, signers, date=None, workdir=None,
+                 log=None):
+    """Write 0000-cover-letter.patch .. 0008-*.patch into out, and
+    splice-report.txt (what each patch did to each spliced item).  The
+    outcomes are also appended to log, as (patch number, [Outcome])."""
     for tool in ("git", "unifdef", "spatch"):
         if not shutil.which(tool):
             raise PortError("%s not found: run kernel-port/setup" % tool)
@@ -204,9 +245,10 @@ def build_series(ksrc, out, author, signers, date=None, workdir=None):
                "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": mail}
         if date:
             env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
+        done = []
         for p in series.PATCHES:
             try:
-                apply_patch(p, tree)
+                done.append((p.number, apply_patch(p, tree)))
             except (splice.SpliceError, stage.StageError,
                     citems.CItemError) as e:
                 raise PortError("patch %d: %s" % (p.number, e)) from None
@@ -225,12 +267,16 @@ def build_series(ksrc, out, author, signers, date=None, workdir=None):
                 raise PortError("git commit failed: %s" % proc.stderr)
         os.makedirs(out, exist_ok=True)
         for old in os.listdir(out):
-            if re.match(r"\d{4}-.*\.patch$", old):
+            if re.match(r"\d{4}-.*\.patch$", old) or old == REPORT:
                 os.unlink(os.path.join(out, old))
         git(tree, "format-patch", "-q", "--cover-letter", "--base=" + base,
             "--thread=shallow", "-o", os.path.abspath(out), base, env=env)
         _cover(os.path.join(out, "0000-cover-letter.patch"), signers[0],
                version)
+        _write(os.path.join(out, REPORT), "".join(
+            line + "\n" for line in splice_report(done)))
+        if log is not None:
+            log.extend(done)
         return sorted(os.path.join(out, f) for f in os.listdir(out)
                       if re.match(r"\d{4}-.*\.patch$", f))
     finally:

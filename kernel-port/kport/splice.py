@@ -4,21 +4,36 @@
 For one step of the series the splicer compares two resolved versions of a
 core file (before and after the step) item by item:
 
-* an item whose text changed replaces the kernel item of the same name;
+* an item whose text changed gets only that change: a three-way merge
+  (git merge-file) of the kernel's item with the core's item before and
+  after the step, so the kernel's own comments and spelling survive where
+  the step does not touch them.  If the merge conflicts, the core's item
+  replaces the kernel's whole, and the outcome says so by name;
 * an item that appeared is inserted after the item that precedes it in the
   core (or before the one that follows it, or after an explicit anchor);
 * an item that disappeared is removed from the kernel file.
 
 Items that did not change are left as the kernel has them.  Preprocessor
-lines (#include and the like) are never spliced.  The result records which
-items were written, so that the identity check can read them back.
+lines (#include and the like) are never spliced.  apply() records what it
+did to each item (an Outcome), so that generate can print it and the check
+can reproduce it.
 """
 
+import os
 import re
+import subprocess
+import tempfile
+from dataclasses import dataclass
 
 from . import citems
 
-__all__ = ["SpliceError", "Edit", "diff_items", "apply", "splice_items"]
+__all__ = ["SpliceError", "Edit", "Outcome", "HOW", "diff_items", "apply",
+           "splice_items", "merge_item"]
+
+# What apply() did to an item: the step's change merged into the kernel's
+# text; a new item inserted whole; the kernel's item replaced whole by the
+# core's because the merge conflicted; the item removed.
+HOW = ("merged", "new", "conflict", "removed")
 
 _SIM_SYMBOL = re.compile(r"\bKVMPFN_\w+|\bkvmpfn_\w+")
 
@@ -27,13 +42,31 @@ class SpliceError(Exception):
     pass
 
 
+@dataclass
+class Outcome:
+    path: str
+    key: tuple
+    how: str                    # one of HOW
+
+    def __str__(self):
+        return "%s: %s %s" % (self.path, citems.item_key_str(self.key),
+                              _HOW_TEXT[self.how])
+
+
+_HOW_TEXT = {"merged": "merged", "new": "new (inserted whole)",
+             "conflict": "REPLACED WHOLE (merge conflict)",
+             "removed": "removed"}
+
+
 class Edit:
     """One change to a kernel file: replace, insert or remove an item."""
 
-    def __init__(self, op, key, text=None, after=(), before=()):
+    def __init__(self, op, key, text=None, after=(), before=(), base=None):
         self.op = op            # "replace", "insert", "remove"
         self.key = key
         self.text = text
+        # the core's item before the step: the merge base of a replace
+        self.base = base
         # where to insert: after the first of these that exists, else
         # before the first of those
         self.after = list(after)
@@ -90,7 +123,8 @@ def diff_items(old_text, new_text, anchors=None, origin="<core>"):
         # A changed item the kernel does not have (a helper the core
         # factored out) is inserted where an added one would be.
         edits.append(Edit("replace" if prev is not None else "insert",
-                          it.key, it.text, after=after, before=before))
+                          it.key, it.text, after=after, before=before,
+                          base=prev.text if prev is not None else None))
     gone = set(old_by) - set(new_keys)
     for it in old:
         if it.key in gone:
@@ -122,16 +156,91 @@ def _locate(text, key, path):
         raise SpliceError("%s: %s" % (path, e)) from None
 
 
-def apply(text, edits, path="<kernel>"):
-    """Apply edits in order; return (new text, keys written)."""
+_MARK = 31         # conflict marker length: no kernel line looks like one
+_COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
+
+
+def _only_comments(lines):
+    return bool(lines) and not _COMMENT.sub("", "".join(lines)).strip()
+
+
+def _resolve(lines):
+    """Resolve the conflicts of merge-file's diff3 output where both sides
+    only insert at the same place and the kernel's insertion is a comment:
+    the core's lines go first and the comment stays on the code below it,
+    which it describes.  Return (lines, conflicts left)."""
+    out, left, i = [], 0, 0
+    while i < len(lines):
+        if not lines[i].startswith("<" * _MARK):
+            out.append(lines[i])
+            i += 1
+            continue
+        parts = [[]]
+        i += 1
+        while not lines[i].startswith(">" * _MARK):
+            if lines[i].startswith(("|" * _MARK, "=" * _MARK)):
+                parts.append([])
+            else:
+                parts[-1].append(lines[i])
+            i += 1
+        i += 1
+        ours, base, theirs = parts
+        if not base and _only_comments(ours):
+            out += theirs + ours
+        else:
+            left += 1
+            out += ["<" * _MARK + "\n"] + ours + ["=" * _MARK + "\n"] + \
+                theirs + [">" * _MARK + "\n"]
+    return out, left
+
+
+def merge_item(ours, base, theirs):
+    """git merge-file of one item: (merged text, number of conflicts)."""
+    with tempfile.TemporaryDirectory(prefix="kport-merge-") as tmp:
+        names = []
+        for name, text in (("kernel", ours), ("core-before", base),
+                           ("core-after", theirs)):
+            names.append(os.path.join(tmp, name))
+            # items carry no final newline; merge-file wants whole lines
+            with open(names[-1], "w") as f:
+                f.write(text + "\n")
+        proc = subprocess.run(["git", "merge-file", "-p", "-q", "--diff3",
+                               "--marker-size=%d" % _MARK] + names,
+                              capture_output=True, text=True)
+    if proc.returncode < 0 or proc.returncode > 127:
+        raise SpliceError("git merge-file failed: %s" % proc.stderr.strip())
+    lines, left = proc.stdout.splitlines(keepends=True), 0
+    if proc.returncode:
+        lines, left = _resolve(lines)
+    out = "".join(lines)
+    return (out[:-1] if out.endswith("\n") else out), left
+
+
+def _replacement(old, ed, path):
+    """The new text of a kernel item and how it was made."""
+    if ed.base is None:
+        return ed.text, "conflict"
+    merged, conflicts = merge_item(old, ed.base, ed.text)
+    if conflicts:
+        return ed.text, "conflict"
+    _check_clean(citems.Item(ed.key[0], ed.key[1], 0, 0, merged), path)
+    return merged, "merged"
+
+
+def apply(text, edits, path="<kernel>", outcomes=None):
+    """Apply edits in order; return (new text, keys written).  What was done
+    to each item is appended to outcomes (a list) when one is given."""
     written = []
+    done = outcomes if outcomes is not None else []
     for ed in edits:
         op = ed.op
         if op == "replace":
             it = _locate(text, ed.key, path)
             if it is not None:
-                text = text[:it.start] + ed.text + text[it.end:]
+                new, how = _replacement(it.text, ed, path)
+                text = text[:it.start] + new + text[it.end:]
                 written.append(ed.key)
+                done.append(Outcome(path, ed.key, how))
                 continue
             if not ed.after and not ed.before:
                 raise SpliceError("%s: no %s to replace" %
@@ -150,6 +259,7 @@ def apply(text, edits, path="<kernel>"):
                     (start == 0 or text[start - 2:start] == "\n\n"):
                 end += 1
             text = text[:start] + text[end:]
+            done.append(Outcome(path, ed.key, "removed"))
         elif op == "insert":
             try:
                 have = {it.key: it for it in citems.parse(text)}
@@ -174,6 +284,7 @@ def apply(text, edits, path="<kernel>"):
                 pos = nxt.start
                 text = text[:pos] + ed.text + "\n\n" + text[pos:]
             written.append(ed.key)
+            done.append(Outcome(path, ed.key, "new"))
         else:
             raise SpliceError("unknown edit %r" % ed.op)
     return text, written

@@ -162,5 +162,98 @@ class TestSplice(unittest.TestCase):
             splice.splice_items(src, [(("func", "b"), None)])
 
 
+# A core item at two stages, and the kernel's version of it with its own
+# comments and spelling.
+MERGE_CORE = """/* The project's words for f(). */
+int f(struct page *page)
+{
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_1
+\tif (!page)
+\t\treturn -1;
+#endif
+\tget(page);
+\tif (!page_count(page))
+\t\treturn 0;
+\treturn 1;
+}
+"""
+
+MERGE_KERNEL = """// SPDX-License-Identifier: GPL-2.0
+/**
+ * f - the kernel's kernel-doc, which the step does not touch
+ */
+int f(struct page *page)
+{
+\tget(page);
+\tif (page_count(page) == 0)
+\t\treturn 0;
+\treturn 1;
+}
+"""
+
+
+@unittest.skipUnless(shutil.which("unifdef") and shutil.which("git"),
+                     "unifdef or git not installed")
+class TestMerge(unittest.TestCase):
+    def step(self, core, kernel, n=1):
+        edits = splice.diff_items(stage.resolve(core, n - 1),
+                                  stage.resolve(core, n))
+        outcomes = []
+        text, _ = splice.apply(kernel, edits, "f.c", outcomes)
+        return text, outcomes
+
+    def test_kernel_text_survives_and_the_step_lands(self):
+        text, outcomes = self.step(MERGE_CORE, MERGE_KERNEL)
+        self.assertEqual([(o.key, o.how) for o in outcomes],
+                         [(("func", "f"), "merged")])
+        self.assertIn("the kernel's kernel-doc", text)
+        self.assertIn("page_count(page) == 0", text)
+        self.assertNotIn("project's words", text)
+        self.assertIn("\tif (!page)\n\t\treturn -1;\n\tget(page);\n"
+                      "\tif (page_count(page) == 0)", text)
+
+    def test_a_conflict_replaces_the_item_whole_by_name(self):
+        # the step rewrites the very line the kernel spells differently
+        core = MERGE_CORE.replace(
+            "\tif (!page_count(page))\n",
+            "#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_1\n"
+            "\tif (!folio_ref_count(page_folio(page)))\n#else\n"
+            "\tif (!page_count(page))\n#endif\n")
+        text, outcomes = self.step(core, MERGE_KERNEL)
+        self.assertEqual([(o.key, o.how) for o in outcomes],
+                         [(("func", "f"), "conflict")])
+        self.assertIn("REPLACED WHOLE", str(outcomes[0]))
+        self.assertIn("func f", str(outcomes[0]))
+        self.assertIn("The project's words", text)
+        self.assertNotIn("<<<<", text)
+
+    def test_kernel_comment_stays_on_its_code_after_an_insertion(self):
+        kernel = MERGE_KERNEL.replace(
+            "{\n\tget", "{\n\t/* Kernel's. */\n\tget")
+        text, outcomes = self.step(MERGE_CORE, kernel)
+        self.assertEqual(outcomes[0].how, "merged")
+        self.assertIn("\t\treturn -1;\n\t/* Kernel's. */\n\tget(page);",
+                      text)
+
+    def test_new_and_removed_items_are_recorded(self):
+        core = MERGE_CORE + """
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_1
+int g(void)
+{
+\treturn 2;
+}
+#else
+int h(void)
+{
+\treturn 3;
+}
+#endif
+"""
+        kernel = MERGE_KERNEL + "\nint h(void)\n{\n\treturn 3;\n}\n"
+        text, outcomes = self.step(core, kernel)
+        self.assertEqual([(o.key[1], o.how) for o in outcomes],
+                         [("f", "merged"), ("g", "new"), ("h", "removed")])
+        self.assertNotIn("int h", text)
+
 if __name__ == "__main__":
     unittest.main()
