@@ -720,6 +720,31 @@ static int for_each_input(const char *path,
 	return rc;
 }
 
+/*
+ * Every model in the build, or the one --arch=A names ("all": every
+ * model).  Returns how many, 0 after an error message.
+ */
+static int arch_every(const char *arg, enum kvmpfn_arch *archs)
+{
+	enum kvmpfn_arch arch;
+	int n = 0;
+
+	if (arg && strcmp(arg, "all")) {
+		if (kvmpfn_arch_parse(arg, &arch) ||
+		    !kvmpfn_arch_available(arch)) {
+			fprintf(stderr, "kvmpfn-sim: architecture '%s' is not in this build\n",
+				arg);
+			return 0;
+		}
+		archs[0] = arch;
+		return 1;
+	}
+	for (arch = KVMPFN_ARCH_REF; arch < KVMPFN_NR_ARCHES; arch++)
+		if (kvmpfn_arch_available(arch))
+			archs[n++] = arch;
+	return n;
+}
+
 static int states_file(struct states_run *sr, const char *path,
 		       const enum kvmpfn_arch *archs, int narchs, int first,
 		       int last)
@@ -768,27 +793,17 @@ static int cmd_states(int argc, char **argv)
 	int narchs = 0, i, rc = 0, nfiles = 0;
 	bool summary = false;
 	char title[160];
-	enum kvmpfn_arch arch;
 	unsigned int nbugs;
 	const struct kvmpfn_bug *bugs = kvmpfn_bugs(&nbugs);
 
-	for (arch = KVMPFN_ARCH_REF; arch < KVMPFN_NR_ARCHES; arch++)
-		if (kvmpfn_arch_available(arch))
-			archs[narchs++] = arch;
+	narchs = arch_every(NULL, archs);
 	for (i = 2; i < argc; i++) {
 		const char *a = argv[i];
 
 		if (!strncmp(a, "--arch=", 7)) {
-			if (!strcmp(a + 7, "all"))
-				continue;
-			if (kvmpfn_arch_parse(a + 7, &arch) ||
-			    !kvmpfn_arch_available(arch)) {
-				fprintf(stderr, "kvmpfn-sim: architecture '%s' is not in this build\n",
-					a + 7);
+			narchs = arch_every(a + 7, archs);
+			if (!narchs)
 				return KVMPFN_EXIT_USAGE;
-			}
-			archs[0] = arch;
-			narchs = 1;
 		} else if (!strncmp(a, "--stage=", 8)) {
 			enum kvmpfn_stage st;
 
@@ -973,27 +988,18 @@ out:
 static int cmd_conform(int argc, char **argv)
 {
 	enum kvmpfn_stage list[KVMPFN_NR_ALL_STAGES], kst[KVMPFN_NR_ALL_STAGES];
-	enum kvmpfn_arch archs[KVMPFN_NR_ARCHES], arch;
+	enum kvmpfn_arch archs[KVMPFN_NR_ARCHES];
 	struct conform_run cr = { .archs = archs };
 	int i, j, n = 0, rc = 0, r, nfiles = 0;
 
-	for (arch = KVMPFN_ARCH_REF; arch < KVMPFN_NR_ARCHES; arch++)
-		if (kvmpfn_arch_available(arch))
-			archs[cr.narchs++] = arch;
+	cr.narchs = arch_every(NULL, archs);
 	for (i = 2; i < argc; i++) {
 		const char *a = argv[i];
 
 		if (!strncmp(a, "--arch=", 7)) {
-			if (!strcmp(a + 7, "all"))
-				continue;
-			if (kvmpfn_arch_parse(a + 7, &arch) ||
-			    !kvmpfn_arch_available(arch)) {
-				fprintf(stderr, "kvmpfn-sim: architecture '%s' is not in this build\n",
-					a + 7);
+			cr.narchs = arch_every(a + 7, archs);
+			if (!cr.narchs)
 				return KVMPFN_EXIT_USAGE;
-			}
-			archs[0] = arch;
-			cr.narchs = 1;
 		} else if (!strncmp(a, "--stage=", 8)) {
 			const char *sn = a + 8;
 
