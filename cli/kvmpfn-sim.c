@@ -164,6 +164,22 @@ static int arch_all_list(enum kvmpfn_arch *archs, int bug)
 	return n;
 }
 
+/* --checks=full|incremental|off; -1 after an error message */
+static int checks_parse(const char *arg, enum kvmpfn_checks *mode)
+{
+	static const char *const modes[] = { "full", "incremental", "off" };
+	int m;
+
+	for (m = 0; m < 3; m++) {
+		if (!strcmp(arg, modes[m])) {
+			*mode = (enum kvmpfn_checks)m;
+			return 0;
+		}
+	}
+	fprintf(stderr, "kvmpfn-sim: --checks= takes full, incremental or off\n");
+	return -1;
+}
+
 /*
  * --stage=S: one stage; "all": the model's stages; "kernel:all": every
  * kernel-built stage this build has.  Returns how many, 0 after an error
@@ -244,19 +260,8 @@ static int cmd_run(int argc, char **argv)
 				return KVMPFN_EXIT_USAGE;
 			}
 		} else if (!strncmp(argv[i], "--checks=", 9)) {
-			static const char *const modes[] = {
-				"full", "incremental", "off",
-			};
-			int m;
-
-			for (m = 0; m < 3; m++)
-				if (!strcmp(argv[i] + 9, modes[m]))
-					break;
-			if (m == 3) {
-				fprintf(stderr, "kvmpfn-sim: --checks= takes full, incremental or off\n");
+			if (checks_parse(argv[i] + 9, &opts.checks))
 				return KVMPFN_EXIT_USAGE;
-			}
-			opts.checks = (enum kvmpfn_checks)m;
 		} else if (!strcmp(argv[i], "--trace")) {
 			opts.trace = true;
 		} else if (!strcmp(argv[i], "--quiet")) {
@@ -1009,16 +1014,8 @@ static int cmd_conform(int argc, char **argv)
 			if (!n)
 				return KVMPFN_EXIT_USAGE;
 		} else if (!strncmp(a, "--checks=", 9)) {
-			if (!strcmp(a + 9, "full"))
-				cr.checks = KVMPFN_CHECKS_FULL;
-			else if (!strcmp(a + 9, "incremental"))
-				cr.checks = KVMPFN_CHECKS_INCREMENTAL;
-			else if (!strcmp(a + 9, "off"))
-				cr.checks = KVMPFN_CHECKS_OFF;
-			else {
-				fprintf(stderr, "kvmpfn-sim: --checks= takes full, incremental or off\n");
+			if (checks_parse(a + 9, &cr.checks))
 				return KVMPFN_EXIT_USAGE;
-			}
 		} else if (!strcmp(a, "--quiet")) {
 			cr.quiet = true;
 		} else if (a[0] == '-' && a[1]) {

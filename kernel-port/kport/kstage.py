@@ -19,7 +19,7 @@ import tempfile
 
 from . import citems, stage
 
-__all__ = ["KStageError", "FILES", "core_names", "extract", "patched_trees",
+__all__ = ["KStageError", "FILES", "read", "core_names", "extract", "patched_trees",
            "series_files", "tree_version"]
 
 
@@ -42,7 +42,7 @@ _IDENT = re.compile(r"[A-Za-z_]\w*")
 _COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
 
 
-def _read(path):
+def read(path):
     try:
         with open(path) as f:
             return f.read()
@@ -133,7 +133,7 @@ def render(kpath, picked, includes, source):
 
 
 def tree_version(ksrc):
-    head = _read(os.path.join(ksrc, "Makefile"))[:400]
+    head = read(os.path.join(ksrc, "Makefile"))[:400]
     v = dict(re.findall(r"^(VERSION|PATCHLEVEL|SUBLEVEL) = (\d+)$", head,
                         re.M))
     if len(v) != 3:
@@ -149,7 +149,7 @@ def patched_trees(ksrc, patches, files, out):
             dst = os.path.join(tmp, rel)
             os.makedirs(os.path.dirname(dst), exist_ok=True)
             with open(dst, "w") as f:
-                f.write(_read(os.path.join(ksrc, rel)))
+                f.write(read(os.path.join(ksrc, rel)))
         # its own repository, so that git apply does not take the paths as
         # relative to an enclosing one (the build directory may be in ours)
         subprocess.run(["git", "init", "-q", tmp], check=True)
@@ -167,7 +167,7 @@ def patched_trees(ksrc, patches, files, out):
                     raise KStageError("git apply %s: %s" % (
                         os.path.basename(patches[n - 1]),
                         proc.stderr.strip()))
-            snaps[n] = {rel: _read(os.path.join(tmp, rel)) for rel in files}
+            snaps[n] = {rel: read(os.path.join(tmp, rel)) for rel in files}
         return snaps
 
 
