@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 // arm64: resolve stage-2 faults with __kvm_follow_pfn().  FOLL_GET keeps
 // the old semantics: user_mem_abort() still releases the page at the end.
+// (The comment above the lookup that names the old function is updated by
+// a rename in series.py, not here: Coccinelle does not edit comments.)
 @@
 identifier vcpu, fault_ipa, nested, memslot, hva, fault_is_perm;
 identifier gfn, pfn, write_fault, writable;
@@ -28,21 +30,3 @@ identifier gfn, pfn, write_fault, writable;
 +	writable = foll.writable;
  	...
  }
-
-// The comment on the sequence snapshot names the old lookup; vma = NULL is
-// taken out and put back so that the comment between the two goes, and a
-// new one is written.
-@@
-@@
--	vma = NULL;
--	mmu_seq = vcpu->kvm->mmu_invalidate_seq;
-+	vma = NULL;
-+
-+	/*
-+	 * Take the invalidation sequence now: the VMA looked up above and the
-+	 * pfn that __kvm_follow_pfn() returns below may go stale, and the
-+	 * retry check under kvm->mmu_lock compares against this value.  The
-+	 * read is ordered before the lookup by mmap_read_unlock(), matching
-+	 * the write barrier in kvm_mmu_invalidate_end().
-+	 */
-+	mmu_seq = vcpu->kvm->mmu_invalidate_seq;

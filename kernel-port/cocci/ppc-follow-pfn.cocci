@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 // ppc book3s: resolve HV and radix faults with one __kvm_follow_pfn()
 // call (it has its own fast path) and FOLL_GET, and put the page only if
-// the core says it holds a reference on it.  The old !PageReserved()
-// filter leaked the reference GUP takes on the zero page and on
-// ZONE_DEVICE pages.
+// the core says it holds a reference on it.  __kvm_follow_pfn() keeps a
+// read-only memslot from being mapped writable, so kvm_ro goes.
 
 // Radix: kvmppc_book3s_instantiate_page().
 @@
@@ -14,7 +13,7 @@
 +		.slot = memslot,
 +		.gfn = gfn,
 +		.flags = FOLL_GET | (writing ? FOLL_WRITE : 0),
-+		.allow_write_mapping = !kvm_ro,
++		.allow_write_mapping = true,
 +		.guarded_by_mmu_notifier = true,
 +	};
 +	kvm_pfn_t pfn;
@@ -38,7 +37,8 @@
 -		page = NULL;
 -		if (pfn_valid(pfn)) {
 -			page = pfn_to_page(pfn);
--			if (PageReserved(page))
+-			if (PageReserved(page) && !is_zero_pfn(pfn) &&
+-			    !is_zone_device_page(page))
 -				page = NULL;
 -		}
 -	}
@@ -75,7 +75,8 @@
 -		page = NULL;
 -		if (pfn_valid(pfn)) {
 -			page = pfn_to_page(pfn);
--			if (PageReserved(page))
+-			if (PageReserved(page) && !is_zero_pfn(pfn) &&
+-			    !is_zone_device_page(page))
 -				page = NULL;
 -		}
 -	}
@@ -90,3 +91,41 @@
 +	write_ok = foll.writable;
 +	if (foll.is_refcounted_page)
 +		page = pfn_to_page(pfn);
+
+// kvm_ro: the parameter, its prototype, the callers' argument and their
+// local variable.
+@@
+identifier vcpu, gpa, memslot, writing, inserted_pte, levelp;
+@@
+ int kvmppc_book3s_instantiate_page(struct kvm_vcpu *vcpu,
+ 				   unsigned long gpa,
+ 				   struct kvm_memory_slot *memslot,
+ 				   bool writing,
+-				   bool kvm_ro,
+ 				   pte_t *inserted_pte, unsigned int *levelp)
+ { ... }
+
+@@
+identifier vcpu, gpa, memslot, writing, inserted_pte, levelp;
+@@
+ int kvmppc_book3s_instantiate_page(struct kvm_vcpu *vcpu,
+ 				unsigned long gpa,
+ 				struct kvm_memory_slot *memslot,
+ 				bool writing,
+-				bool kvm_ro,
+ 				pte_t *inserted_pte, unsigned int *levelp);
+
+@@
+expression E1, E2, E3, E4, E5, E6, E7;
+@@
+ kvmppc_book3s_instantiate_page(E1, E2, E3, E4,
+-	E5,
+ 	E6, E7)
+
+@@
+@@
+(
+- bool kvm_ro = false;
+|
+- kvm_ro = true;
+)

@@ -89,8 +89,10 @@ def expected_items(n):
     stage n, as its source has it at stage n."""
     spliced = {}
     sources = {k: citems.parse(_resolved(c, n)) for k, c in series.CORE_FILES}
-    for p in series.PATCHES[:n]:
-        for kpath, edits in core_edits(p.number):
+    for p in series.PATCHES:
+        if p.stage_number > n:
+            break
+        for kpath, edits in core_edits(p.v7) if p.v7 else ():
             spliced.setdefault(kpath, set()).update(
                 e.key for e in edits if e.op != "remove")
         for kpath, spath, keys in p.items:
@@ -149,7 +151,7 @@ def _spatch(sp, files, cwd):
 def patch_edits(p):
     """[(kernel path, edits)] of patch p: the core's step, then the items
     it copies from other sources."""
-    out = core_edits(p.number)
+    out = core_edits(p.v7) if p.v7 is not None else []
     for kpath, spath, keys in p.items:
         out.append((kpath, splice.splice_items(_core(spath), keys, spath)))
     return out
@@ -166,15 +168,45 @@ def splice_files(p, read):
     return texts, outcomes
 
 
+_COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
+
+
+def rename_in_comments(text, old, new):
+    """text with old() renamed new() inside its comments; (text, count)."""
+    pat = re.compile(r"\b%s\(\)" % re.escape(old))
+    count = 0
+
+    def fix(m):
+        nonlocal count
+        out, k = pat.subn(new + "()", m.group(0))
+        count += k
+        return out
+    return _COMMENT.sub(fix, text), count
+
+
 def apply_patch(p, tree):
-    """Turn the tree at stage p.number-1 into stage p.number; return what
-    was done to each spliced item."""
+    """Apply patch p to the tree (v7's patch n takes it from stage v7.n-1
+    to v7.n); return what was done to each spliced item."""
     texts, outcomes = splice_files(
         p, lambda kpath: _read(os.path.join(tree, kpath)))
     for kpath, text in texts.items():
         _write(os.path.join(tree, kpath), text)
     for sp, files in p.cocci:
         _spatch(sp, files, tree)
+    for pat, repl, files in p.subs:
+        for f in files:
+            path = os.path.join(tree, f)
+            text, count = re.subn(pat, repl, _read(path), flags=re.M)
+            if not count:
+                raise PortError("%s: nothing matches %s" % (f, pat))
+            _write(path, text)
+    for old, new, files in p.renames:
+        for f in files:
+            path = os.path.join(tree, f)
+            text, count = rename_in_comments(_read(path), old, new)
+            if not count:
+                raise PortError("no comment in %s mentions %s()" % (f, old))
+            _write(path, text)
     return outcomes
 
 
@@ -200,12 +232,19 @@ def parse_splice_report(text):
 
 def _cover(path, signer, version):
     text = _read(path)
-    lines = ["Patch n of 8 takes the simulator from stage v7.(n-1) to "
-             "v7.n (v7.0 is %s as released):" % version]
-    body = message.wrap([p.replace("{version}", version)
-                         for p in series.COVER["body"]] + lines[:1])
-    stages = "\n".join("  %d/8 = stage %s" % (p.number, p.stage)
-                       for p in series.PATCHES)
+    total = len(series.PATCHES)
+    added = ["patch %d/%d (\"%s\")" % (i, total, p.subject)
+             for i, p in enumerate(series.PATCHES, 1) if p.v7 is None]
+    lines = ["The patches and the simulator's stages (v7.0 is %s as "
+             "released):" % version]
+    body = message.wrap([p.replace("{version}", version).replace(
+        "{additions}", ", ".join(added)) for p in series.COVER["body"]] +
+        lines)
+    stages = "\n".join(
+        "  %d/%d = %s" % (i, total, "v7 %d/8, stage %s" % (p.v7, p.stage)
+                          if p.v7 is not None else
+                          "not in v7, modelled at stage %s" % p.stage)
+        for i, p in enumerate(series.PATCHES, 1))
     text = text.replace("*** SUBJECT HERE ***", series.COVER["subject"])
     text = text.replace("*** BLURB HERE ***", "%s\n\n%s\n\nSigned-off-by: "
                         "%s" % (body, stages, signer))
@@ -216,9 +255,21 @@ def _cover(path, signer, version):
 REPORT = "splice-report.txt"
 
 
+def port_note(p, version):
+    """The last paragraph of a patch's message.  It names the simulator
+    stage the patch belongs to (kstage.series_stages reads it back)."""
+    if p.v7 is not None:
+        return ("Ported to %s from patch %d/8 of the v7 series by %s; "
+                "this is stage %s of the kvmpfn simulator." %
+                (version, p.v7, p.original_author, p.stage))
+    return ("Not part of v7; written for the port to %s.  The kvmpfn "
+            "simulator models it with the next patch, in stage %s." %
+            (version, p.stage))
+
+
 def build_series(ksrc, out, author, signers, date=None, workdir=None,
                  log=None):
-    """Write 0000-cover-letter.patch .. 0008-*.patch into out, and
+    """Write 0000-cover-letter.patch and the patches into out, and
     splice-report.txt (what each patch did to each spliced item).  The
     outcomes are also appended to log, as (patch number, [Outcome])."""
     for tool in ("git", "unifdef", "spatch"):
@@ -246,18 +297,16 @@ def build_series(ksrc, out, author, signers, date=None, workdir=None,
         if date:
             env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
         done = []
-        for p in series.PATCHES:
+        for i, p in enumerate(series.PATCHES, 1):
             try:
-                done.append((p.number, apply_patch(p, tree)))
+                done.append((i, apply_patch(p, tree)))
             except (splice.SpliceError, stage.StageError,
-                    citems.CItemError) as e:
-                raise PortError("patch %d: %s" % (p.number, e)) from None
+                    citems.CItemError, PortError) as e:
+                raise PortError("patch %d: %s" % (i, e)) from None
             if not git(tree, "status", "--porcelain").strip():
-                raise PortError("patch %d changes nothing" % p.number)
-            note = ("Ported to %s from patch %d/8 of the v7 series by %s; "
-                    "this is stage %s of the kvmpfn simulator." %
-                    (version, p.number, p.original_author, p.stage))
-            msg = message.commit_message(p.subject, p.body, signers, note)
+                raise PortError("patch %d changes nothing" % i)
+            msg = message.commit_message(p.subject, p.body, signers,
+                                         port_note(p, version), p.fixes)
             git(tree, "add", "-A")
             proc = subprocess.run(["git", "-C", tree, "commit", "-q",
                                    "-F", "-"], input=msg, text=True,

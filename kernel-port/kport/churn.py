@@ -7,10 +7,12 @@ comment line counts when the item it belongs to (citems: a function with
 its leading comment, a declaration, ...) is still in the file after the
 patch, unless the comment sits inside the item and the code line right
 below it is removed too (the comment went with its code), or the same
-line is added back elsewhere in the file (it moved).  Comments between
-items belong to no item and are not counted.
+line is added back elsewhere in the file (it moved), or a comment line
+close to it is added (it was edited, e.g. a function renamed in it).
+Comments between items belong to no item and are not counted.
 """
 
+import difflib
 import re
 
 from . import citems
@@ -102,12 +104,25 @@ def deleted_comments(old, new, removed, added):
         it = next((x for x in items if x.start <= off < x.end), None)
         if it is None or it.key not in kept:
             continue
-        if lines[no - 1].strip() in moved:
+        if lines[no - 1].strip() in moved or \
+                _edited(lines[no - 1], added):
             continue
         if _went_with_code(no, lines, comments, removed, it, starts):
             continue
         out.append((it.key, no, lines[no - 1]))
     return out
+
+
+def _edited(line, added):
+    """Is a comment line close to this one added: the line was edited
+    (a function renamed in it), not deleted?"""
+    line = line.strip()
+    for a in added:
+        a = a.strip()
+        if a.startswith(("*", "/*", "//")) and \
+                difflib.SequenceMatcher(None, line, a).ratio() >= 0.8:
+            return True
+    return False
 
 
 def _went_with_code(no, lines, comments, removed, item, starts):

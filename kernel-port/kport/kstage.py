@@ -20,7 +20,7 @@ import tempfile
 from . import citems, stage
 
 __all__ = ["KStageError", "FILES", "read", "core_names", "extract", "patched_trees",
-           "series_files", "tree_version"]
+           "series_files", "series_stages", "tree_version"]
 
 
 class KStageError(Exception):
@@ -172,13 +172,40 @@ def patched_trees(ksrc, patches, files, out):
 
 
 def series_files(d):
-    """The eight patches of a series directory, in order."""
+    """The patches of a series directory, 0001-*.patch on, in order."""
     try:
         names = sorted(f for f in os.listdir(d)
-                       if re.match(r"000[1-9]-.*\.patch$", f))
+                       if re.match(r"\d{4}-.*\.patch$", f) and
+                       not f.startswith("0000-"))
     except OSError as e:
         raise KStageError("cannot read %s: %s" % (d, e.strerror)) from None
-    if [int(f[:4]) for f in names] != list(range(1, 9)):
-        raise KStageError("%s does not hold patches 0001 .. 0008 (found: %s)"
-                          % (d, ", ".join(names) or "none"))
+    if not names or [int(f[:4]) for f in names] != \
+            list(range(1, len(names) + 1)):
+        raise KStageError("%s does not hold patches numbered 0001 on "
+                          "(found: %s)" % (d, ", ".join(names) or "none"))
     return [os.path.join(d, f) for f in names]
+
+
+_STAGE = re.compile(r"\bstage v7\.(\d)\b")
+
+
+def series_stages(patches):
+    """{stage n: number of leading patches that make kernel:v7.n}.  Each
+    patch's message names the simulator stage it belongs to (the port
+    note generate writes); the stages must not go down."""
+    last, upto = 0, {}
+    for i, path in enumerate(patches, 1):
+        msg = read(path).split("\n---\n", 1)[0]
+        m = _STAGE.search(msg)
+        if not m:
+            raise KStageError("%s: its message names no simulator stage "
+                              "(\"stage v7.N\")" % os.path.basename(path))
+        n = int(m.group(1))
+        if n < last:
+            raise KStageError("%s: stage v7.%d after v7.%d" %
+                              (os.path.basename(path), n, last))
+        for k in range(last, n):
+            upto.setdefault(k, i - 1)
+        upto[n] = i
+        last = n
+    return upto

@@ -37,8 +37,9 @@ def wrap(paragraphs, width=WIDTH):
     return "\n\n".join(out)
 
 
-def commit_message(subject, paragraphs, signers, note=None):
-    """The full message; signers are 'Name <email>' strings in order."""
+def commit_message(subject, paragraphs, signers, note=None, fixes=()):
+    """The full message; signers are 'Name <email>' strings in order,
+    fixes (commit id, subject) pairs for Fixes: trailers."""
     if not subject or "\n" in subject:
         raise MessageError("the subject must be one line")
     if len(subject) > 75:
@@ -53,5 +54,10 @@ def commit_message(subject, paragraphs, signers, note=None):
         parse_ident(s)
         if s not in seen:
             seen.append(s)
-    trailers = "\n".join("Signed-off-by: %s" % s for s in seen)
+    for cid, what in fixes:
+        if not re.fullmatch(r"[0-9a-f]{12,40}", cid):
+            raise MessageError("Fixes: needs a commit id of 12 or more "
+                               "hex digits, not %r" % cid)
+    trailers = "\n".join(["Fixes: %s (\"%s\")" % f for f in fixes] +
+                          ["Signed-off-by: %s" % s for s in seen])
     return "%s\n\n%s\n\n%s\n" % (subject, body, trailers)

@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
-"""The series: what each of the eight patches carries and says.
+"""The series: what each patch carries and says.
 
 Every patch is produced the same way: the core's files are resolved for
 the stage before and after it and the difference is spliced into the
 kernel (splice.py); then the patch's own steps run: items copied from an
-architecture model, and Coccinelle semantic patches for the call sites the
-model does not run.  Patch n takes the tree from stage n-1 to stage n.
+architecture model, Coccinelle semantic patches for the call sites the
+model does not run, and renames in comments.  v7's patch n takes the tree
+from stage v7.(n-1) to v7.n.  A fix v7 did not carry has no core step: it
+goes right before the v7 patch of the stage the simulator models it in.
 """
 
 from dataclasses import dataclass, field
@@ -31,7 +33,8 @@ ANCHORS = {
 
 @dataclass
 class Patch:
-    number: int
+    # the patch's number in v7, or None for a fix v7 did not carry
+    v7: object
     subject: str
     original_author: str
     body: list                  # paragraphs, wrapped by message.py
@@ -39,10 +42,25 @@ class Patch:
     items: list = field(default_factory=list)
     # (semantic patch in kernel-port/cocci/, [kernel paths])
     cocci: list = field(default_factory=list)
+    # (old, new, [kernel paths]): rename function old() to new() where
+    # the comments of those files mention it
+    renames: list = field(default_factory=list)
+    # (regular expression, replacement, [kernel paths]): line edits too
+    # small for a semantic patch; each must match in each file
+    subs: list = field(default_factory=list)
+    # the stage the simulator models this patch in, for a patch v7 did
+    # not have (v7's patch n is stage v7.n)
+    model_stage: int = 0
+    # "Fixes:" trailers: (commit id, subject)
+    fixes: list = field(default_factory=list)
+
+    @property
+    def stage_number(self):
+        return self.v7 if self.v7 is not None else self.model_stage
 
     @property
     def stage(self):
-        return "v7.%d" % self.number
+        return "v7.%d" % self.stage_number
 
 
 PATCHES = [
@@ -71,7 +89,11 @@ PATCHES = [
               "Make __gfn_to_pfn_memslot() a wrapper around the new "
               "function and pass the struct down to hva_to_pfn() and its "
               "helpers; the pfn cache resolves its pfn through a small "
-              "helper that fills the struct.  No functional change.",
+              "helper that fills the struct.",
+              "The one functional change: hva_to_pfn() no longer crashes "
+              "the kernel with BUG_ON() when asked for an atomic and "
+              "asynchronous lookup at once; it warns once and fails the "
+              "lookup.  No caller asks for both.",
           ], cocci=[("pfncache-resolve.cocci", ["virt/kvm/pfncache.c"])]),
     Patch(3, "KVM: Make __kvm_follow_pfn not imply FOLL_GET",
           "David Stevens", [
@@ -141,20 +163,53 @@ PATCHES = [
               "FOLL_GET: the page is still released after the mapping "
               "is installed, so there is no functional change.",
           ], cocci=[
-              ("arm64-follow-pfn.cocci", ["arch/arm64/kvm/mmu.c"])]),
+              ("arm64-follow-pfn.cocci", ["arch/arm64/kvm/mmu.c"])],
+          renames=[("__gfn_to_pfn_memslot", "__kvm_follow_pfn",
+                    ["arch/arm64/kvm/mmu.c"])]),
+    Patch(None, "KVM: PPC: Book3S HV: Put refcounted PG_reserved pages "
+          "after a fault", "", [
+              "The book3s HV page fault handlers, radix and HPT, decide "
+              "which page to put after __gfn_to_pfn_memslot() with "
+              "pfn_valid() && !PageReserved().  That is not the set of "
+              "pages KVM holds a reference on: GUP also takes one on the "
+              "zero page, which a read fault on untouched anonymous "
+              "memory maps, and on ZONE_DEVICE pages, and both are "
+              "PG_reserved.  Every such fault leaks a reference.",
+              "Keep the page unless it is PG_reserved and neither the "
+              "zero page nor a ZONE_DEVICE page, which is the rule KVM's "
+              "own release path applies.",
+              "The kvmpfn simulator shows the leak on ppc radix with "
+              "sim/ppc_radix/tests/scenarios/ppc-zero-page.scn: the zero "
+              "page's count grows by one per read fault.",
+          ], subs=[
+              # (Coccinelle would print the new condition on one line.)
+              (r"^(\t+)if \(PageReserved\(page\)\)$",
+               r"\1if (PageReserved(page) && !is_zero_pfn(pfn) &&\n"
+               r"\1    !is_zone_device_page(page))", [
+                   "arch/powerpc/kvm/book3s_64_mmu_hv.c",
+                   "arch/powerpc/kvm/book3s_64_mmu_radix.c"])],
+          model_stage=7,
+          fixes=[("31c8b0d0694a", "KVM: PPC: Book3S HV: Use "
+                  "__gfn_to_pfn_memslot() in page fault handler"),
+                 ("cd758a9b57ee", "KVM: PPC: Book3S HV: Use "
+                  "__gfn_to_pfn_memslot in HPT page fault handler")]),
     Patch(7, "KVM: PPC: Migrate to __kvm_follow_pfn",
           "David Stevens", [
               "Resolve book3s HV and radix faults with __kvm_follow_pfn() "
               "and FOLL_GET, and release the page only if "
-              "is_refcounted_page says KVM holds a reference on it.",
-              "This changes behaviour for pages that are PG_reserved but "
-              "refcounted, such as the zero page and ZONE_DEVICE pages: "
-              "the old code decided with !PageReserved() whether to put "
-              "the page and leaked the reference GUP had taken on them.",
+              "is_refcounted_page says KVM holds a reference on it.  "
+              "__kvm_follow_pfn() has its own fast path, so the "
+              "handlers' get_user_page_fast_only() attempt goes.",
+              "__kvm_follow_pfn() never maps a read-only memslot "
+              "writable, so kvmppc_book3s_instantiate_page() no longer "
+              "needs its kvm_ro parameter; drop it.  No functional "
+              "change.",
           ], cocci=[
               ("ppc-follow-pfn.cocci", [
                   "arch/powerpc/kvm/book3s_64_mmu_hv.c",
-                  "arch/powerpc/kvm/book3s_64_mmu_radix.c"])]),
+                  "arch/powerpc/kvm/book3s_64_mmu_radix.c",
+                  "arch/powerpc/include/asm/kvm_book3s.h",
+                  "arch/powerpc/kvm/book3s_hv_nested.c"])]),
     Patch(8, "KVM: remove __gfn_to_pfn_memslot",
           "David Stevens", [
               "All architectures now call __kvm_follow_pfn(), so remove "
@@ -174,8 +229,10 @@ BASE_FILES = sorted({k for k, _ in CORE_FILES} | {
     "arch/x86/kvm/mmu/spte.h",
     "arch/x86/kvm/mmu/tdp_mmu.c",
     "arch/arm64/kvm/mmu.c",
+    "arch/powerpc/include/asm/kvm_book3s.h",
     "arch/powerpc/kvm/book3s_64_mmu_hv.c",
     "arch/powerpc/kvm/book3s_64_mmu_radix.c",
+    "arch/powerpc/kvm/book3s_hv_nested.c",
 })
 
 COVER = {
@@ -192,8 +249,12 @@ COVER = {
         "the simulator checks the refcount, notifier and mapping "
         "invariants for every stage on x86 (TDP MMU), arm64 (stage 2) "
         "and ppc (radix).",
-        "Only the x86 TDP MMU stops taking references (patch 5); arm64 "
-        "and ppc keep FOLL_GET.  The pfn cache is unchanged in "
-        "behaviour.",
+        "Only the x86 TDP MMU on 64-bit hosts stops taking references "
+        "(patch 5); shadow paging, 32-bit hosts, arm64 and ppc keep "
+        "FOLL_GET.  The pfn cache is unchanged in behaviour.",
+        "One patch is an addition to v7: {additions}.  It fixes a "
+        "reference leak in the ppc book3s HV fault handlers that the "
+        "simulator found, and comes right before the ppc migration, "
+        "which would otherwise fix it as a side effect.",
     ],
 }

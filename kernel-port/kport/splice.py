@@ -25,15 +25,16 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 
-from . import citems
+from . import citems, tokmerge
 
 __all__ = ["SpliceError", "Edit", "Outcome", "HOW", "diff_items", "apply",
            "splice_items", "merge_item"]
 
 # What apply() did to an item: the step's change merged into the kernel's
-# text; a new item inserted whole; the kernel's item replaced whole by the
+# text by lines, or by tokens where the lines conflicted; a new item
+# inserted whole; the kernel's item replaced whole by the
 # core's because the merge conflicted; the item removed.
-HOW = ("merged", "new", "conflict", "removed")
+HOW = ("merged", "tokens", "new", "conflict", "removed")
 
 _SIM_SYMBOL = re.compile(r"\bKVMPFN_\w+|\bkvmpfn_\w+")
 
@@ -53,7 +54,9 @@ class Outcome:
                               _HOW_TEXT[self.how])
 
 
-_HOW_TEXT = {"merged": "merged", "new": "new (inserted whole)",
+_HOW_TEXT = {"merged": "merged",
+             "tokens": "merged by tokens (the lines conflicted)",
+             "new": "new (inserted whole)",
              "conflict": "REPLACED WHOLE (merge conflict)",
              "removed": "removed"}
 
@@ -221,10 +224,14 @@ def _replacement(old, ed, path):
     if ed.base is None:
         return ed.text, "conflict"
     merged, conflicts = merge_item(old, ed.base, ed.text)
+    how = "merged"
+    if conflicts:
+        merged, conflicts = tokmerge.merge(old, ed.base, ed.text)
+        how = "tokens"
     if conflicts:
         return ed.text, "conflict"
     _check_clean(citems.Item(ed.key[0], ed.key[1], 0, 0, merged), path)
-    return merged, "merged"
+    return merged, how
 
 
 def apply(text, edits, path="<kernel>", outcomes=None):

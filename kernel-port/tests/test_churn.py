@@ -69,6 +69,14 @@ class TestChurn(unittest.TestCase):
         self.assertEqual(churn.deleted_comments(
             OLD, OLD, removed, ["\t/* why the call */"]), [])
 
+    def test_edited_comment_is_not_counted(self):
+        removed = lines_of(OLD, "why the call")
+        self.assertEqual(churn.deleted_comments(
+            OLD, OLD, removed, ["\t/* why the calls */"]), [])
+        got = churn.deleted_comments(OLD, OLD, removed,
+                                     ["\t/* something else entirely */"])
+        self.assertEqual(len(got), 1)
+
     def test_parse_unified(self):
         diff = ("diff --git a/x b/x\n--- a/x\n+++ b/x\n"
                 "@@ -3,2 +3,0 @@\n-a\n-b\n@@ -9 +8,2 @@\n-c\n+d\n+e\n")

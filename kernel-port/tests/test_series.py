@@ -25,11 +25,25 @@ V7_SUBJECTS = [
 
 class TestSeries(unittest.TestCase):
     def test_v7_order_and_subjects(self):
-        self.assertEqual([p.subject for p in series.PATCHES], V7_SUBJECTS)
-        self.assertEqual([p.number for p in series.PATCHES],
-                         list(range(1, 9)))
-        self.assertEqual([p.stage for p in series.PATCHES],
+        v7 = [p for p in series.PATCHES if p.v7 is not None]
+        self.assertEqual([p.subject for p in v7], V7_SUBJECTS)
+        self.assertEqual([p.v7 for p in v7], list(range(1, 9)))
+        self.assertEqual([p.stage for p in v7],
                          ["v7.%d" % n for n in range(1, 9)])
+
+    def test_additions_come_before_their_stage(self):
+        """A fix v7 did not carry goes right before v7's patch of the
+        stage it is modelled in, and says what it fixes."""
+        pats = series.PATCHES
+        added = [i for i, p in enumerate(pats) if p.v7 is None]
+        self.assertTrue(added)
+        for i in added:
+            p = pats[i]
+            self.assertTrue(p.fixes, p.subject)
+            self.assertEqual(pats[i + 1].v7, p.stage_number)
+            self.assertFalse(p.items)
+        stages = [p.stage_number for p in pats]
+        self.assertEqual(stages, sorted(stages))
 
     def test_every_referenced_file_exists(self):
         repo = os.path.dirname(HERE)
@@ -37,6 +51,9 @@ class TestSeries(unittest.TestCase):
             for sp, files in p.cocci:
                 self.assertTrue(os.path.isfile(os.path.join(
                     HERE, "cocci", sp)), sp)
+                for f in files:
+                    self.assertIn(f, series.BASE_FILES)
+            for _, _, files in p.renames + p.subs:
                 for f in files:
                     self.assertIn(f, series.BASE_FILES)
             for kpath, spath, keys in p.items:
@@ -51,11 +68,13 @@ class TestSeries(unittest.TestCase):
         for p in series.PATCHES:
             msg = message.commit_message(p.subject, p.body,
                                          ["A U Thor <a@example.org>"],
-                                         "note")
+                                         "note", p.fixes)
             lines = msg.splitlines()
             self.assertEqual(lines[0], p.subject)
             self.assertEqual(lines[1], "")
-            self.assertTrue(all(len(ln) <= 75 for ln in lines[2:]), msg)
+            # (checkpatch exempts Fixes: lines from the length limit)
+            self.assertTrue(all(len(ln) <= 75 for ln in lines[2:]
+                                if not ln.startswith("Fixes: ")), msg)
             self.assertEqual(lines[-1],
                              "Signed-off-by: A U Thor <a@example.org>")
 
@@ -71,6 +90,17 @@ class TestMessage(unittest.TestCase):
         self.assertEqual(body[2], "Second paragraph.")
         self.assertEqual(body[3], "Signed-off-by: A <a@x.org>\n"
                          "Signed-off-by: B <b@x.org>\n")
+
+    def test_fixes_trailers(self):
+        msg = message.commit_message(
+            "KVM: Fix a thing", ["Body."], ["A <a@x.org>"],
+            fixes=[("0123456789ab", "KVM: Break a thing")])
+        self.assertTrue(msg.endswith(
+            '\n\nFixes: 0123456789ab ("KVM: Break a thing")\n'
+            "Signed-off-by: A <a@x.org>\n"), msg)
+        with self.assertRaises(message.MessageError):
+            message.commit_message("KVM: Fix", ["Body."], ["A <a@x.org>"],
+                                   fixes=[("abc", "too short")])
 
     def test_rejects(self):
         ok = (["para"], ["A <a@x.org>"])

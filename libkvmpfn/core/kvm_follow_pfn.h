@@ -12,11 +12,8 @@
 #define KVM_PFN_ERR_NEEDS_IO	(KVM_PFN_ERR_MASK + 4)
 
 /*
- * Arguments and results of __kvm_follow_pfn().  The booleans of the old
- * __gfn_to_pfn_memslot() that GUP already has names for travel as FOLL_
- * flags: FOLL_WRITE for a write fault, FOLL_NOWAIT for an asynchronous
- * attempt that must not wait for I/O, FOLL_INTERRUPTIBLE to give up on a
- * pending signal.
+ * Arguments and results of __kvm_follow_pfn(); FOLL_WRITE, FOLL_NOWAIT and
+ * FOLL_INTERRUPTIBLE stand for __gfn_to_pfn_memslot()'s booleans.
  */
 struct kvm_follow_pfn {
 	const struct kvm_memory_slot *slot;
@@ -27,11 +24,7 @@ struct kvm_follow_pfn {
 	/* A read fault may map the pfn writable if the host PTE allows. */
 	bool allow_write_mapping;
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_3
-	/*
-	 * The caller installs the pfn only after an mmu_notifier retry check
-	 * and zaps it on invalidation, so it needs no reference: FOLL_GET may
-	 * be left out.  Callers without that protection must pass FOLL_GET.
-	 */
+	/* Mapped only behind an mmu_notifier retry: FOLL_GET is optional. */
 	bool guarded_by_mmu_notifier;
 #endif
 
@@ -39,11 +32,7 @@ struct kvm_follow_pfn {
 	hva_t hva;
 	bool writable;
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_3
-	/*
-	 * The pfn is a refcounted struct page.  Without FOLL_GET this is
-	 * the only licence to touch the page (A/D) and only while the
-	 * notifier protection holds.
-	 */
+	/* The pfn is a refcounted page (without FOLL_GET, no ref is held). */
 	bool is_refcounted_page;
 #endif
 };

@@ -137,12 +137,12 @@ static bool hva_to_pfn_fast(struct kvm_follow_pfn *foll, kvm_pfn_t *pfn)
 	if (!get_user_page_fast_only(foll->hva, FOLL_WRITE, &page))
 		return false;
 
-	foll->writable = true;
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_3
 	*pfn = kvm_follow_refcounted_pfn(foll, page);
 #else
 	*pfn = page_to_pfn(page);
 #endif
+	foll->writable = true;
 	return true;
 }
 
@@ -150,11 +150,12 @@ static bool hva_to_pfn_fast(struct kvm_follow_pfn *foll, kvm_pfn_t *pfn)
 static int hva_to_pfn_slow(struct kvm_follow_pfn *foll, kvm_pfn_t *pfn)
 {
 	unsigned int flags = FOLL_HWPOISON | FOLL_HONOR_NUMA_FAULT;
-	struct page *page, *wpage;
-	long npages;
+	struct page *page;
+	int npages;
 
 	might_sleep();
 
+	foll->writable = foll->flags & FOLL_WRITE;
 	flags |= foll->flags & (FOLL_WRITE | FOLL_NOWAIT | FOLL_INTERRUPTIBLE);
 
 	npages = get_user_pages_unlocked(foll->hva, 1, &page, flags);
@@ -162,15 +163,16 @@ static int hva_to_pfn_slow(struct kvm_follow_pfn *foll, kvm_pfn_t *pfn)
 		return npages;
 
 	/* Upgrade a read fault to a writable mapping if the PTE allows it. */
-	if (!(foll->flags & FOLL_WRITE) && foll->allow_write_mapping &&
-	    get_user_page_fast_only(foll->hva, FOLL_WRITE, &wpage)) {
-		put_page(page);
-		page = wpage;
-		foll->writable = true;
-	} else {
-		foll->writable = foll->flags & FOLL_WRITE;
-	}
+	if (unlikely(!(foll->flags & FOLL_WRITE)) &&
+	    foll->allow_write_mapping) {
+		struct page *wpage;
 
+		if (get_user_page_fast_only(foll->hva, FOLL_WRITE, &wpage)) {
+			foll->writable = true;
+			put_page(page);
+			page = wpage;
+		}
+	}
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_3
 	*pfn = kvm_follow_refcounted_pfn(foll, page);
 #else
@@ -200,13 +202,14 @@ static int hva_to_pfn_slow(unsigned long addr, bool *async, bool write_fault,
 			   bool interruptible, bool *writable, kvm_pfn_t *pfn)
 {
 	unsigned int flags = FOLL_HWPOISON | FOLL_HONOR_NUMA_FAULT;
-	struct page *page, *wpage;
-	long npages;
+	struct page *page;
+	int npages;
 
 	might_sleep();
 
 	if (writable)
 		*writable = write_fault;
+
 	if (write_fault)
 		flags |= FOLL_WRITE;
 	if (async)
@@ -219,13 +222,15 @@ static int hva_to_pfn_slow(unsigned long addr, bool *async, bool write_fault,
 		return npages;
 
 	/* Upgrade a read fault to a writable mapping if the PTE allows it. */
-	if (!write_fault && writable &&
-	    get_user_page_fast_only(addr, FOLL_WRITE, &wpage)) {
-		put_page(page);
-		page = wpage;
-		*writable = true;
-	}
+	if (unlikely(!write_fault) && writable) {
+		struct page *wpage;
 
+		if (get_user_page_fast_only(addr, FOLL_WRITE, &wpage)) {
+			*writable = true;
+			put_page(page);
+			page = wpage;
+		}
+	}
 	*pfn = page_to_pfn(page);
 	return npages;
 }

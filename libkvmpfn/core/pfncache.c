@@ -141,18 +141,17 @@ static inline bool mmu_notifier_retry_cache(struct kvm *kvm,
 static kvm_pfn_t gpc_resolve(struct gfn_to_pfn_cache *gpc)
 {
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_2
+	/* By hva: an HVA-only cache has no memslot to go by. */
 	struct kvm_follow_pfn foll = {
-		.slot = gpc->memslot,
-		.gfn = gpa_to_gfn(gpc->gpa),
+		.hva = gpc->uhva,
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_3
+		/* Held until published; the notifier guards it from then. */
+		.flags = FOLL_GET | FOLL_WRITE,
+#else
 		.flags = FOLL_WRITE,
+#endif
 	};
 
-#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_3
-	/* Hold the page until it is published; the notifier guards it then. */
-	foll.flags |= FOLL_GET;
-#endif
-	/* The address as is: an HVA-only cache has no memslot to go by. */
-	foll.hva = gpc->uhva;
 	return hva_to_pfn(&foll);
 #else
 	return hva_to_pfn(gpc->uhva, false, false, NULL, true, NULL);

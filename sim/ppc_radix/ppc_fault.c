@@ -17,7 +17,11 @@
  *   v7.7..        "KVM: PPC: Migrate to __kvm_follow_pfn": one
  *                 __kvm_follow_pfn() with FOLL_GET (the fast path is the
  *                 core's), and the page to put is the one the core says is
- *                 refcounted, which ends the leak.
+ *                 refcounted, which ends the leak; kvm_ro is gone, as the
+ *                 core never maps a read-only memslot writable.  The
+ *                 kernel-port ends the leak in a patch of its own just
+ *                 before (it puts the zero page and ZONE_DEVICE pages too),
+ *                 so the migration itself changes nothing.
  *
  * At every stage the leaf is built from the host's PTE, read under
  * mmu_lock after the invalidation check (find_kvm_host_pte), not from the
@@ -74,10 +78,12 @@ static int ppc_faultin_pfn(struct kvmpfn_sim *sim, struct kvmpfn_fault *f,
 		.slot = memslot,
 		.gfn = f->gfn,
 		.flags = FOLL_GET | (writing ? FOLL_WRITE : 0),
-		.allow_write_mapping = !kvm_ro,
+		/* the core keeps a read-only memslot read-only: no kvm_ro */
+		.allow_write_mapping = true,
 		.guarded_by_mmu_notifier = true,
 	};
 
+	(void)kvm_ro;
 	pfn = __kvm_follow_pfn(&foll);
 	hva = foll.hva;
 	if (is_error_noslot_pfn(pfn))
