@@ -327,8 +327,9 @@ static void check_spte_rsvd(struct kvmpfn_sim *sim, u64 spte, int level,
 			return;
 	if (bad)
 		check_violation(sim, 21, gfn, 0, leaf ? spte_to_pfn(spte) : 0,
-				"%s %s SPTE at level %d sets reserved bits 0x%llx: 0x%llx",
+				"%s%s %s SPTE at level %d sets reserved bits 0x%llx: 0x%llx",
 				x86_paging_name(mmu->paging),
+				mmu->pke ? " pke" : "",
 				leaf ? "leaf" : "non-leaf", level,
 				(unsigned long long)bad,
 				(unsigned long long)spte);
