@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * x86 TDP MMU model (stage unit): the EPT fault path of Linux 6.12
- * (kvm_tdp_mmu_page_fault) and the series' changes to it, the one choke
+ * (kvm_tdp_mmu_page_fault) and the series' changes to it, also run for
+ * shadow paging's SPTE formats (the direct shadow MMU: same walk, other
+ * entry bits, mmu_lock for write), the one choke
  * point every SPTE change goes through (tdp_mmu_set_spte and
  * handle_changed_spte), zap, aging, dirty logging and memslot flush.
  *
@@ -16,6 +18,9 @@
  *                 such SPTEs touch struct page, with kvm_set_page_*().  The
  *                 faulted page is marked accessed under mmu_lock (the v8
  *                 fix of the v7 patch, which did it after the unlock).
+ *                 Only where spte_has_refcount_bit(): shadow paging
+ *                 (x86 paging=shadow64|pae) keeps FOLL_GET and releases
+ *                 the page as v7.4 does, and its SPTEs have no bit.
  *
  * Where the model simplifies the kernel, and why it does not matter here:
  *   - one thread runs at a time, so every cmpxchg succeeds and a frozen
