@@ -21,26 +21,25 @@ bool tdp_enabled = true;
 
 void x86_spte_set_paging(enum x86_paging paging)
 {
+	static u64 *const mask[] = {
+		&shadow_present_mask, &shadow_user_mask, &shadow_accessed_mask,
+		&shadow_dirty_mask, &shadow_x_mask, &shadow_nx_mask,
+		&shadow_host_writable_mask, &shadow_mmu_writable_mask,
+	};
+	/* [0]: EPT; [1]: the x86 page-table format of shadow paging */
+	static const u64 value[2][8] = {
+		{ SPTE_EPT_PRESENT_MASK, SPTE_EPT_R, SPTE_EPT_ACCESSED,
+		  SPTE_EPT_DIRTY, SPTE_EPT_X, 0, EPT_SPTE_HOST_WRITABLE,
+		  EPT_SPTE_MMU_WRITABLE },
+		{ PT_PRESENT_MASK, PT_USER_MASK, PT_ACCESSED_MASK,
+		  PT_DIRTY_MASK, 0, PT64_NX_MASK, DEFAULT_SPTE_HOST_WRITABLE,
+		  DEFAULT_SPTE_MMU_WRITABLE },
+	};
+	unsigned int i;
+
 	tdp_enabled = paging == X86_PAGING_TDP;
-	if (tdp_enabled) {
-		shadow_present_mask = SPTE_EPT_PRESENT_MASK;
-		shadow_user_mask = SPTE_EPT_R;
-		shadow_accessed_mask = SPTE_EPT_ACCESSED;
-		shadow_dirty_mask = SPTE_EPT_DIRTY;
-		shadow_x_mask = SPTE_EPT_X;
-		shadow_nx_mask = 0;
-		shadow_host_writable_mask = EPT_SPTE_HOST_WRITABLE;
-		shadow_mmu_writable_mask = EPT_SPTE_MMU_WRITABLE;
-		return;
-	}
-	shadow_present_mask = PT_PRESENT_MASK;
-	shadow_user_mask = PT_USER_MASK;
-	shadow_accessed_mask = PT_ACCESSED_MASK;
-	shadow_dirty_mask = PT_DIRTY_MASK;
-	shadow_x_mask = 0;
-	shadow_nx_mask = PT64_NX_MASK;
-	shadow_host_writable_mask = DEFAULT_SPTE_HOST_WRITABLE;
-	shadow_mmu_writable_mask = DEFAULT_SPTE_MMU_WRITABLE;
+	for (i = 0; i < sizeof(mask) / sizeof(mask[0]); i++)
+		*mask[i] = value[!tdp_enabled][i];
 }
 
 u64 x86_spte_rsvd_bits(enum x86_paging paging, bool pke, int level,

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * x86 TDP MMU model (stage unit): the EPT fault path of Linux 6.12
- * (kvm_tdp_mmu_page_fault) and the series' changes to it, also run for
- * shadow paging's SPTE formats (the direct shadow MMU: same walk, other
- * entry bits, mmu_lock for write), the one choke
+ * (kvm_tdp_mmu_page_fault) and the series' changes to it, the one choke
  * point every SPTE change goes through (tdp_mmu_set_spte and
- * handle_changed_spte), zap, aging, dirty logging and memslot flush.
+ * handle_changed_spte), zap, aging, dirty logging and memslot flush.  The
+ * same code runs shadow paging's SPTE formats (the direct shadow MMU: the
+ * same walk, other entry bits, mmu_lock taken for write).
  *
  * How the stages use the core:
  *   legacy..v7.3  __gfn_to_pfn_memslot() takes a reference on a refcounted
@@ -109,30 +109,26 @@ static bool x86_spte_refcounted(struct kvmpfn_sim *sim, u64 spte)
 
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
 /*
- * v7.5 on: hand a leaf's dirty/accessed state to its page.  Where SPTEs
- * have no refcount bit, every SPTE counts as refcounted
+ * v7.5 on: hand a leaf's dirty (or accessed) state to its page.  Where
+ * SPTEs have no refcount bit, every SPTE counts as refcounted
  * (is_refcounted_page_spte()); the model then lets the pfn decide, as the
  * FOLL_GET paths of 6.12 do, so that a pfn without struct page (MMIO) is
  * never looked up as a page.
  */
-static void spte_set_page_dirty(u64 spte)
+static void spte_set_page_ad(u64 spte, bool dirty)
 {
-	if (!is_refcounted_page_spte(spte))
-		return;
-	if (spte_has_refcount_bit())
-		kvm_set_page_dirty(pfn_to_page(spte_to_pfn(spte)));
-	else
-		kvm_set_pfn_dirty(spte_to_pfn(spte));
-}
+	kvm_pfn_t pfn = spte_to_pfn(spte);
 
-static void spte_set_page_accessed(u64 spte)
-{
 	if (!is_refcounted_page_spte(spte))
 		return;
-	if (spte_has_refcount_bit())
-		kvm_set_page_accessed(pfn_to_page(spte_to_pfn(spte)));
+	if (spte_has_refcount_bit() && dirty)
+		kvm_set_page_dirty(pfn_to_page(pfn));
+	else if (spte_has_refcount_bit())
+		kvm_set_page_accessed(pfn_to_page(pfn));
+	else if (dirty)
+		kvm_set_pfn_dirty(pfn);
 	else
-		kvm_set_pfn_accessed(spte_to_pfn(spte));
+		kvm_set_pfn_accessed(pfn);
 }
 #endif
 
@@ -183,7 +179,7 @@ static void x86_spte_set_dirty(struct kvmpfn_sim *sim, u64 old_spte,
 {
 	if (!x86_tdp_seam(X86_SEAM_NO_AD_PROPAGATION)) {
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
-		spte_set_page_dirty(old_spte);
+		spte_set_page_ad(old_spte, true);
 #else
 		kvm_set_pfn_dirty(spte_to_pfn(old_spte));
 #endif
@@ -196,7 +192,7 @@ static void x86_spte_set_accessed(struct kvmpfn_sim *sim, u64 old_spte,
 {
 	if (!x86_tdp_seam(X86_SEAM_NO_AD_PROPAGATION)) {
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
-		spte_set_page_accessed(old_spte);
+		spte_set_page_ad(old_spte, false);
 #else
 		kvm_set_pfn_accessed(spte_to_pfn(old_spte));
 #endif
@@ -1227,7 +1223,7 @@ static bool clear_dirty_range(struct kvmpfn_sim *sim, struct x86_sp *sp,
 		x86_set_spte(sim, sp, i, spte & ~PT_WRITABLE_MASK, SET_RAW,
 			     NULL);
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
-		spte_set_page_dirty(spte);
+		spte_set_page_ad(spte, true);
 #else
 		kvm_set_pfn_dirty(spte_to_pfn(spte));
 #endif
