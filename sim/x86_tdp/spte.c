@@ -69,7 +69,7 @@ u64 x86_spte_rsvd_bits(enum x86_paging paging, bool pke, int level,
 	case X86_PAGING_PAE:
 		rsvd = SPTE_RSVD_BITS(62, X86_HOST_MAXPHYADDR);
 		if (level == 3)
-			/* a PDPTE; it has no leaf form, so PS is reserved too */
+			/* a PDPTE: never a leaf, so bit 7 is reserved too */
 			return rsvd | PT64_NX_MASK | SPTE_RSVD_BITS(8, 5) |
 			       SPTE_RSVD_BITS(2, 1);
 		if (leaf && level == PG_LEVEL_2M)

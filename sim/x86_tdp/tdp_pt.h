@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * x86 TDP MMU model: the EPT page tables themselves (stage-neutral).
+ * x86 TDP MMU model: the EPT (or shadow) page tables themselves
+ * (stage-neutral).
  *
  * One root per address space (the SMM address space is as_id 1), 4 or 5
  * levels of 512-entry tables, leaves at 4K, 2M and 1G; with PAE shadow
- * paging 3 levels whose root uses 4 entries, leaves at 4K and 2M.  A table is the
- * model's struct kvm_mmu_page: the 512 SPTEs plus what the kernel keeps
- * in the shadow-page header (level, first gfn, address space).  A non-leaf
+ * paging 3 levels whose root uses 4 entries, leaves at 4K and 2M.  A
+ * table is the model's struct kvm_mmu_page: the 512 SPTEs plus what the
+ * kernel keeps in the shadow-page header (level, first gfn, address
+ * space).  A non-leaf
  * SPTE names its child by a frame number, the table's index in the
  * registry, which the walker resolves as the kernel resolves __va() of
  * the physical address in the entry.

@@ -2,9 +2,10 @@
 /*
  * Fuzz inputs as scenarios.  Any byte string decodes to a scenario: two
  * header bytes pick the stage and the architecture (and the x86 paging
- * mode), the small configuration of the explorer is laid down (unless bit 7 of the first
- * byte says the input is a whole scenario), optionally followed by a 2M
- * huge block (bits 2-4 of the second byte), and each following op byte
+ * mode, bits 5-6 of the second byte), the small configuration of the
+ * explorer is laid down (unless bit 7 of the first byte says the input is
+ * a whole scenario), optionally followed by a 2M huge block (bits 2-4 of
+ * the second byte), and each following op byte
  * picks an operation whose arguments come from the bytes after it (missing
  * bytes read as zero, so short inputs still decode).  One op embeds a raw
  * scenario line, so every scenario file has an encoding (seed corpora are
