@@ -8,10 +8,9 @@
  * paging 3 levels whose root uses 4 entries, leaves at 4K and 2M.  A
  * table is the model's struct kvm_mmu_page: the 512 SPTEs plus what the
  * kernel keeps in the shadow-page header (level, first gfn, address
- * space).  A non-leaf
- * SPTE names its child by a frame number, the table's index in the
- * registry, which the walker resolves as the kernel resolves __va() of
- * the physical address in the entry.
+ * space).  A non-leaf SPTE names its child by a frame number, the
+ * table's index in the registry, which the walker resolves as the kernel
+ * resolves __va() of the physical address in the entry.
  *
  * Nothing here calls the kvmpfn core: setting an entry is the stage
  * unit's business (tdp_mmu.c), which owns the one choke point.
