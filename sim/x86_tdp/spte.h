@@ -347,7 +347,7 @@ static inline bool is_dirty_spte(u64 spte)
  * must keep them 0 and a 4-level shadow SPTE has its protection key in
  * 62:59.  Where there is no bit, the paths that build SPTEs keep taking a
  * reference on the page for the duration of the fault (FOLL_GET), so they
- * never map a page that is not refcounted and need not record it.
+ * never map a struct page they could not pin, and need not record it.
  */
 static inline bool spte_has_refcount_bit(void)
 {
@@ -356,8 +356,9 @@ static inline bool spte_has_refcount_bit(void)
 
 /*
  * Whether zap and aging may hand the leaf's accessed/dirty state to its
- * page.  Without a refcount bit every SPTE counts as refcounted, since
- * nothing that is not could have been mapped.
+ * page.  Without a refcount bit every SPTE counts as refcounted: what was
+ * mapped could be pinned, and the A/D helpers still skip pfns whose page
+ * does not track A/D (reserved, no struct page).
  */
 static inline bool is_refcounted_page_spte(u64 spte)
 {
