@@ -33,6 +33,7 @@ static struct kvmpfn_invariant catalogue[KVMPFN_NR_INVARIANTS] = {
 	{ 18, "error pfns are never mapped and never released as pages", true },
 	{ 19, "kernel-side direct access not protected by notifiers uses pinned, refcounted pages", true },
 	{ 20, "arm64 stage-2 table page refcount = 1 + number of non-zero entries", false },
+	{ 21, "x86: no SPTE (leaf or non-leaf) sets a bit that its paging mode reserves", false },
 };
 
 /* The invariants only architecture models check, and which ones do. */
@@ -44,6 +45,7 @@ static const struct {
 	{ 11, { KVMPFN_ARCH_X86 }, 1 },
 	{ 16, { KVMPFN_ARCH_X86, KVMPFN_ARCH_ARM64, KVMPFN_ARCH_PPC }, 3 },
 	{ 20, { KVMPFN_ARCH_ARM64 }, 1 },
+	{ 21, { KVMPFN_ARCH_X86 }, 1 },
 };
 
 const struct kvmpfn_invariant *kvmpfn_invariants(void)

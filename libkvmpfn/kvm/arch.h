@@ -88,6 +88,12 @@ struct kvmpfn_arch_ops {
 	int (*page_access)(struct kvmpfn_sim *sim, gfn_t gfn);
 	/* arch invariants over the whole state, after every step */
 	void (*check)(struct kvmpfn_sim *sim);
+	/*
+	 * Optional (x86): the VM's paging mode, enum kvmpfn_x86_paging, and
+	 * CR4.PKE with shadow64; -EINVAL for a bad combination, -EBUSY once
+	 * something is mapped.
+	 */
+	int (*set_paging)(struct kvmpfn_sim *sim, int paging, bool pke);
 };
 
 /* The arch state of @sim (mmu_size bytes). */

@@ -62,6 +62,7 @@ static const struct kvmpfn_bug bugs[] = {
 	{ 15, "03b755b2aa48", "read-only host page mapped writable: writability from the guest side (e500 shape)", 10, "all" },
 	{ 16, "509552e65ae8", "page marked dirty although the stage-2 map failed", 12, "arm64" },
 	{ 17, "series v7 review", "accessed marked after mmu_lock dropped with no reference held", 4, "ref,x86" },
+	{ 18, "v9 review / v10 fix", "refcount bit set on shadow-paging SPTEs (reserved under PAE, a protection key with PKE)", 21, "x86" },
 };
 
 const struct kvmpfn_bug *kvmpfn_bugs(unsigned int *n)
@@ -220,6 +221,33 @@ enum kvmpfn_stage kvmpfn_sim_stage(const struct kvmpfn_sim *sim)
 enum kvmpfn_arch kvmpfn_sim_arch(const struct kvmpfn_sim *sim)
 {
 	return sim->arch_id;
+}
+
+int kvmpfn_sim_set_x86_paging(struct kvmpfn_sim *sim,
+			      enum kvmpfn_x86_paging paging, bool pke)
+{
+	if (!sim->arch->set_paging)
+		return -ENOSYS;
+	if ((unsigned int)paging >= KVMPFN_X86_NR_PAGING)
+		return -EINVAL;
+	return sim->arch->set_paging(sim, paging, pke);
+}
+
+int kvmpfn_x86_paging_parse(const char *name, enum kvmpfn_x86_paging *p)
+{
+	static const char *const names[KVMPFN_X86_NR_PAGING] = {
+		[KVMPFN_X86_TDP] = "tdp",
+		[KVMPFN_X86_SHADOW64] = "shadow64",
+		[KVMPFN_X86_PAE] = "pae",
+	};
+	unsigned int i;
+
+	for (i = 0; i < KVMPFN_X86_NR_PAGING; i++)
+		if (!strcmp(name, names[i])) {
+			*p = (enum kvmpfn_x86_paging)i;
+			return 0;
+		}
+	return -EINVAL;
 }
 
 void kvmpfn_sim_set_location(struct kvmpfn_sim *sim, const char *file,

@@ -44,6 +44,13 @@ static const char *const block_alloc[] = {
 	"alloc blk order=9 nostruct",
 };
 
+static const char *const x86_paging[] = {
+	"",
+	"x86 paging=shadow64",
+	"x86 paging=pae",
+	"x86 paging=shadow64 pke",
+};
+
 static const char *const block_config[] = {
 	"mmap hva=0x40000000 size=2M pfnmap=blk shared huge prot=rw",
 	"memslot create id=2 gfn=0x40000 npages=512 hva=0x40000000",
@@ -268,6 +275,13 @@ int kvmpfn_decode(const uint8_t *data, size_t size, unsigned int arch_mask,
 		return -1;
 	if (!fn)
 		return 0;
+	/* the x86 paging mode comes before anything is mapped */
+	if (!(h & KVMPFN_DECODE_WHOLE) && KVMPFN_DECODE_X86_PAGING(blk)) {
+		const char *pl = x86_paging[KVMPFN_DECODE_X86_PAGING(blk)];
+
+		if (emit(fn, ctx, hdr, pl, strlen(pl)))
+			return 0;
+	}
 	/* bit 7 of the first byte: a whole scenario, no configuration */
 	for (i = 0; !(h & KVMPFN_DECODE_WHOLE) && i < kvmpfn_small_config_lines;
 	     i++)

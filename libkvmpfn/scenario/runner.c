@@ -316,7 +316,8 @@ static int expect(struct run *r)
 						     "I%d", id), idtxt)) ||
 		    id > KVMPFN_NR_INVARIANTS)
 			return diag(r, ln->tok[ln->ntok > 2 ? 2 : 1].col,
-				    "expect violation takes an invariant id I1..I20");
+				    "expect violation takes an invariant id I1..I%d",
+				    KVMPFN_NR_INVARIANTS);
 		ln->tok[2].used = 1;
 		if (!applies)
 			return 0;
@@ -557,6 +558,30 @@ static int record(struct run *r, uint64_t gfn, int ret, bool begin,
 	return 0;
 }
 
+/*
+ * x86 paging=tdp|shadow64|pae [pke]: the x86 model's paging mode, before
+ * anything is mapped (EBUSY after).  Other models ignore the line: it says
+ * how the VM runs when it runs on x86.
+ */
+static int op_x86(struct run *r, int *ret)
+{
+	struct scn_tok *t = arg(r, "paging");
+	enum kvmpfn_x86_paging paging;
+	bool pke = flag(r, "pke");
+
+	if (!t)
+		return diag(r, r->ln->tok[0].col,
+			    "x86 paging=tdp|shadow64|pae [pke]");
+	if (kvmpfn_x86_paging_parse(t->val, &paging))
+		return diag(r, t->col, "unknown x86 paging mode '%s' (tdp, shadow64, pae)",
+			    t->val);
+	if (pke && paging != KVMPFN_X86_SHADOW64)
+		return diag(r, t->col, "pke needs paging=shadow64");
+	*ret = kvmpfn_sim_arch(r->sim) == KVMPFN_ARCH_X86 ?
+	       kvmpfn_sim_set_x86_paging(r->sim, paging, pke) : 0;
+	return 0;
+}
+
 static int operation(struct run *r, int *ret)
 {
 	const char *op = r->ln->tok[0].val;
@@ -715,6 +740,9 @@ static int operation(struct run *r, int *ret)
 		if (num(r, "gfn", true, 0, &b))
 			return -1;
 		*ret = kvmpfn_gfn_to_page(r->sim, b);
+	} else if (!strcmp(op, "x86")) {
+		if (op_x86(r, ret))
+			return -1;
 	} else if (!strcmp(op, "vcpu_unmap")) {
 		if (num(r, "id", true, 0, &a))
 			return -1;

@@ -1,11 +1,84 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * x86 TDP MMU model: SPTE encoder, decoder and a printable form
- * (stage-neutral).  The layout is documented in spte.h.
+ * x86 MMU model: the SPTE format in use, reserved bits per paging mode,
+ * the EPT encoder and decoder and a printable form (stage-neutral).  The
+ * layouts are documented in spte.h.
  */
 #include <stdio.h>
 
 #include "spte.h"
+
+/* EPT until an x86 simulator says otherwise (kvm_mmu_set_ept_masks()). */
+u64 shadow_present_mask = SPTE_EPT_PRESENT_MASK;
+u64 shadow_user_mask = SPTE_EPT_R;
+u64 shadow_accessed_mask = SPTE_EPT_ACCESSED;
+u64 shadow_dirty_mask = SPTE_EPT_DIRTY;
+u64 shadow_x_mask = SPTE_EPT_X;
+u64 shadow_nx_mask;
+u64 shadow_host_writable_mask = EPT_SPTE_HOST_WRITABLE;
+u64 shadow_mmu_writable_mask = EPT_SPTE_MMU_WRITABLE;
+bool tdp_enabled = true;
+
+void x86_spte_set_paging(enum x86_paging paging)
+{
+	static u64 *const mask[] = {
+		&shadow_present_mask, &shadow_user_mask, &shadow_accessed_mask,
+		&shadow_dirty_mask, &shadow_x_mask, &shadow_nx_mask,
+		&shadow_host_writable_mask, &shadow_mmu_writable_mask,
+	};
+	/* [0]: EPT; [1]: the x86 page-table format of shadow paging */
+	static const u64 value[2][8] = {
+		{ SPTE_EPT_PRESENT_MASK, SPTE_EPT_R, SPTE_EPT_ACCESSED,
+		  SPTE_EPT_DIRTY, SPTE_EPT_X, 0, EPT_SPTE_HOST_WRITABLE,
+		  EPT_SPTE_MMU_WRITABLE },
+		{ PT_PRESENT_MASK, PT_USER_MASK, PT_ACCESSED_MASK,
+		  PT_DIRTY_MASK, 0, PT64_NX_MASK, DEFAULT_SPTE_HOST_WRITABLE,
+		  DEFAULT_SPTE_MMU_WRITABLE },
+	};
+	unsigned int i;
+
+	tdp_enabled = paging == X86_PAGING_TDP;
+	for (i = 0; i < sizeof(mask) / sizeof(mask[0]); i++)
+		*mask[i] = value[!tdp_enabled][i];
+}
+
+u64 x86_spte_rsvd_bits(enum x86_paging paging, bool pke, int level,
+		       bool leaf)
+{
+	u64 rsvd = SPTE_RSVD_BITS(51, X86_HOST_MAXPHYADDR);
+
+	switch (paging) {
+	case X86_PAGING_TDP:
+		if (!leaf)
+			return rsvd | (level >= 4 ? SPTE_RSVD_BITS(7, 3) :
+				       level >= PG_LEVEL_2M ?
+				       SPTE_RSVD_BITS(6, 3) : 0);
+		if (level == PG_LEVEL_1G)
+			rsvd |= SPTE_RSVD_BITS(29, 12);
+		else if (level == PG_LEVEL_2M)
+			rsvd |= SPTE_RSVD_BITS(20, 12);
+		return rsvd;
+	case X86_PAGING_SHADOW64:
+		if (!leaf)
+			return rsvd | (level >= 4 ? SPTE_RSVD_BITS(8, 7) : 0);
+		if (level == PG_LEVEL_1G)
+			rsvd |= SPTE_RSVD_BITS(29, 13);
+		else if (level == PG_LEVEL_2M)
+			rsvd |= SPTE_RSVD_BITS(20, 13);
+		return rsvd | (pke ? SPTE_PKEY_MASK : 0);
+	case X86_PAGING_PAE:
+		rsvd = SPTE_RSVD_BITS(62, X86_HOST_MAXPHYADDR);
+		if (level == 3)
+			/* a PDPTE: never a leaf, so bit 7 is reserved too */
+			return rsvd | PT64_NX_MASK | SPTE_RSVD_BITS(8, 5) |
+			       SPTE_RSVD_BITS(2, 1);
+		if (leaf && level == PG_LEVEL_2M)
+			rsvd |= SPTE_RSVD_BITS(20, 13);
+		return rsvd;
+	default:
+		return ~0ULL;
+	}
+}
 
 u64 x86_spte_encode(const struct x86_spte_fields *f)
 {
@@ -63,6 +136,20 @@ const char *x86_spte_describe(u64 spte, char *buf, size_t len)
 	if (!is_shadow_present_pte(spte)) {
 		snprintf(buf, len, "non-present 0x%llx",
 			 (unsigned long long)spte);
+		return buf;
+	}
+	if (!tdp_enabled) {
+		snprintf(buf, len, "pfn 0x%llx %c%c%c%s%s%s hw%d mw%d%s",
+			 (unsigned long long)spte_to_pfn(spte),
+			 is_readable_spte(spte) ? 'r' : '-',
+			 is_writable_pte(spte) ? 'w' : '-',
+			 is_executable_pte(spte) ? 'x' : '-',
+			 is_large_pte(spte) ? " ps" : "",
+			 is_accessed_spte(spte) ? " A" : "",
+			 is_dirty_spte(spte) ? " D" : "",
+			 is_host_writable_spte(spte),
+			 is_mmu_writable_spte(spte),
+			 spte & SPTE_MMU_PAGE_REFCOUNTED ? " bit59" : "");
 		return buf;
 	}
 	x86_spte_decode(spte, &f);

@@ -3,7 +3,9 @@
  * x86 TDP MMU model (stage unit): the EPT fault path of Linux 6.12
  * (kvm_tdp_mmu_page_fault) and the series' changes to it, the one choke
  * point every SPTE change goes through (tdp_mmu_set_spte and
- * handle_changed_spte), zap, aging, dirty logging and memslot flush.
+ * handle_changed_spte), zap, aging, dirty logging and memslot flush.  The
+ * same code runs shadow paging's SPTE formats (the direct shadow MMU: the
+ * same walk, other entry bits, mmu_lock taken for write).
  *
  * How the stages use the core:
  *   legacy..v7.3  __gfn_to_pfn_memslot() takes a reference on a refcounted
@@ -16,6 +18,9 @@
  *                 such SPTEs touch struct page, with kvm_set_page_*().  The
  *                 faulted page is marked accessed under mmu_lock (the v8
  *                 fix of the v7 patch, which did it after the unlock).
+ *                 Only where spte_has_refcount_bit(): shadow paging
+ *                 (x86 paging=shadow64|pae) keeps FOLL_GET and releases
+ *                 the page as v7.4 does, and its SPTEs have no bit.
  *
  * Where the model simplifies the kernel, and why it does not matter here:
  *   - one thread runs at a time, so every cmpxchg succeeds and a frozen
@@ -61,6 +66,18 @@ static struct x86_mmu *x86_mmu(struct kvmpfn_sim *sim)
 	return kvmpfn_arch_mmu(sim);
 }
 
+/*
+ * Every entry into the model: the SPTE format (the shadow_*_mask
+ * variables and tdp_enabled) becomes this VM's.
+ */
+static struct x86_mmu *x86_enter(struct kvmpfn_sim *sim)
+{
+	struct x86_mmu *mmu = x86_mmu(sim);
+
+	x86_spte_set_paging(mmu->paging);
+	return mmu;
+}
+
 /* The page a leaf's A/D would be handed to, if any (model view). */
 static struct page *x86_ad_page(struct kvmpfn_sim *sim, kvm_pfn_t pfn)
 {
@@ -73,21 +90,47 @@ static struct page *x86_ad_page(struct kvmpfn_sim *sim, kvm_pfn_t pfn)
 
 /*
  * Whether the leaf maps a page KVM treats as refcounted: the SPTE bit from
- * v7.5 on; before, what kvm_pfn_to_refcounted_page() says of the pfn.
+ * v7.5 on where the mode has one; before, and in modes without the bit
+ * (which keep FOLL_GET), what kvm_pfn_to_refcounted_page() says of the pfn.
  */
 static bool x86_spte_refcounted(struct kvmpfn_sim *sim, u64 spte)
 {
-#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
-	(void)sim;
-	return is_refcounted_page_spte(spte);
-#else
 	kvm_pfn_t pfn = spte_to_pfn(spte);
-	struct page *page = host_pfn_to_page(&sim->mm, pfn);
+	struct page *page;
 
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
+	if (spte_has_refcount_bit())
+		return is_refcounted_page_spte(spte);
+#endif
+	page = host_pfn_to_page(&sim->mm, pfn);
 	return page && (!PageReserved(page) || pfn == sim->mm.zero_pfn ||
 			kshim_page_flag(page, PG_zone_device));
-#endif
 }
+
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
+/*
+ * v7.5 on: hand a leaf's dirty (or accessed) state to its page.  Where
+ * SPTEs have no refcount bit, every SPTE counts as refcounted
+ * (is_refcounted_page_spte()); the model then lets the pfn decide, as the
+ * FOLL_GET paths of 6.12 do, so that a pfn without struct page (MMIO) is
+ * never looked up as a page.
+ */
+static void spte_set_page_ad(u64 spte, bool dirty)
+{
+	kvm_pfn_t pfn = spte_to_pfn(spte);
+
+	if (!is_refcounted_page_spte(spte))
+		return;
+	if (spte_has_refcount_bit() && dirty)
+		kvm_set_page_dirty(pfn_to_page(pfn));
+	else if (spte_has_refcount_bit())
+		kvm_set_page_accessed(pfn_to_page(pfn));
+	else if (dirty)
+		kvm_set_pfn_dirty(pfn);
+	else
+		kvm_set_pfn_accessed(pfn);
+}
+#endif
 
 static void leaf_view(struct kvmpfn_sim *sim, int as_id, u64 spte, int level,
 		      gfn_t gfn, struct kvmpfn_leaf_view *v)
@@ -136,8 +179,7 @@ static void x86_spte_set_dirty(struct kvmpfn_sim *sim, u64 old_spte,
 {
 	if (!x86_tdp_seam(X86_SEAM_NO_AD_PROPAGATION)) {
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
-		if (is_refcounted_page_spte(old_spte))
-			kvm_set_page_dirty(pfn_to_page(spte_to_pfn(old_spte)));
+		spte_set_page_ad(old_spte, true);
 #else
 		kvm_set_pfn_dirty(spte_to_pfn(old_spte));
 #endif
@@ -150,9 +192,7 @@ static void x86_spte_set_accessed(struct kvmpfn_sim *sim, u64 old_spte,
 {
 	if (!x86_tdp_seam(X86_SEAM_NO_AD_PROPAGATION)) {
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
-		if (is_refcounted_page_spte(old_spte))
-			kvm_set_page_accessed(
-				pfn_to_page(spte_to_pfn(old_spte)));
+		spte_set_page_ad(old_spte, false);
 #else
 		kvm_set_pfn_accessed(spte_to_pfn(old_spte));
 #endif
@@ -262,6 +302,40 @@ static void check_spte_writable_invariants(struct kvmpfn_sim *sim,
 				(unsigned long long)new_spte);
 }
 
+/*
+ * I21: a present SPTE sets no bit its paging mode reserves (spte.h).  The
+ * CPU would take a reserved-bit fault (an EPT misconfiguration with EPT)
+ * on the next walk through it.
+ */
+static void check_spte_rsvd(struct kvmpfn_sim *sim, u64 spte, int level,
+			    gfn_t gfn, bool in_check)
+{
+	struct x86_mmu *mmu = x86_mmu(sim);
+	bool leaf;
+	u64 bad;
+	u32 i;
+
+	if (!is_shadow_present_pte(spte))
+		return;
+	leaf = is_last_spte(spte, level);
+	bad = spte & x86_spte_rsvd_bits(mmu->paging, mmu->pke, level, leaf);
+	if (!bad)
+		return;
+	/* check() looks again at what the choke point judged this step */
+	for (i = 0; in_check && i < sim->nr_viol; i++)
+		if (sim->viol[i].id == 21 && sim->viol[i].gfn == gfn &&
+		    sim->viol[i].step == sim->step)
+			return;
+	if (bad)
+		check_violation(sim, 21, gfn, 0, leaf ? spte_to_pfn(spte) : 0,
+				"%s%s %s SPTE at level %d sets reserved bits 0x%llx: 0x%llx",
+				x86_paging_name(mmu->paging),
+				mmu->pke ? " pke" : "",
+				leaf ? "leaf" : "non-leaf", level,
+				(unsigned long long)bad,
+				(unsigned long long)spte);
+}
+
 /* A freshly linked table may hold leaves already (a split huge page). */
 static void report_new_table(struct kvmpfn_sim *sim, struct x86_sp *sp)
 {
@@ -279,6 +353,7 @@ static void report_new_table(struct kvmpfn_sim *sim, struct x86_sp *sp)
 			continue;
 		check_spte_writable_invariants(sim, SHADOW_NONPRESENT_VALUE,
 					       spte, sp->level, v.gfn, NULL);
+		check_spte_rsvd(sim, spte, sp->level, v.gfn, false);
 		kvmpfn_entry_change(sim, &none, &v, NULL);
 		x86_mmu_touch(x86_mmu(sim), sp->as_id, v.gfn);
 	}
@@ -303,6 +378,7 @@ static void x86_set_spte(struct kvmpfn_sim *sim, struct x86_sp *sp,
 		lockdep_assert_held(&sim->kvm.mmu_lock);
 
 	check_spte_writable_invariants(sim, old_spte, new_spte, level, gfn, f);
+	check_spte_rsvd(sim, new_spte, level, gfn, false);
 	leaf_view(sim, sp->as_id, old_spte, level, gfn, &ov);
 	leaf_view(sim, sp->as_id, new_spte, level, gfn, &nv);
 	if (ov.present || nv.present) {
@@ -352,6 +428,9 @@ static bool kvm_is_mmio_pfn(struct kvmpfn_sim *sim, kvm_pfn_t pfn)
 
 static u64 ept_memtype(struct kvmpfn_sim *sim, kvm_pfn_t pfn)
 {
+	/* shadow paging: no memory type in the SPTE (PAT entry 0, MTRRs) */
+	if (!tdp_enabled)
+		return 0;
 	if (kvm_is_mmio_pfn(sim, pfn))
 		return SPTE_EPT_MT_UC << SPTE_EPT_MT_SHIFT;
 	/* no non-coherent DMA in the model: ignore guest PAT */
@@ -372,35 +451,46 @@ static u64 make_spte(struct kvmpfn_sim *sim,
 {
 	unsigned int access = ACC_ALL;
 	u64 spte = SPTE_MMU_PRESENT | SPTE_TDP_AD_ENABLED |
-		   SPTE_EPT_PRESENT_MASK;
+		   shadow_present_mask;
 
 	/* a guest access, not a prefetch: accessed from the start */
-	spte |= SPTE_EPT_ACCESSED;
+	spte |= shadow_accessed_mask;
 	if (access & ACC_EXEC_MASK)
-		spte |= SPTE_EPT_X;
+		spte |= shadow_x_mask;
+	else
+		spte |= shadow_nx_mask;
 	if (access & ACC_USER_MASK)
-		spte |= SPTE_EPT_R;
+		spte |= shadow_user_mask;
 	if (level > PG_LEVEL_4K)
 		spte |= SPTE_PAGE_SIZE;
 	spte |= ept_memtype(sim, pfn);
 	if (host_writable)
-		spte |= EPT_SPTE_HOST_WRITABLE;
+		spte |= shadow_host_writable_mask;
 	else
 		access &= ~ACC_WRITE_MASK;
 	spte |= (u64)pfn << SPTE_PFN_SHIFT;
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
-	if (refcounted)
+	/*
+	 * Only where the mode has the bit.  Bug zoo B18: the v7 port set it
+	 * for every refcounted page, shadow-paging SPTEs included, where
+	 * bit 59 is reserved (PAE) or the protection key (4-level, PKE).
+	 */
+	if (refcounted &&
+	    (spte_has_refcount_bit() || sim->bug == KVMPFN_B18))
 		spte |= SPTE_MMU_PAGE_REFCOUNTED;
 #else
 	(void)refcounted;
 #endif
 
 	if (access & ACC_WRITE_MASK) {
-		spte |= SPTE_EPT_W | EPT_SPTE_MMU_WRITABLE;
-		/* the TDP MMU shadows no guest page tables: no unsync */
+		spte |= PT_WRITABLE_MASK | shadow_mmu_writable_mask;
+		/*
+		 * No unsync: the TDP MMU shadows no guest page tables, and
+		 * the model's shadow-paging guest has none either.
+		 */
 		if (!(is_last_spte(old_spte, level) &&
 		      is_writable_pte(old_spte)))
-			spte |= SPTE_EPT_DIRTY;
+			spte |= shadow_dirty_mask;
 	}
 
 	if (is_writable_pte(spte) && kvm_slot_dirty_track_enabled(slot)) {
@@ -436,8 +526,8 @@ static int kvm_mmu_max_mapping_level(struct kvmpfn_sim *sim,
 {
 	int host_level;
 
-	if (max_level > KVM_MAX_HUGEPAGE_LEVEL)
-		max_level = KVM_MAX_HUGEPAGE_LEVEL;
+	if (max_level > x86_mmu_max_huge_level(x86_mmu(sim)))
+		max_level = x86_mmu_max_huge_level(x86_mmu(sim));
 	for (; max_level > PG_LEVEL_4K; max_level--)
 		if (!lpage_disallowed(slot, gfn, max_level))
 			break;
@@ -477,8 +567,12 @@ static void kvm_mmu_hugepage_adjust(struct kvmpfn_sim *sim,
 static void tdp_mmu_link_sp(struct kvmpfn_sim *sim, struct x86_sp *sp,
 			    unsigned int idx, struct x86_sp *child)
 {
-	x86_set_spte(sim, sp, idx, make_nonleaf_spte(child->frame),
-		     SET_TRACKED, NULL);
+	u64 spte = make_nonleaf_spte(child->frame);
+
+	/* the PAE root's 4 entries are PDPTEs: present and address only */
+	if (x86_mmu(sim)->paging == X86_PAGING_PAE && sp->level == 3)
+		spte = make_pae_root_spte(child->frame);
+	x86_set_spte(sim, sp, idx, spte, SET_TRACKED, NULL);
 }
 
 /*
@@ -580,7 +674,7 @@ static bool is_access_allowed(struct kvmpfn_fault *f, u64 spte)
 		return is_executable_pte(spte);
 	if (f->write)
 		return is_writable_pte(spte);
-	return spte & SPTE_EPT_R;
+	return is_readable_spte(spte);
 }
 
 /* The access the guest retries now succeeds; the CPU sets A (and D). */
@@ -588,10 +682,10 @@ static void cpu_access_done(struct kvmpfn_sim *sim, struct kvmpfn_fault *f,
 			    struct x86_sp *sp, unsigned int idx)
 {
 	u64 spte = sp->spt[idx];
-	u64 new_spte = spte | SPTE_EPT_ACCESSED;
+	u64 new_spte = spte | shadow_accessed_mask;
 
 	if (f->write)
-		new_spte |= SPTE_EPT_DIRTY;
+		new_spte |= shadow_dirty_mask;
 	if (new_spte != spte)
 		x86_set_spte(sim, sp, idx, new_spte, SET_LOCKLESS, NULL);
 }
@@ -625,7 +719,7 @@ static int fast_page_fault(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 	new_spte = spte;
 	if (f->write && (is_mmu_writable_spte(spte) ||
 			 x86_tdp_seam(X86_SEAM_FAST_PF_IGNORES_MMU_WRITABLE))) {
-		new_spte |= SPTE_EPT_W;
+		new_spte |= PT_WRITABLE_MASK;
 		if (sp->level > PG_LEVEL_4K &&
 		    kvm_slot_dirty_track_enabled(f->slot))
 			return RET_PF_INVALID;
@@ -662,7 +756,11 @@ static void __kvm_faultin_pfn(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 		.guarded_by_mmu_notifier = true,
 	};
 
-#if KVMPFN_STAGE < KVMPFN_STAGE_V7_5
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
+	/* shadow paging (and 32-bit hosts): no SPTE bit, keep the reference */
+	if (!spte_has_refcount_bit())
+		foll.flags |= FOLL_GET;
+#else
 	foll.flags |= FOLL_GET;
 #endif
 	info->pfn = __kvm_follow_pfn(&foll);
@@ -717,7 +815,10 @@ static int kvm_faultin_pfn(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 		return RET_PF_CONTINUE;
 
 	if (tdp_invalidate_retry_gfn_unsafe(kvm, f->mmu_seq, f->gfn)) {
-#if KVMPFN_STAGE < KVMPFN_STAGE_V7_5
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
+		if (f->info.holds_ref)
+			kvm_release_pfn_clean(f->info.pfn);
+#else
 		kvm_release_pfn_clean(f->info.pfn);
 #endif
 		f->info.holds_ref = false;
@@ -728,7 +829,7 @@ static int kvm_faultin_pfn(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 
 static int x86_fault_begin(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 {
-	struct x86_mmu *mmu = x86_mmu(sim);
+	struct x86_mmu *mmu = x86_enter(sim);
 	int r;
 
 	/* the root the vCPU loaded before it entered the guest */
@@ -760,35 +861,58 @@ static bool is_page_fault_stale(struct kvmpfn_sim *sim,
 	return mmu_invalidate_retry_gfn(&sim->kvm, f->mmu_seq, f->gfn);
 }
 
+/*
+ * The TDP MMU maps under mmu_lock held for read; the shadow MMU
+ * (direct_page_fault() without TDP) takes it for write.
+ */
+static void x86_map_lock(struct kvm *kvm)
+{
+	if (tdp_enabled)
+		read_lock(&kvm->mmu_lock);
+	else
+		write_lock(&kvm->mmu_lock);
+}
+
+static void x86_map_unlock(struct kvm *kvm)
+{
+	if (tdp_enabled)
+		read_unlock(&kvm->mmu_lock);
+	else
+		write_unlock(&kvm->mmu_lock);
+}
+
 static int x86_fault_finish(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 {
 	struct kvm *kvm = &sim->kvm;
 	kvm_pfn_t orig_pfn = f->info.pfn;
 	int r;
 
+	x86_enter(sim);
 	if (f->priv[PRIV_FAST])
 		return 0;
 
 	r = RET_PF_RETRY;
-	read_lock(&kvm->mmu_lock);
+	x86_map_lock(kvm);
 	if (is_page_fault_stale(sim, f))
 		goto out_unlock;
 	r = kvm_tdp_mmu_map(sim, f);
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
 	/* no reference held: only under mmu_lock, only once mapped */
 	if ((r == RET_PF_FIXED || r == RET_PF_SPURIOUS) && f->info.refcounted &&
-	    sim->bug != KVMPFN_B17)
+	    !f->info.holds_ref && sim->bug != KVMPFN_B17)
 		kvm_set_page_accessed(pfn_to_page(orig_pfn));
 #endif
 out_unlock:
-	read_unlock(&kvm->mmu_lock);
+	x86_map_unlock(kvm);
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
 	/* bug zoo B17: the v7 patch as posted, after the unlock */
 	if ((r == RET_PF_FIXED || r == RET_PF_SPURIOUS) && f->info.refcounted &&
-	    sim->bug == KVMPFN_B17)
+	    !f->info.holds_ref && sim->bug == KVMPFN_B17)
 		kvm_set_page_accessed(pfn_to_page(orig_pfn));
-#endif
-#if KVMPFN_STAGE < KVMPFN_STAGE_V7_5
+	/* shadow paging kept FOLL_GET: drop the reference, as 6.12 does */
+	if (f->info.holds_ref)
+		kvm_release_pfn_clean(orig_pfn);
+#else
 	kvm_release_pfn_clean(orig_pfn);
 #endif
 	f->info.holds_ref = false;
@@ -867,6 +991,7 @@ static bool zap_root(struct kvmpfn_sim *sim, struct x86_sp *root)
 static bool x86_unmap_gfn_range(struct kvmpfn_sim *sim, int as_id,
 				gfn_t start, gfn_t end)
 {
+	x86_enter(sim);
 	lockdep_assert_held(&sim->kvm.mmu_lock);
 	return zap_leafs(sim, x86_mmu(sim)->root[as_id], start, end);
 }
@@ -894,7 +1019,7 @@ static bool age_range(struct kvmpfn_sim *sim, struct x86_sp *sp, gfn_t start,
 		if (!is_accessed_spte(spte))
 			continue;
 		/* tdp_mmu_clear_spte_bits: the A bit only, no bookkeeping */
-		x86_set_spte(sim, sp, i, spte & ~SPTE_EPT_ACCESSED, SET_RAW,
+		x86_set_spte(sim, sp, i, spte & ~shadow_accessed_mask, SET_RAW,
 			     NULL);
 		young = true;
 	}
@@ -904,6 +1029,7 @@ static bool age_range(struct kvmpfn_sim *sim, struct x86_sp *sp, gfn_t start,
 static bool x86_age_gfn_range(struct kvmpfn_sim *sim, int as_id, gfn_t start,
 			      gfn_t end)
 {
+	x86_enter(sim);
 	return age_range(sim, x86_mmu(sim)->root[as_id], start, end);
 }
 
@@ -916,7 +1042,7 @@ static bool x86_age_gfn_range(struct kvmpfn_sim *sim, int as_id, gfn_t start,
 static void x86_flush_memslot(struct kvmpfn_sim *sim,
 			      const struct kvm_memory_slot *slot)
 {
-	struct x86_mmu *mmu = x86_mmu(sim);
+	struct x86_mmu *mmu = x86_enter(sim);
 	bool flush = false;
 	int as;
 
@@ -986,10 +1112,10 @@ static bool wrprot_range(struct kvmpfn_sim *sim, struct x86_sp *sp,
 		}
 		if (!is_writable_pte(spte))
 			continue;
-		new_spte = spte & ~SPTE_EPT_W;
+		new_spte = spte & ~PT_WRITABLE_MASK;
 		if (x86_tdp_seam(X86_SEAM_WRPROT_CLEARS_HOST_WRITABLE))
-			new_spte &= ~(EPT_SPTE_MMU_WRITABLE |
-				      EPT_SPTE_HOST_WRITABLE);
+			new_spte &= ~(shadow_mmu_writable_mask |
+				      shadow_host_writable_mask);
 		x86_set_spte(sim, sp, i, new_spte, SET_TRACKED, NULL);
 		changed = true;
 	}
@@ -1017,7 +1143,7 @@ static void zap_collapsible(struct kvmpfn_sim *sim,
 		if (!is_shadow_present_pte(spte) ||
 		    is_last_spte(spte, sp->level))
 			continue;
-		if (sp->level <= KVM_MAX_HUGEPAGE_LEVEL &&
+		if (sp->level <= x86_mmu_max_huge_level(mmu) &&
 		    gfn >= start && gfn < end &&
 		    kvm_mmu_max_mapping_level(sim, NULL, slot, gfn,
 					      KVM_MAX_HUGEPAGE_LEVEL) >=
@@ -1038,7 +1164,7 @@ static void x86_slot_flags_changed(struct kvmpfn_sim *sim,
 				   const struct kvm_memory_slot *slot,
 				   u32 old_flags)
 {
-	struct x86_mmu *mmu = x86_mmu(sim);
+	struct x86_mmu *mmu = x86_enter(sim);
 	struct x86_sp *root = mmu->root[slot->as_id];
 	gfn_t start = slot->base_gfn, end = start + slot->npages;
 	struct kvm *kvm = &sim->kvm;
@@ -1094,10 +1220,10 @@ static bool clear_dirty_range(struct kvmpfn_sim *sim, struct x86_sp *sp,
 		if (sp->level > PG_LEVEL_4K || !is_writable_pte(spte))
 			continue;
 		/* tdp_mmu_clear_spte_bits: no handle_changed_spte */
-		x86_set_spte(sim, sp, i, spte & ~SPTE_EPT_W, SET_RAW, NULL);
+		x86_set_spte(sim, sp, i, spte & ~PT_WRITABLE_MASK, SET_RAW,
+			     NULL);
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
-		if (is_refcounted_page_spte(spte))
-			kvm_set_page_dirty(pfn_to_page(spte_to_pfn(spte)));
+		spte_set_page_ad(spte, true);
 #else
 		kvm_set_pfn_dirty(spte_to_pfn(spte));
 #endif
@@ -1113,6 +1239,7 @@ static void x86_clear_dirty(struct kvmpfn_sim *sim,
 	struct kvm *kvm = &sim->kvm;
 	bool flush;
 
+	x86_enter(sim);
 	write_lock(&kvm->mmu_lock);
 	flush = clear_dirty_range(sim, x86_mmu(sim)->root[slot->as_id],
 				  slot->base_gfn,
@@ -1151,6 +1278,7 @@ static void x86_for_each_leaf(struct kvmpfn_sim *sim, kvmpfn_leaf_fn fn,
 {
 	int as;
 
+	x86_enter(sim);
 	for (as = 0; as < KVM_ADDRESS_SPACE_NUM; as++)
 		for_each_leaf_sp(sim, x86_mmu(sim)->root[as], fn, ctx);
 }
@@ -1159,7 +1287,7 @@ static int x86_lookup(struct kvmpfn_sim *sim, int as_id, gfn_t gfn,
 		      struct kvmpfn_leaf_view *v)
 {
 	unsigned int idx;
-	struct x86_sp *sp = x86_walk(x86_mmu(sim), as_id, gfn, &idx);
+	struct x86_sp *sp = x86_walk(x86_enter(sim), as_id, gfn, &idx);
 
 	if (!sp)
 		return -ENOENT;
@@ -1181,8 +1309,9 @@ static void check_leaf_spte(struct kvmpfn_sim *sim, struct x86_sp *sp,
 	if (sp->level > KVM_MAX_HUGEPAGE_LEVEL)
 		check_violation(sim, KVMPFN_WARN, gfn, 0, spte_to_pfn(spte),
 				"x86: leaf SPTE at level %d", sp->level);
+	check_spte_rsvd(sim, spte, sp->level, gfn, true);
 #if KVMPFN_STAGE < KVMPFN_STAGE_V7_5
-	if (is_refcounted_page_spte(spte))
+	if (spte & SPTE_MMU_PAGE_REFCOUNTED)
 		check_violation(sim, KVMPFN_WARN, gfn, 0, spte_to_pfn(spte),
 				"x86: refcounted SPTE bit before v7.5");
 #endif
@@ -1205,6 +1334,8 @@ static void check_tree(struct kvmpfn_sim *sim, struct x86_sp *sp)
 			check_leaf_spte(sim, sp, i);
 			continue;
 		}
+		check_spte_rsvd(sim, spte, sp->level, x86_sp_gfn(sp, i),
+				true);
 		child = spte_to_pfn(spte) < mmu->nr_frames ?
 			x86_sp_child(mmu, spte) : NULL;
 		if (!child || child->level != sp->level - 1 ||
@@ -1225,7 +1356,7 @@ static void check_tree(struct kvmpfn_sim *sim, struct x86_sp *sp)
 
 static void x86_check(struct kvmpfn_sim *sim)
 {
-	struct x86_mmu *mmu = x86_mmu(sim);
+	struct x86_mmu *mmu = x86_enter(sim);
 	unsigned int idx;
 	u32 i;
 	int as;
@@ -1246,6 +1377,18 @@ static void x86_check(struct kvmpfn_sim *sim)
 	mmu->touched_all = false;
 }
 
+_Static_assert((int)X86_PAGING_TDP == (int)KVMPFN_X86_TDP &&
+	       (int)X86_PAGING_SHADOW64 == (int)KVMPFN_X86_SHADOW64 &&
+	       (int)X86_PAGING_PAE == (int)KVMPFN_X86_PAE &&
+	       (int)X86_NR_PAGING == (int)KVMPFN_X86_NR_PAGING,
+	       "the public and the model's paging modes agree");
+
+/* The VM's paging mode (kvmpfn_sim_set_x86_paging()). */
+static int x86_set_paging(struct kvmpfn_sim *sim, int paging, bool pke)
+{
+	return x86_tdp_set_paging(sim, (enum x86_paging)paging, pke);
+}
+
 const struct kvmpfn_arch_ops KVMPFN_STAGE_SYM(arch_x86) = {
 	.name = "x86",
 	.mmu_size = sizeof(struct x86_mmu),
@@ -1261,4 +1404,5 @@ const struct kvmpfn_arch_ops KVMPFN_STAGE_SYM(arch_x86) = {
 	.for_each_leaf = x86_for_each_leaf,
 	.lookup = x86_lookup,
 	.check = x86_check,
+	.set_paging = x86_set_paging,
 };

@@ -12,6 +12,8 @@
 static int default_root_level;		/* 0: environment, else 4 */
 static int default_slot_zap_all = -1;	/* -1: environment, else on */
 static int default_eager_split = -1;	/* -1: environment, else on */
+static int default_paging = -1;		/* -1: environment, else TDP */
+static bool default_pke;
 static bool seams[X86_NR_SEAMS];
 
 /* Test-only: declared in tests/x86_tdp_test.h, nowhere else. */
@@ -44,6 +46,45 @@ void x86_tdp_set_default_slot_zap_all(bool on)
 void x86_tdp_set_default_eager_split(bool on)
 {
 	default_eager_split = on;
+}
+
+static const char *const paging_names[X86_NR_PAGING] = {
+	[X86_PAGING_TDP] = "tdp",
+	[X86_PAGING_SHADOW64] = "shadow64",
+	[X86_PAGING_PAE] = "pae",
+};
+
+const char *x86_paging_name(enum x86_paging paging)
+{
+	return (unsigned int)paging < X86_NR_PAGING ? paging_names[paging] :
+	       "?";
+}
+
+int x86_tdp_set_default_paging(enum x86_paging paging, bool pke)
+{
+	if ((unsigned int)paging >= X86_NR_PAGING ||
+	    (pke && paging != X86_PAGING_SHADOW64))
+		return -EINVAL;
+	default_paging = paging;
+	default_pke = pke;
+	return 0;
+}
+
+/* KVMPFN_X86_PAGING: tdp (or unset), shadow64, shadow64-pke, pae */
+static void env_paging(int *paging, bool *pke)
+{
+	const char *v = getenv("KVMPFN_X86_PAGING");
+
+	*paging = X86_PAGING_TDP;
+	*pke = false;
+	if (!v)
+		return;
+	if (!strcmp(v, "shadow64") || !strcmp(v, "shadow64-pke")) {
+		*paging = X86_PAGING_SHADOW64;
+		*pke = v[8] != 0;
+	} else if (!strcmp(v, "pae")) {
+		*paging = X86_PAGING_PAE;
+	}
 }
 
 static int env_int(const char *name, int dflt)
@@ -167,9 +208,15 @@ int x86_mmu_init(struct kvmpfn_sim *sim, void *p)
 		      env_int("KVMPFN_X86_SLOT_ZAP_ALL", 1);
 	int eager = default_eager_split >= 0 ? default_eager_split :
 		    env_int("KVMPFN_X86_EAGER_SPLIT", 1);
+	int paging = default_paging;
+	bool pke = default_pke;
 
 	(void)sim;
-	mmu->root_level = levels == 5 ? 5 : 4;
+	if (paging < 0)
+		env_paging(&paging, &pke);
+	mmu->paging = paging;
+	mmu->pke = pke;
+	mmu->root_level = paging == X86_PAGING_PAE ? 3 : levels == 5 ? 5 : 4;
 	mmu->slot_zap_all = zap_all != 0;
 	mmu->eager_split = eager != 0;
 	mmu->touched_all = true;
@@ -188,20 +235,67 @@ void x86_mmu_destroy(struct kvmpfn_sim *sim, void *p)
 	mmu->free_frames = NULL;
 }
 
-int x86_tdp_set_root_level(struct kvmpfn_sim *sim, int levels)
+/* Nothing mapped, no table but the roots: the roots may be rebuilt. */
+static bool mmu_empty(const struct x86_mmu *mmu)
 {
-	struct x86_mmu *mmu = mmu_of(sim);
+	return mmu->nr_tables == KVM_ADDRESS_SPACE_NUM &&
+	       !mmu->root[0]->nr_present && !mmu->root[1]->nr_present;
+}
 
-	if (!mmu || (levels != 4 && levels != 5))
-		return -EINVAL;
+static int rebuild_roots(struct x86_mmu *mmu, int levels)
+{
 	if (mmu->root_level == levels)
 		return 0;
-	if (mmu->nr_tables != KVM_ADDRESS_SPACE_NUM ||
-	    mmu->root[0]->nr_present || mmu->root[1]->nr_present)
+	if (!mmu_empty(mmu))
 		return -EBUSY;
 	free_roots(mmu);
 	mmu->root_level = levels;
 	return alloc_roots(mmu);
+}
+
+int x86_tdp_set_root_level(struct kvmpfn_sim *sim, int levels)
+{
+	struct x86_mmu *mmu = mmu_of(sim);
+
+	if (!mmu || (levels != 4 && levels != 5) ||
+	    mmu->paging == X86_PAGING_PAE)
+		return -EINVAL;
+	return rebuild_roots(mmu, levels);
+}
+
+int x86_tdp_set_paging(struct kvmpfn_sim *sim, enum x86_paging paging,
+		       bool pke)
+{
+	struct x86_mmu *mmu = mmu_of(sim);
+	int levels, r;
+
+	if (!mmu || (unsigned int)paging >= X86_NR_PAGING ||
+	    (pke && paging != X86_PAGING_SHADOW64))
+		return -EINVAL;
+	if (mmu->paging == paging && mmu->pke == pke)
+		return 0;
+	/* the SPTEs already there are in the old format */
+	if (!mmu_empty(mmu))
+		return -EBUSY;
+	levels = paging == X86_PAGING_PAE ? 3 :
+		 mmu->paging == X86_PAGING_PAE ? 4 : mmu->root_level;
+	r = rebuild_roots(mmu, levels);
+	if (r)
+		return r;
+	mmu->paging = paging;
+	mmu->pke = pke;
+	return 0;
+}
+
+int x86_tdp_paging(struct kvmpfn_sim *sim, bool *pke)
+{
+	struct x86_mmu *mmu = mmu_of(sim);
+
+	if (!mmu)
+		return -EINVAL;
+	if (pke)
+		*pke = mmu->pke;
+	return mmu->paging;
 }
 
 int x86_tdp_root_level(struct kvmpfn_sim *sim)

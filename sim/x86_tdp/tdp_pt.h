@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * x86 TDP MMU model: the EPT page tables themselves (stage-neutral).
+ * x86 TDP MMU model: the EPT (or shadow) page tables themselves
+ * (stage-neutral).
  *
  * One root per address space (the SMM address space is as_id 1), 4 or 5
- * levels of 512-entry tables, leaves at 4K, 2M and 1G.  A table is the
- * model's struct kvm_mmu_page: the 512 SPTEs plus what the kernel keeps
- * in the shadow-page header (level, first gfn, address space).  A non-leaf
- * SPTE names its child by a frame number, the table's index in the
- * registry, which the walker resolves as the kernel resolves __va() of
- * the physical address in the entry.
+ * levels of 512-entry tables, leaves at 4K, 2M and 1G; with PAE shadow
+ * paging 3 levels whose root uses 4 entries, leaves at 4K and 2M.  A
+ * table is the model's struct kvm_mmu_page: the 512 SPTEs plus what the
+ * kernel keeps in the shadow-page header (level, first gfn, address
+ * space).  A non-leaf SPTE names its child by a frame number, the
+ * table's index in the registry, which the walker resolves as the kernel
+ * resolves __va() of the physical address in the entry.
  *
  * Nothing here calls the kvmpfn core: setting an entry is the stage
  * unit's business (tdp_mmu.c), which owns the one choke point.
@@ -36,7 +38,9 @@ struct x86_sp {
 #define X86_TOUCHED_MAX		32
 
 struct x86_mmu {
-	u8 root_level;		/* 4 or 5 */
+	u8 root_level;		/* 4 or 5; 3 with PAE */
+	u8 paging;		/* enum x86_paging */
+	bool pke;		/* shadow64: CR4.PKE while the guest runs */
 	bool slot_zap_all;	/* KVM_X86_QUIRK_SLOT_ZAP_ALL */
 	bool eager_split;	/* kvm.eager_page_split */
 	struct x86_sp *root[KVM_ADDRESS_SPACE_NUM];
@@ -80,7 +84,17 @@ static inline gfn_t x86_sp_gfn(const struct x86_sp *sp, unsigned int idx)
 /* gfns the root of @mmu can translate: [0, x86_mmu_max_gfn()) */
 static inline gfn_t x86_mmu_max_gfn(const struct x86_mmu *mmu)
 {
+	/* PAE: the 4 PDPTEs of a 32-bit address space, 4G */
+	if (mmu->paging == X86_PAGING_PAE)
+		return 4 * pages_per_level(3);
 	return 1ULL << (SPTE_LEVEL_BITS * mmu->root_level);
+}
+
+/* The largest leaf a mode has: PAE has no 1G pages. */
+static inline int x86_mmu_max_huge_level(const struct x86_mmu *mmu)
+{
+	return mmu->paging == X86_PAGING_PAE ? PG_LEVEL_2M :
+	       KVM_MAX_HUGEPAGE_LEVEL;
 }
 
 /*

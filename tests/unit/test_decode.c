@@ -93,10 +93,41 @@ static void test_block_config(void **state)
 	}
 }
 
+static void test_x86_paging(void **state)
+{
+	static const char *const lines[] = {
+		NULL,
+		"x86 paging=shadow64",
+		"x86 paging=pae",
+		"x86 paging=shadow64 pke",
+	};
+	unsigned int mode;
+
+	(void)state;
+	for (mode = 0; mode < 4; mode++) {
+		const uint8_t in[] = {
+			5, (uint8_t)(mode << 5 | KVMPFN_DECODE_BLOCK), 24,
+		};
+		struct kvmpfn_decoded hdr;
+		struct lines *l = decode(in, sizeof(in), &hdr);
+
+		/* first, before anything is mapped; TDP needs no line */
+		if (lines[mode])
+			assert_string_equal(l->text[0], lines[mode]);
+		else
+			assert_string_equal(l->text[0], kvmpfn_small_config[0]);
+		assert_int_equal(l->n, kvmpfn_small_config_lines + 3 + 1 +
+				 (lines[mode] != NULL));
+		assert_true(has(l, "alloc blk order=9"));
+		assert_string_equal(last(l), "wait");
+	}
+}
+
 static void test_whole_scenario_has_no_config(void **state)
 {
-	/* the block bit is ignored for a whole scenario */
-	const uint8_t in[] = { KVMPFN_DECODE_WHOLE, KVMPFN_DECODE_BLOCK, 24 };
+	/* the block and paging bits are ignored for a whole scenario */
+	const uint8_t in[] = { KVMPFN_DECODE_WHOLE, KVMPFN_DECODE_BLOCK | 0x40,
+			       24 };
 	struct kvmpfn_decoded hdr;
 	struct lines *l = decode(in, sizeof(in), &hdr);
 
@@ -162,6 +193,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_small_config),
 		cmocka_unit_test(test_block_config),
+		cmocka_unit_test(test_x86_paging),
 		cmocka_unit_test(test_whole_scenario_has_no_config),
 		cmocka_unit_test(test_notifier_round),
 		cmocka_unit_test(test_encode_config),

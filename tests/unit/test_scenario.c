@@ -140,10 +140,24 @@ static void test_long_token(void **state)
 		  KVMPFN_EXIT_USAGE, "t.scn:3:");
 }
 
+/* x86 paging=...: every bad form is a usage error with file:line:col. */
+static void test_x86_paging_directive(void **state)
+{
+	(void)state;
+	expect_rc("x86\n", KVMPFN_EXIT_USAGE, "t.scn:1:1:");
+	expect_rc("x86 paging=ept\n", KVMPFN_EXIT_USAGE, "t.scn:1:5:");
+	expect_rc("x86 paging=tdp pke\n", KVMPFN_EXIT_USAGE, "t.scn:1:5:");
+	expect_rc("x86 paging=pae sideways\n", KVMPFN_EXIT_USAGE,
+		  "t.scn:1:16:");
+	/* the reference MMU runs the good forms as no-ops */
+	expect_rc("x86 paging=shadow64 pke\n" SETUP "fault gfn=0x100000\n",
+		  KVMPFN_EXIT_OK, NULL);
+}
+
 static void test_bad_violation_id(void **state)
 {
 	(void)state;
-	expect_rc(SETUP "fault gfn=0x100000\nexpect violation I21\n",
+	expect_rc(SETUP "fault gfn=0x100000\nexpect violation I22\n",
 		  KVMPFN_EXIT_USAGE, "t.scn:4:");
 	expect_rc(SETUP "fault gfn=0x100000\nexpect violation I0\n",
 		  KVMPFN_EXIT_USAGE, "t.scn:4:");
@@ -267,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_bad_character),
 		cmocka_unit_test(test_stray_token),
 		cmocka_unit_test(test_long_token),
+		cmocka_unit_test(test_x86_paging_directive),
 		cmocka_unit_test(test_bad_violation_id),
 		cmocka_unit_test(test_unmet_expectation),
 		cmocka_unit_test(test_unchecked_error),

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Fuzz inputs as scenarios.  Any byte string decodes to a scenario: two
- * header bytes pick the stage and the architecture, the small
- * configuration of the explorer is laid down (unless bit 7 of the first
- * byte says the input is a whole scenario), optionally followed by a 2M
- * huge block (bits 2-4 of the second byte), and each following op byte
+ * header bytes pick the stage and the architecture (and the x86 paging
+ * mode, bits 5-6 of the second byte), the small configuration of the
+ * explorer is laid down (unless bit 7 of the first byte says the input is
+ * a whole scenario), optionally followed by a 2M huge block (bits 2-4 of
+ * the second byte), and each following op byte
  * picks an operation whose arguments come from the bytes after it (missing
  * bytes read as zero, so short inputs still decode).  One op embeds a raw
  * scenario line, so every scenario file has an encoding (seed corpora are
@@ -31,6 +32,12 @@ typedef int (*kvmpfn_line_fn)(void *ctx, const char *line, size_t len);
 #define KVMPFN_DECODE_ARCH_MASK		0x03
 #define KVMPFN_DECODE_BLOCK		0x04	/* slot 2: a huge 2M block */
 #define KVMPFN_DECODE_BLOCK_KIND(b)	(((b) >> 3) & 3)
+/*
+ * bits 5-6: the x86 model's paging mode, laid down first as an
+ * "x86 paging=" line (other models ignore it): 0 TDP (no line),
+ * 1 shadow64, 2 PAE, 3 shadow64 with CR4.PKE
+ */
+#define KVMPFN_DECODE_X86_PAGING(b)	(((b) >> 5) & 3)
 
 /* What an encoded scenario runs on (kvmpfn_encode_config()). */
 enum kvmpfn_decode_config {

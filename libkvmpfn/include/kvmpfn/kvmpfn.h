@@ -116,6 +116,19 @@ bool kvmpfn_arch_available(enum kvmpfn_arch arch);
 
 struct kvmpfn_sim;
 
+/*
+ * How the x86 model's VM translates guest memory: TDP (EPT on a 64-bit
+ * host, the default), shadow paging of a 64-bit guest (4-level SPTEs in
+ * the x86 page-table format) or of a 32-bit guest (PAE SPTEs, gfns below
+ * 4G).  Shadow paging keeps FOLL_GET at every stage of the series.
+ */
+enum kvmpfn_x86_paging {
+	KVMPFN_X86_TDP,
+	KVMPFN_X86_SHADOW64,
+	KVMPFN_X86_PAE,
+	KVMPFN_X86_NR_PAGING
+};
+
 /* NULL if out of memory or the stage/arch is not in this build */
 struct kvmpfn_sim *kvmpfn_sim_create_arch(enum kvmpfn_stage stage,
 					  enum kvmpfn_arch arch);
@@ -124,6 +137,15 @@ struct kvmpfn_sim *kvmpfn_sim_create(enum kvmpfn_stage stage);
 void kvmpfn_sim_destroy(struct kvmpfn_sim *sim);
 enum kvmpfn_stage kvmpfn_sim_stage(const struct kvmpfn_sim *sim);
 enum kvmpfn_arch kvmpfn_sim_arch(const struct kvmpfn_sim *sim);
+/*
+ * Set the x86 paging mode (@pke: CR4.PKE while the guest runs, shadow64
+ * only) before anything is mapped: -ENOSYS if @sim is not the x86 model,
+ * -EINVAL for a bad mode, -EBUSY once the VM maps something.
+ */
+int kvmpfn_sim_set_x86_paging(struct kvmpfn_sim *sim,
+			      enum kvmpfn_x86_paging paging, bool pke);
+/* "tdp", "shadow64", "pae"; -EINVAL if unknown */
+int kvmpfn_x86_paging_parse(const char *name, enum kvmpfn_x86_paging *p);
 
 /* Where the next operations come from, for reports. */
 void kvmpfn_sim_set_location(struct kvmpfn_sim *sim, const char *file,
@@ -357,7 +379,7 @@ struct kvmpfn_bug {
 };
 
 const struct kvmpfn_bug *kvmpfn_bugs(unsigned int *n);
-/* "B1".."B17"; -EINVAL if unknown */
+/* "B1".."B18"; -EINVAL if unknown */
 int kvmpfn_bug_parse(const char *name, int *id);
 /* Does architecture model @arch carry mutant @id? */
 bool kvmpfn_bug_modelled(int id, enum kvmpfn_arch arch);
@@ -369,7 +391,7 @@ int kvmpfn_sim_set_bug(struct kvmpfn_sim *sim, int id);
 
 /* ---- the checker ------------------------------------------------------ */
 
-#define KVMPFN_NR_INVARIANTS	20
+#define KVMPFN_NR_INVARIANTS	21
 #define KVMPFN_WARN		0	/* a kernel WARN/BUG fired */
 
 struct kvmpfn_invariant {
@@ -378,11 +400,11 @@ struct kvmpfn_invariant {
 	bool implemented;
 };
 
-/* The catalogue, I1..I20 in order. */
+/* The catalogue, I1..I21 in order. */
 const struct kvmpfn_invariant *kvmpfn_invariants(void);
 
 struct kvmpfn_violation {
-	int id;			/* 1..20, or KVMPFN_WARN */
+	int id;			/* 1..21, or KVMPFN_WARN */
 	unsigned int step;
 	unsigned int line;
 	const char *file;

@@ -193,6 +193,143 @@ static void test_describe(void **state)
 	assert_string_equal(buf, "pfn 0x1234 rwx mt6 ipat A D hw1 mw1");
 }
 
+/* The reserved bits of each paging mode, as spte.h tabulates them. */
+static void test_reserved_bits(void **state)
+{
+	u64 pa = SPTE_RSVD_BITS(51, 46);
+
+	(void)state;
+	assert_int_equal(SPTE_RSVD_BITS(51, 46), 0x000fc00000000000ULL);
+	assert_int_equal(SPTE_RSVD_BITS(62, 52), 0x7ff0000000000000ULL);
+	assert_int_equal(SPTE_RSVD_BITS(0, 0), 1);
+
+	/* EPT: address bits, and memtype/IPAT/PS where they do not belong */
+	assert_int_equal(x86_spte_rsvd_bits(X86_PAGING_TDP, false, 4, false),
+			 pa | 0xf8);
+	assert_int_equal(x86_spte_rsvd_bits(X86_PAGING_TDP, false, 5, false),
+			 pa | 0xf8);
+	assert_int_equal(x86_spte_rsvd_bits(X86_PAGING_TDP, false, 3, false),
+			 pa | 0x78);
+	assert_int_equal(x86_spte_rsvd_bits(X86_PAGING_TDP, false, 2, false),
+			 pa | 0x78);
+	assert_int_equal(x86_spte_rsvd_bits(X86_PAGING_TDP, false, 3, true),
+			 pa | SPTE_RSVD_BITS(29, 12));
+	assert_int_equal(x86_spte_rsvd_bits(X86_PAGING_TDP, false, 2, true),
+			 pa | SPTE_RSVD_BITS(20, 12));
+	assert_int_equal(x86_spte_rsvd_bits(X86_PAGING_TDP, false, 1, true),
+			 pa);
+	/* bits 62:52 are free for software in EPT: bit 59 among them */
+	assert_false(x86_spte_rsvd_bits(X86_PAGING_TDP, false, 1, true) &
+		     SPTE_RSVD_BITS(62, 52));
+
+	/* 4-level shadow: G/PS in a PML4E, PAT-less huge addresses */
+	assert_int_equal(x86_spte_rsvd_bits(X86_PAGING_SHADOW64, false, 4,
+					    false), pa | 0x180);
+	assert_int_equal(x86_spte_rsvd_bits(X86_PAGING_SHADOW64, false, 3,
+					    false), pa);
+	assert_int_equal(x86_spte_rsvd_bits(X86_PAGING_SHADOW64, false, 3,
+					    true), pa | SPTE_RSVD_BITS(29, 13));
+	assert_int_equal(x86_spte_rsvd_bits(X86_PAGING_SHADOW64, false, 2,
+					    true), pa | SPTE_RSVD_BITS(20, 13));
+	assert_int_equal(x86_spte_rsvd_bits(X86_PAGING_SHADOW64, false, 1,
+					    true), pa);
+	/* with CR4.PKE a leaf's 62:59 is its key; tables have no key */
+	assert_int_equal(x86_spte_rsvd_bits(X86_PAGING_SHADOW64, true, 1,
+					    true), pa | SPTE_PKEY_MASK);
+	assert_int_equal(x86_spte_rsvd_bits(X86_PAGING_SHADOW64, true, 2,
+					    false), pa);
+	/* NX is legal: KVM forces EFER.NX with shadow paging */
+	assert_false(x86_spte_rsvd_bits(X86_PAGING_SHADOW64, true, 1, true) &
+		     PT64_NX_MASK);
+
+	/* PAE: 62:46 everywhere; a PDPTE also 63, 8:5, 2:1 */
+	assert_int_equal(x86_spte_rsvd_bits(X86_PAGING_PAE, false, 1, true),
+			 SPTE_RSVD_BITS(62, 46));
+	assert_int_equal(x86_spte_rsvd_bits(X86_PAGING_PAE, false, 2, false),
+			 SPTE_RSVD_BITS(62, 46));
+	assert_int_equal(x86_spte_rsvd_bits(X86_PAGING_PAE, false, 2, true),
+			 SPTE_RSVD_BITS(62, 46) | SPTE_RSVD_BITS(20, 13));
+	assert_int_equal(x86_spte_rsvd_bits(X86_PAGING_PAE, false, 3, false),
+			 SPTE_RSVD_BITS(63, 46) | 0x1e0 | 0x6);
+	assert_true(x86_spte_rsvd_bits(X86_PAGING_PAE, false, 1, true) &
+		    SPTE_MMU_PAGE_REFCOUNTED);
+	assert_int_equal(x86_spte_rsvd_bits(X86_NR_PAGING, false, 1, true),
+			 ~0ULL);
+}
+
+/* What each mode's SPTEs look like, and that they use no reserved bit. */
+static void test_mode_formats(void **state)
+{
+	static const enum x86_paging modes[] = {
+		X86_PAGING_TDP, X86_PAGING_SHADOW64, X86_PAGING_PAE,
+	};
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		u64 nonleaf, root;
+
+		x86_spte_set_paging(modes[i]);
+		nonleaf = make_nonleaf_spte(7);
+		root = modes[i] == X86_PAGING_PAE ? make_pae_root_spte(7) :
+		       nonleaf;
+		assert_true(is_shadow_present_pte(nonleaf));
+		assert_int_equal(spte_to_pfn(nonleaf), 7);
+		assert_int_equal(spte_to_pfn(root), 7);
+		assert_false(nonleaf & x86_spte_rsvd_bits(modes[i], true, 2,
+							  false));
+		assert_false(root & x86_spte_rsvd_bits(modes[i], true,
+						       modes[i] ==
+						       X86_PAGING_PAE ? 3 : 4,
+						       false));
+	}
+	/* shadow paging: the legacy bits, Host/MMU-writable at 9 and 10 */
+	x86_spte_set_paging(X86_PAGING_SHADOW64);
+	assert_false(tdp_enabled);
+	assert_true(is_accessed_spte(PT_ACCESSED_MASK));
+	assert_false(is_accessed_spte(SPTE_EPT_ACCESSED));
+	assert_true(is_dirty_spte(PT_DIRTY_MASK));
+	assert_true(is_host_writable_spte(BIT_ULL(9)));
+	assert_true(is_mmu_writable_spte(BIT_ULL(10)));
+	assert_false(is_host_writable_spte(EPT_SPTE_HOST_WRITABLE));
+	assert_true(is_executable_pte(PT_PRESENT_MASK));
+	assert_false(is_executable_pte(PT_PRESENT_MASK | PT64_NX_MASK));
+	assert_int_equal(make_pae_root_spte(1),
+			 SPTE_MMU_PRESENT | PT_PRESENT_MASK | BIT_ULL(12));
+	/* the A bit of a PAE directory entry is fine, of a PDPTE not */
+	assert_false(make_nonleaf_spte(1) &
+		     x86_spte_rsvd_bits(X86_PAGING_PAE, false, 2, false));
+	assert_true(make_nonleaf_spte(1) &
+		    x86_spte_rsvd_bits(X86_PAGING_PAE, false, 3, false));
+	x86_spte_set_paging(X86_PAGING_TDP);
+	assert_true(tdp_enabled);
+	assert_true(is_accessed_spte(SPTE_EPT_ACCESSED));
+	assert_false(is_accessed_spte(PT_ACCESSED_MASK));
+}
+
+/* The refcounted bit exists only for TDP, and its absence means "all". */
+static void test_refcount_bit(void **state)
+{
+	(void)state;
+	assert_int_equal(IS_ENABLED(CONFIG_X86_64), 1);
+	assert_int_equal(IS_ENABLED(CONFIG_KVMPFN_NO_SUCH_OPTION), 0);
+
+	x86_spte_set_paging(X86_PAGING_TDP);
+	assert_true(spte_has_refcount_bit());
+	assert_true(is_refcounted_page_spte(SPTE_MMU_PAGE_REFCOUNTED));
+	assert_false(is_refcounted_page_spte(SPTE_MMU_PRESENT));
+
+	x86_spte_set_paging(X86_PAGING_SHADOW64);
+	assert_false(spte_has_refcount_bit());
+	assert_true(is_refcounted_page_spte(SPTE_MMU_PRESENT));
+	assert_true(is_refcounted_page_spte(0));
+
+	x86_spte_set_paging(X86_PAGING_PAE);
+	assert_false(spte_has_refcount_bit());
+	assert_true(is_refcounted_page_spte(SPTE_MMU_PRESENT));
+	x86_spte_set_paging(X86_PAGING_TDP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,6 +340,9 @@ int main(void)
 		cmocka_unit_test(test_index_and_levels),
 		cmocka_unit_test(test_nonleaf_and_split),
 		cmocka_unit_test(test_describe),
+		cmocka_unit_test(test_reserved_bits),
+		cmocka_unit_test(test_mode_formats),
+		cmocka_unit_test(test_refcount_bit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

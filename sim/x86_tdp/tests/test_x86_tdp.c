@@ -275,6 +275,76 @@ static void test_config(void **state)
 	assert_int_equal(x86_tdp_set_default_root_level(4), 0);
 }
 
+/* The paging mode: set before anything is mapped, PAE has 3 levels. */
+static void test_paging_config(void **state)
+{
+	struct kvmpfn_sim *ref = kvmpfn_sim_create(KVMPFN_LEGACY);
+	bool pke = true;
+	u64 spte;
+	int level;
+
+	(void)state;
+	assert_int_equal(kvmpfn_sim_set_x86_paging(ref, KVMPFN_X86_PAE, false),
+			 -ENOSYS);
+	assert_int_equal(x86_tdp_set_paging(ref, X86_PAGING_PAE, false),
+			 -EINVAL);
+	assert_int_equal(x86_tdp_paging(ref, NULL), -EINVAL);
+	kvmpfn_sim_destroy(ref);
+	assert_int_equal(x86_tdp_set_default_paging(X86_PAGING_PAE, true),
+			 -EINVAL);
+	assert_int_equal(x86_tdp_set_default_paging(X86_NR_PAGING, false),
+			 -EINVAL);
+
+	mk(KVMPFN_V7_5);
+	assert_int_equal(x86_tdp_paging(sim, &pke), X86_PAGING_TDP);
+	assert_false(pke);
+	assert_int_equal(kvmpfn_sim_set_x86_paging(sim, KVMPFN_X86_NR_PAGING,
+						   false), -EINVAL);
+	assert_int_equal(x86_tdp_set_paging(sim, X86_PAGING_TDP, true),
+			 -EINVAL);
+	assert_int_equal(kvmpfn_sim_set_x86_paging(sim, KVMPFN_X86_PAE, false),
+			 0);
+	assert_int_equal(x86_tdp_root_level(sim), 3);
+	assert_int_equal(x86_tdp_set_root_level(sim, 5), -EINVAL);
+	assert_int_equal(x86_mmu_max_gfn(mmu()), 1ULL << 20);
+
+	anon(HVA, 16 * PAGE_SIZE, false);
+	slot(1, GFN, 16, HVA, 0);
+	/* 4G and up: beyond what a 32-bit guest's PAE shadow translates */
+	assert_int_equal(kvmpfn_fault(sim, 0, GFN + 1, true), -EFAULT);
+	assert_int_equal(slot_do(KVMPFN_SLOT_DELETE, 1, 0, 0, 0, 0), 0);
+	slot(1, 0x100, 16, HVA, 0);
+	assert_int_equal(kvmpfn_fault(sim, 0, 0x101, true), 0);
+	spte = spte_at(0x101, &level);
+	assert_int_equal(level, PG_LEVEL_4K);
+	/* a legacy-format SPTE: P, W, U, A, D, Host- and MMU-writable */
+	assert_int_equal(spte & 0xfff, 0xe67);
+	assert_false(spte & SPTE_MMU_PAGE_REFCOUNTED);
+	/* the root entry is a PDPTE: present and the address only */
+	assert_int_equal(mmu()->root[0]->spt[0] & ~SPTE_PFN_MASK,
+			 SPTE_MMU_PRESENT | PT_PRESENT_MASK);
+	assert_int_equal(kvmpfn_sim_set_x86_paging(sim, KVMPFN_X86_TDP, false),
+			 -EBUSY);
+	assert_int_equal(kvmpfn_host_munmap(sim, HVA, 16 * PAGE_SIZE), 0);
+	/* empty again: back to TDP with the default 4 levels */
+	assert_int_equal(kvmpfn_sim_set_x86_paging(sim, KVMPFN_X86_SHADOW64,
+						   true), 0);
+	assert_int_equal(x86_tdp_paging(sim, &pke), X86_PAGING_SHADOW64);
+	assert_true(pke);
+	assert_int_equal(x86_tdp_root_level(sim), 4);
+	assert_int_equal(kvmpfn_sim_set_x86_paging(sim, KVMPFN_X86_TDP, false),
+			 0);
+	done();
+
+	/* the default for simulators created afterwards */
+	assert_int_equal(x86_tdp_set_default_paging(X86_PAGING_PAE, false), 0);
+	mk(KVMPFN_LEGACY);
+	assert_int_equal(x86_tdp_paging(sim, NULL), X86_PAGING_PAE);
+	assert_int_equal(x86_tdp_root_level(sim), 3);
+	done();
+	assert_int_equal(x86_tdp_set_default_paging(X86_PAGING_TDP, false), 0);
+}
+
 /* ---- SPTEs a fault makes, at every stage ------------------------------ */
 
 static void test_fault_sptes(void **state)
@@ -926,6 +996,7 @@ int main(void)
 		cmocka_unit_test(test_walk_4level),
 		cmocka_unit_test(test_walk_5level),
 		cmocka_unit_test(test_config),
+		cmocka_unit_test(test_paging_config),
 		cmocka_unit_test(test_fault_sptes),
 		cmocka_unit_test(test_fault_errors),
 		cmocka_unit_test(test_hugepage_adjust),

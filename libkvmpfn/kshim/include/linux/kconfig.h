@@ -12,4 +12,15 @@
 #define CONFIG_HAS_IOMEM	1
 #define CONFIG_64BIT		1
 
+/*
+ * IS_ENABLED(CONFIG_FOO): 1 if the option is defined as 1, else 0, usable
+ * in C expressions.  A defined option pastes into the name of a macro that
+ * expands to "0," and so shifts a 1 into the second argument position.
+ */
+#define KSHIM_CONFIG_ON_1		0,
+#define kshim_second(ignored, val, ...)	val
+#define kshim_on(junk)			kshim_second(junk 1, 0, 0)
+#define kshim_paste_on(val)		kshim_on(KSHIM_CONFIG_ON_##val)
+#define IS_ENABLED(option)		kshim_paste_on(option)
+
 #endif
