@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 // x86: stop taking a reference on the faulted page where the SPTE can say
-// whether the pfn is a refcounted page (TDP on 64-bit hosts), and touch
-// struct page only for SPTEs that say so.
+// whether the pfn is a refcounted page (TDP on 64-bit hosts:
+// spte_has_refcount_bit()), and touch struct page only for SPTEs that say
+// so.  Shadow paging and 32-bit hosts keep FOLL_GET and set no bit.
 
 // The fault remembers what __kvm_follow_pfn() reported.
 @@
@@ -29,7 +30,7 @@ type T;
  {
  	...
  	spte |= (u64)pfn << PAGE_SHIFT;
-+	if (is_refcounted)
++	if (is_refcounted && spte_has_refcount_bit())
 +		spte |= SPTE_MMU_PAGE_REFCOUNTED;
  	...
  }
@@ -78,36 +79,38 @@ identifier spte, host_writable;
 +		  host_writable, is_refcounted_page_spte(spte), &spte)
 
 // Accessed/dirty go to struct page only for refcounted SPTEs.
+// (Not inside the two helpers, which call the pfn helpers themselves.)
 @@
 expression S;
+identifier fn != {kvm_spte_set_page_dirty, kvm_spte_set_page_accessed};
 @@
+ fn(...) {
+ <...
 -	kvm_set_pfn_dirty(spte_to_pfn(S))
 +	kvm_spte_set_page_dirty(S)
+ ...>
+ }
 
 @@
 expression S;
+identifier fn != {kvm_spte_set_page_dirty, kvm_spte_set_page_accessed};
 @@
+ fn(...) {
+ <...
 -	kvm_set_pfn_accessed(spte_to_pfn(S))
 +	kvm_spte_set_page_accessed(S)
+ ...>
+ }
 
-// Zapping a leaf: a non-refcounted pfn legitimately has a zero count.
+// Zapping a leaf: a pfn mapped without a reference may have a zero count
+// and is not the zap's to mark.
 @@
 identifier page, pfn, old_spte;
 @@
--	page = kvm_pfn_to_refcounted_page(pfn);
--	WARN_ON_ONCE(page && !page_count(page));
+ 	pfn = spte_to_pfn(old_spte);
 +	if (!is_refcounted_page_spte(old_spte))
 +		return old_spte;
-+	page = pfn_to_page(pfn);
-+	WARN_ON_ONCE(!page_count(page));
- 
- 	if (is_accessed_spte(old_spte))
--		kvm_set_pfn_accessed(pfn);
-+		kvm_set_page_accessed(page);
- 
- 	if (is_dirty_spte(old_spte))
--		kvm_set_pfn_dirty(pfn);
-+		kvm_set_page_dirty(page);
+ 	page = kvm_pfn_to_refcounted_page(pfn);
 
 // Only TDP on 64-bit hosts has a free SPTE bit to track refcounted pages.
 @@
@@ -124,7 +127,7 @@ identifier vcpu, fault;
  	...
  	if (fault->write)
  		foll.flags |= FOLL_WRITE;
-+	if (!tdp_enabled || !IS_ENABLED(CONFIG_X86_64))
++	if (!spte_has_refcount_bit())
 +		foll.flags |= FOLL_GET;
  	...
  }

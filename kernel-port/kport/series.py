@@ -130,20 +130,29 @@ PATCHES = [
               "before the page can go away, and without the reference "
               "KVM can map VM_PFNMAP memory whose pages are not "
               "refcounted.",
-              "Record in a software bit of the SPTE (bit 59, EPT and "
-              "64-bit NPT only) whether the pfn is a refcounted page, and "
-              "only propagate accessed/dirty information to struct page "
-              "for SPTEs with the bit set.  The faulted page is marked "
-              "accessed while mmu_lock is still held, which is the only "
-              "time its lifetime is guaranteed.  Shadow paging and 32-bit "
-              "hosts, where no software bit is free, keep passing "
-              "FOLL_GET and releasing the page.",
+              "Record in a software bit of the SPTE (bit 59) whether the "
+              "pfn is a refcounted page, and only propagate "
+              "accessed/dirty information to struct page for SPTEs with "
+              "the bit set.  The faulted page is marked accessed while "
+              "mmu_lock is still held, which is the only time its "
+              "lifetime is guaranteed.",
+              "The bit exists only where spte_has_refcount_bit() says so: "
+              "the 64-bit SPTEs of a TDP host (EPT, or NPT on a 64-bit "
+              "host).  Shadow paging keeps passing FOLL_GET and sets no "
+              "bit, as do 32-bit hosts: a PAE SPTE reserves bits 62:52, "
+              "so the bit would make the guest take reserved-bit faults, "
+              "and in a 4-level SPTE bit 59 is part of the protection key "
+              "once CR4.PKE is set.  Where there is no bit every SPTE "
+              "counts as refcounted and the pfn helpers decide, as "
+              "before.",
           ], items=[
               ("arch/x86/kvm/mmu/spte.h", "sim/x86_tdp/spte.h", [
                   (("define", "SPTE_MMU_PAGE_REFCOUNTED"),
                    ("define", "EPT_SPTE_MMU_WRITABLE")),
+                  (("func", "spte_has_refcount_bit"),
+                   ("func", "is_dirty_spte")),
                   (("func", "is_refcounted_page_spte"),
-                   ("func", "is_dirty_spte"))]),
+                   ("func", "spte_has_refcount_bit"))]),
               ("arch/x86/kvm/mmu/spte.h", "kernel-port/items/x86/spte.h", [
                   (("func", "kvm_spte_set_page_dirty"),
                    ("func", "is_refcounted_page_spte")),

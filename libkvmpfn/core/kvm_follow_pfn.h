@@ -64,10 +64,6 @@ void kvm_release_pfn_dirty(kvm_pfn_t pfn);
 void kvm_release_pfn(kvm_pfn_t pfn, bool dirty);
 void kvm_set_pfn_dirty(kvm_pfn_t pfn);
 void kvm_set_pfn_accessed(kvm_pfn_t pfn);
-#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
-void kvm_set_page_accessed(struct page *page);
-void kvm_set_page_dirty(struct page *page);
-#endif
 
 int kvm_vcpu_map(struct kvm_vcpu *vcpu, gfn_t gfn, struct kvm_host_map *map);
 void kvm_vcpu_unmap(struct kvm_vcpu *vcpu, struct kvm_host_map *map,

@@ -104,10 +104,7 @@ static inline int check_user_page_hwpoison(unsigned long addr)
 }
 
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_3
-/*
- * GUP handed back @page with a reference.  Record that the pfn is a
- * refcounted page and keep the reference only if the caller asked for it.
- */
+/* GUP's reference on @page stays only if the caller asked for FOLL_GET. */
 static kvm_pfn_t kvm_follow_refcounted_pfn(struct kvm_follow_pfn *foll,
 					   struct page *page)
 {
@@ -755,21 +752,13 @@ static bool kvm_is_ad_tracked_page(struct page *page)
 	return !PageReserved(page);
 }
 
-#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
-void kvm_set_page_dirty(struct page *page)
-#else
 static void kvm_set_page_dirty(struct page *page)
-#endif
 {
 	if (kvm_is_ad_tracked_page(page))
 		SetPageDirty(page);
 }
 
-#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
-void kvm_set_page_accessed(struct page *page)
-#else
 static void kvm_set_page_accessed(struct page *page)
-#endif
 {
 	if (kvm_is_ad_tracked_page(page))
 		mark_page_accessed(page);

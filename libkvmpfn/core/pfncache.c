@@ -137,11 +137,10 @@ static inline bool mmu_notifier_retry_cache(struct kvm *kvm,
 	return kvm->mmu_invalidate_seq != mmu_seq;
 }
 
-/* The pfn behind the cache's hva, always looked up for writing. */
+/* The pfn behind the cache's hva (an HVA-only cache has no memslot). */
 static kvm_pfn_t gpc_resolve(struct gfn_to_pfn_cache *gpc)
 {
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_2
-	/* By hva: an HVA-only cache has no memslot to go by. */
 	struct kvm_follow_pfn foll = {
 		.hva = gpc->uhva,
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_3

@@ -136,7 +136,7 @@ static int ref_fault_finish(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 		mark_page_dirty_in_slot(kvm, f->slot, f->gfn);
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
 	if (f->info.refcounted && sim->bug != KVMPFN_B17)
-		kvm_set_page_accessed(pfn_to_page(f->info.pfn));
+		kvm_set_pfn_accessed(f->info.pfn);
 #endif
 
 out_unlock:
@@ -144,7 +144,7 @@ out_unlock:
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
 	/* B17: v7 as posted, with no reference and no lock held */
 	if (!r && f->info.refcounted && sim->bug == KVMPFN_B17)
-		kvm_set_page_accessed(pfn_to_page(f->info.pfn));
+		kvm_set_pfn_accessed(f->info.pfn);
 #endif
 	if (f->info.holds_ref)
 		kvm_release_pfn_clean(f->info.pfn);
@@ -156,18 +156,14 @@ out_unlock:
 static void ref_leaf_zapped(struct gmap_leaf *e)
 {
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
+	/* only a leaf that says its page is refcounted may touch the page */
 	if (!e->refcounted)
 		return;
-	if (e->dirty)
-		kvm_set_page_dirty(pfn_to_page(e->pfn));
-	if (e->accessed)
-		kvm_set_page_accessed(pfn_to_page(e->pfn));
-#else
+#endif
 	if (e->dirty)
 		kvm_set_pfn_dirty(e->pfn);
 	if (e->accessed)
 		kvm_set_pfn_accessed(e->pfn);
-#endif
 }
 
 /* Call @fn on each leaf of @as_id in [start, end); @fn may remove it. */

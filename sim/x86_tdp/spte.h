@@ -341,25 +341,16 @@ static inline bool is_dirty_spte(u64 spte)
 }
 
 /*
- * Whether SPTEs have room for SPTE_MMU_PAGE_REFCOUNTED.  Only the 64-bit
- * SPTEs of a TDP host do: there bits 62:52 are free for software, while a
- * PAE SPTE (shadow paging of a 32-bit guest, or any SPTE of a 32-bit host)
- * must keep them 0 and a 4-level shadow SPTE has its protection key in
- * 62:59.  Where there is no bit, the paths that build SPTEs keep taking a
- * reference on the page for the duration of the fault (FOLL_GET), so they
- * never map a struct page they could not pin, and need not record it.
+ * Only the 64-bit SPTEs of a TDP host have room for SPTE_MMU_PAGE_REFCOUNTED:
+ * PAE SPTEs reserve bits 62:52 and 4-level shadow SPTEs hold the protection
+ * key in 62:59.  Without the bit, faults keep FOLL_GET.
  */
 static inline bool spte_has_refcount_bit(void)
 {
 	return tdp_enabled && IS_ENABLED(CONFIG_X86_64);
 }
 
-/*
- * Whether zap and aging may hand the leaf's accessed/dirty state to its
- * page.  Without a refcount bit every SPTE counts as refcounted: what was
- * mapped could be pinned, and the A/D helpers still skip pfns whose page
- * does not track A/D (reserved, no struct page).
- */
+/* May zap and aging hand A/D to the page?  Without the bit, always. */
 static inline bool is_refcounted_page_spte(u64 spte)
 {
 	return !spte_has_refcount_bit() || (spte & SPTE_MMU_PAGE_REFCOUNTED);

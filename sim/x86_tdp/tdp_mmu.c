@@ -15,7 +15,7 @@
  *   v7.4          the same through __kvm_follow_pfn() with FOLL_GET.
  *   v7.5..        no FOLL_GET: no reference to release; the SPTE's
  *                 refcounted bit (59) records is_refcounted_page, and only
- *                 such SPTEs touch struct page, with kvm_set_page_*().  The
+ *                 such SPTEs touch struct page (kvm_set_pfn_*()).  The
  *                 faulted page is marked accessed under mmu_lock (the v8
  *                 fix of the v7 patch, which did it after the unlock).
  *                 Only where spte_has_refcount_bit(): shadow paging
@@ -109,26 +109,19 @@ static bool x86_spte_refcounted(struct kvmpfn_sim *sim, u64 spte)
 
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
 /*
- * v7.5 on: hand a leaf's dirty (or accessed) state to its page.  Where
- * SPTEs have no refcount bit, every SPTE counts as refcounted
- * (is_refcounted_page_spte()); the model then lets the pfn decide, as the
- * FOLL_GET paths of 6.12 do, so that a pfn without struct page (MMIO) is
- * never looked up as a page.
+ * v7.5 on: hand a leaf's dirty (or accessed) state to its page, if the
+ * SPTE says it is refcounted.  Where SPTEs have no refcount bit every SPTE
+ * counts as refcounted, and the pfn helpers decide, as in 6.12, so that a
+ * pfn without struct page (MMIO) is never looked up as a page.
  */
 static void spte_set_page_ad(u64 spte, bool dirty)
 {
-	kvm_pfn_t pfn = spte_to_pfn(spte);
-
 	if (!is_refcounted_page_spte(spte))
 		return;
-	if (spte_has_refcount_bit() && dirty)
-		kvm_set_page_dirty(pfn_to_page(pfn));
-	else if (spte_has_refcount_bit())
-		kvm_set_page_accessed(pfn_to_page(pfn));
-	else if (dirty)
-		kvm_set_pfn_dirty(pfn);
+	if (dirty)
+		kvm_set_pfn_dirty(spte_to_pfn(spte));
 	else
-		kvm_set_pfn_accessed(pfn);
+		kvm_set_pfn_accessed(spte_to_pfn(spte));
 }
 #endif
 
@@ -900,7 +893,7 @@ static int x86_fault_finish(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 	/* no reference held: only under mmu_lock, only once mapped */
 	if ((r == RET_PF_FIXED || r == RET_PF_SPURIOUS) && f->info.refcounted &&
 	    !f->info.holds_ref && sim->bug != KVMPFN_B17)
-		kvm_set_page_accessed(pfn_to_page(orig_pfn));
+		kvm_set_pfn_accessed(orig_pfn);
 #endif
 out_unlock:
 	x86_map_unlock(kvm);
@@ -908,7 +901,7 @@ out_unlock:
 	/* bug zoo B17: the v7 patch as posted, after the unlock */
 	if ((r == RET_PF_FIXED || r == RET_PF_SPURIOUS) && f->info.refcounted &&
 	    !f->info.holds_ref && sim->bug == KVMPFN_B17)
-		kvm_set_page_accessed(pfn_to_page(orig_pfn));
+		kvm_set_pfn_accessed(orig_pfn);
 	/* shadow paging kept FOLL_GET: drop the reference, as 6.12 does */
 	if (f->info.holds_ref)
 		kvm_release_pfn_clean(orig_pfn);

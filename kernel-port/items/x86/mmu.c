@@ -5,10 +5,8 @@
  */
 
 /*
- * Done with the faulted pfn; called with mmu_lock held.  A reference taken
- * with FOLL_GET is dropped.  Without one, a refcounted page may only be
- * marked accessed now, and only if the fault mapped it: the mmu_notifier
- * then guarantees that it has not been freed.
+ * Done with the faulted pfn, under mmu_lock: drop the FOLL_GET reference,
+ * or mark a refcounted page accessed while the notifier still protects it.
  */
 static void kvm_mmu_finish_fault_pfn(struct kvm_page_fault *fault,
 				     kvm_pfn_t pfn, int r)
@@ -17,5 +15,5 @@ static void kvm_mmu_finish_fault_pfn(struct kvm_page_fault *fault,
 		kvm_release_pfn_clean(pfn);
 	else if (fault->is_refcounted_page &&
 		 (r == RET_PF_FIXED || r == RET_PF_SPURIOUS))
-		kvm_set_page_accessed(pfn_to_page(pfn));
+		kvm_set_pfn_accessed(pfn);
 }

@@ -4,15 +4,15 @@
  * counterpart in the x86 model (the model inlines them); spliced by name.
  */
 
-/* Push a leaf's dirty/accessed state to its page, if it is refcounted. */
+/* Hand a leaf's dirty/accessed state to its page, if it is refcounted. */
 static inline void kvm_spte_set_page_dirty(u64 spte)
 {
 	if (is_refcounted_page_spte(spte))
-		kvm_set_page_dirty(pfn_to_page(spte_to_pfn(spte)));
+		kvm_set_pfn_dirty(spte_to_pfn(spte));
 }
 
 static inline void kvm_spte_set_page_accessed(u64 spte)
 {
 	if (is_refcounted_page_spte(spte))
-		kvm_set_page_accessed(pfn_to_page(spte_to_pfn(spte)));
+		kvm_set_pfn_accessed(spte_to_pfn(spte));
 }

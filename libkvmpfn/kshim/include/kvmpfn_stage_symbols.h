@@ -21,8 +21,6 @@
 #define gfn_to_page			KVMPFN_STAGE_SYM(gfn_to_page)
 #define kvm_vcpu_map			KVMPFN_STAGE_SYM(kvm_vcpu_map)
 #define kvm_vcpu_unmap			KVMPFN_STAGE_SYM(kvm_vcpu_unmap)
-#define kvm_set_page_dirty		KVMPFN_STAGE_SYM(kvm_set_page_dirty)
-#define kvm_set_page_accessed		KVMPFN_STAGE_SYM(kvm_set_page_accessed)
 #define kvm_release_page_clean		KVMPFN_STAGE_SYM(kvm_release_page_clean)
 #define kvm_release_page_dirty		KVMPFN_STAGE_SYM(kvm_release_page_dirty)
 #define kvm_release_pfn_clean		KVMPFN_STAGE_SYM(kvm_release_pfn_clean)
