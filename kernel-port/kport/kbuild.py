@@ -7,8 +7,10 @@ each remembers the configuration it was prepared with.
 
 The link check ("modpost level") works without a vmlinux, which takes far
 too long to build on two cores.  It runs the tree's own scripts/mod/modpost
-on the composite module objects (kvm.o, kvm-intel.o, kvm-amd.o on x86_64;
-kvm.o, kvm-hv.o, kvm-pr.o on ppc64le) with a synthesized vmlinux.symvers:
+on the composite module objects the directory's modules.order names
+(kvm.o, kvm-intel.o, kvm-amd.o on x86_64; kvm.o, kvm-hv.o on ppc64le,
+whose powernv_defconfig has no KVM_BOOK3S_64_PR) with a synthesized
+vmlinux.symvers:
 
 * every symbol the pristine modules leave undefined and do not export to
   one another is a vmlinux export: the released, unpatched kernel links
@@ -166,6 +168,9 @@ def kconfig_32bit(kconfig, makefile):
         m = re.match(r"(?:menu)?config\s+(\w+)", line)
         if m:
             cur = m.group(1)
+            continue
+        if re.match(r"\s+help\s*$", line):
+            cur = None      # help text runs up to the next entry
             continue
         m = re.match(r"\s+depends on\s+(.*)", line)
         if m and cur in ("KVM", "KVM_INTEL", "KVM_AMD"):
