@@ -563,7 +563,7 @@ def link_check(arch, tree, work, jobs, rep):
         detail = "modpost: " + "; ".join(
             ("%s %s" % p).strip() for p in problems)
         if unresolved:
-            detail += "; not exported by vmlinux: " + ", ".join(unresolved)
+            detail += "; exported by nothing: " + ", ".join(unresolved)
         return rep.result(False, "link %s" % arch, detail)
     detail = "%s: %d vmlinux symbols (%d new%s), %d between the modules, " \
         "%.0f s" % (names, len(need), len(new),
