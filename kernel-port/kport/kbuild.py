@@ -19,9 +19,10 @@ vmlinux.symvers:
   EXPORT_SYMBOL_GPL, the strictest reading (the modules are GPL, so this
   can only add errors, never hide one);
 * a symbol only the patched modules use is looked up in the patched tree:
-  the objects outside the modules whose source has an EXPORT_SYMBOL* for it
-  are compiled with the same configuration (kbuild refuses an object the
-  configuration does not build) and the export is read from the object's
+  an object outside the modules whose source has an EXPORT_SYMBOL* for it,
+  and which this configuration links into vmlinux (kbuild's own dry run of
+  the directory lists each built-in.a's members), is compiled with the
+  same configuration and the export is read from the object's
   .export_symbol section, licence and namespace included, exactly as
   modpost reads vmlinux.o;
 * anything else is not exported by vmlinux, and modpost reports it as
@@ -340,6 +341,35 @@ def export_record(data, offset):
     return lic, data[end + 1:end2].decode()
 
 
+def builtin_members(dry_run):
+    """`make -n DIR/` output -> {directory: its built-in.a members}, from
+    the printf kbuild's archive rule feeds to `ar` (obj-y of this config;
+    a subdirectory appears as sub/built-in.a)."""
+    dirs = {}
+    for m in re.finditer(r'printf "([^"%]+)/%s " ([^|"\']*)\|', dry_run):
+        dirs.setdefault(m.group(1), set()).update(m.group(2).split())
+    return dirs
+
+
+def in_vmlinux(obj, dirs, top):
+    """Whether obj reaches top's built-in.a through the archives, e.g.
+    mm/gup.o through mm/built-in.a."""
+    d, member = os.path.dirname(obj), os.path.basename(obj)
+    while True:
+        if member not in dirs.get(d, ()):
+            return False
+        if d == top:
+            return True
+        d, member = os.path.dirname(d), os.path.basename(d) + "/built-in.a"
+
+
+def top_dir(path):
+    """The directory a dry run starts from: arch/<arch> or the first
+    component."""
+    parts = path.split("/")
+    return "/".join(parts[:2]) if parts[0] == "arch" else parts[0]
+
+
 def symvers_line(sym, lic, ns="", module="vmlinux"):
     kind = "EXPORT_SYMBOL_GPL" if lic == "GPL" else "EXPORT_SYMBOL"
     return "0x00000000\t%s\t%s\t%s\t%s\n" % (sym, module, kind, ns)
@@ -408,6 +438,25 @@ def _read_modules(arch, work, link):
     return syms
 
 
+def modinfo_values(data, key):
+    """The values of key= in a .modinfo section's bytes."""
+    pre = key.encode() + b"="
+    return [f[len(pre):].decode() for f in data.split(b"\0")
+            if f.startswith(pre)]
+
+
+def _import_ns(arch, work, mods):
+    out, found = build_dir(arch, work), set()
+    binf = os.path.join(out, ".kport-link", "modinfo.bin")
+    os.makedirs(os.path.dirname(binf), exist_ok=True)
+    for m in mods:
+        run([cross_tool(arch, "objcopy"), "-O", "binary",
+             "--only-section=.modinfo", os.path.join(out, m), binf])
+        with open(binf, "rb") as f:
+            found |= set(modinfo_values(f.read(), "import_ns"))
+    return sorted(found)
+
+
 def _build_link_dir(arch, tree, work, jobs):
     link = ARCHES[arch]["link"]
     r = run(make_cmd(arch, tree, work, jobs) + [link])
@@ -436,10 +485,9 @@ def link_baseline(arch, tree, work, jobs, ksrc, rep):
     if os.path.isfile(path):
         with open(path) as f:
             data = json.load(f)
-        if data.get("key") == key:
+        if data.get("key") == key and "import_ns" in data:
             return rep.result(True, "link baseline %s" % arch,
-                              "%d modules, %d vmlinux symbols; reused" %
-                              (len(data["modules"]), len(data["imports"])))
+                              _baseline_summary(data) + "; reused")
     t0 = time.time()
     err = _build_link_dir(arch, tree, work, jobs)
     if err:
@@ -453,13 +501,21 @@ def link_baseline(arch, tree, work, jobs, ksrc, rep):
         return rep.result(False, "link baseline %s" % arch,
                           "modpost fails on the pristine modules: " +
                           "; ".join("%s %s" % p for p in problems))
+    data["import_ns"] = _import_ns(arch, work, mods)
     with open(path, "w") as f:
         json.dump(data, f)
-    return rep.result(True, "link baseline %s" % arch,
-                      "%d modules (%s), %d vmlinux symbols, %.0f s" %
-                      (len(mods), ", ".join(os.path.basename(m)
-                                            for m in sorted(mods)),
-                       len(need), time.time() - t0))
+    return rep.result(True, "link baseline %s" % arch, "%s, %.0f s" % (
+        _baseline_summary(data), time.time() - t0))
+
+
+def _baseline_summary(data):
+    ns = data.get("import_ns")
+    return "%d modules (%s), %d vmlinux symbols, %s" % (
+        len(data["modules"]), ", ".join(os.path.basename(m)
+                                        for m in data["modules"]),
+        len(data["imports"]), "namespaces imported: " + ", ".join(ns) +
+        " (their symbols are listed without one)" if ns
+        else "no namespace imported")
 
 
 def _modpost(arch, work, mods, symvers):
@@ -507,9 +563,19 @@ def _resolve(arch, tree, work, jobs, sym, members):
         if ext not in (".c", ".S") or base in members:
             continue
         obj = base + ".o"
+        # kbuild compiles any object asked for by name, so ask it first
+        # whether this config links the object into vmlinux: a dry run of
+        # its top directory lists each built-in.a's members (an archive
+        # this build dir has not made, as it makes none outside KVM)
+        top = top_dir(obj)
+        r = run(["make", "-n", "-C", tree, "O=" + out] +
+                ARCHES[arch]["make"] + [top + "/"])
+        if not in_vmlinux(obj, builtin_members(r.stdout), top):
+            tried.append(obj + " not built into vmlinux by this config")
+            continue
         r = run(make_cmd(arch, tree, work, jobs) + [obj])
         if r.returncode:
-            tried.append(obj + " not built by this config")
+            tried.append(obj + " does not compile")
             continue
         objpath = os.path.join(out, obj)
         nm = run([cross_tool(arch, "nm"), objpath]).stdout
