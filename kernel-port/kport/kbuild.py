@@ -630,6 +630,8 @@ def link_check(arch, tree, work, jobs, rep):
             ("%s %s" % p).strip() for p in problems)
         if unresolved:
             detail += "; exported by nothing: " + ", ".join(unresolved)
+        if found:
+            detail += "; new, exported by vmlinux: " + ", ".join(found)
         return rep.result(False, "link %s" % arch, detail)
     detail = "%s: %d vmlinux symbols (%d new%s), %d between the modules, " \
         "%.0f s" % (names, len(need), len(new),
