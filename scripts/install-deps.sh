@@ -24,9 +24,13 @@ base=(cmake gcc clang libcmocka-dev pkg-config make gcovr python3 unifdef)
 # --no-install-recommends leaves out.
 fuzz=(clang libclang-rt-14-dev)
 coverage=(gcovr)
+# i386 (kernel-port's 32-bit x86 compile) needs no multilib: the host gcc
+# builds it with -m32 and the kernel's own headers.  kernel-port's link
+# check reads module objects with nm/objcopy (binutils, and the ppc64le
+# cross binutils, which gcc-powerpc64le-linux-gnu also pulls in).
 kernel=(linux-source-6.12 unifdef coccinelle gcc-aarch64-linux-gnu
 	gcc-powerpc64le-linux-gnu bc flex bison libelf-dev libssl-dev perl git
-	python3 xz-utils rsync cpio kmod)
+	python3 xz-utils rsync cpio kmod binutils binutils-powerpc64le-linux-gnu)
 graph=(graphviz)
 
 wanted=("${base[@]}")
