@@ -51,7 +51,8 @@
 +	if (foll.is_refcounted_page)
 +		page = pfn_to_page(pfn);
 
-// Hashed page table: kvmppc_book3s_hv_page_fault().
+// Hashed page table: kvmppc_book3s_hv_page_fault().  write_ok now comes
+// from the lookup alone, so its first store goes.
 @@
 @@
  	bool is_ci;
@@ -63,6 +64,7 @@
 
 @@
 @@
+-	write_ok = writing;
 -	hva = gfn_to_hva_memslot(memslot, gfn);
 -	if (get_user_page_fast_only(hva, FOLL_WRITE, &page)) {
 -		write_ok = true;

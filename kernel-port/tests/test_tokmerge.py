@@ -120,5 +120,35 @@ class TestRenameInComments(unittest.TestCase):
                          "// new() again\n")
 
 
+
+class TestMergeOnTheCore(unittest.TestCase):
+    """Merging a step into the core's own text before it must give the
+    core's code after it, token for token, for every item of every step."""
+
+    def test_every_step_of_the_core(self):
+        import shutil
+        if not shutil.which("unifdef"):
+            self.skipTest("unifdef not installed")
+        from kport import series
+        checked = 0
+        for p in series.PATCHES:
+            if p.v7 is None:
+                continue
+            for kpath, edits in assemble.core_edits(p.v7):
+                for e in edits:
+                    if e.op != "replace":
+                        continue
+                    text, conflicts = tokmerge.merge(e.base, e.base, e.text)
+                    self.assertEqual(conflicts, 0, (p.v7, e.key))
+                    self.assertEqual(code_tokens(text), code_tokens(e.text),
+                                     (p.v7, e.key))
+                    checked += 1
+        self.assertGreater(checked, 10)
+
+
+def code_tokens(text):
+    return [t for _, t in tokmerge.tokenize(text)[0]]
+
+
 if __name__ == "__main__":
     unittest.main()
