@@ -270,8 +270,8 @@ def merge(ours, base, theirs):
                                           _render(bu[b:i]),
                                           _render(tu[t:te]))
                 conflicts += left
-                lead = ou[o][0] if oe > o else ""
-                out.append((lead[:0], text) if oe > o else ("", text))
+                # the chunk's text carries its own trivia
+                out.append(("", text))
             _no_blank_after_brace_lines(out, start)
         if i >= nb:
             break
