@@ -259,7 +259,7 @@ static void test_i7_seam_shared_scenario(void **state)
 		.checks = KVMPFN_CHECKS_FULL, .quiet = true,
 	};
 	const char *f = KVMPFN_SOURCE_DIR "/tests/scenarios/install-retry-seq-only.scn";
-	char buf[8192];
+	char buf[16384];
 	FILE *out = tmpfile();
 	size_t n;
 
