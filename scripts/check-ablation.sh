@@ -131,6 +131,7 @@ if ((do_models)); then
 		done
 	done
 	echo "check-ablation: per-model runs, $(wc -l <"$tmp/jobs") (run, model, file) x 22" >&2
+	# shellcheck disable=SC2016 # the quoted script is bash -c's own
 	for ((n = 0; n <= ninv; n++)); do
 		d=I$n
 		((n)) || d=base
