@@ -61,6 +61,35 @@ const struct kvmpfn_invariant *kvmpfn_invariants(void)
 	return catalogue;
 }
 
+/*
+ * Test-only switch: KVMPFN_CHECKS_DISABLE=I7,I12 (ids with or without the
+ * I, separated by commas or spaces) drops every report of those
+ * invariants, as if their checks were not there, so that a test run can
+ * show which tests each check is load-bearing for
+ * (scripts/check-ablation.sh).  Read at each report: reports are rare, and
+ * a run that sets nothing pays one getenv() per violation only.
+ */
+static bool check_disabled(int id)
+{
+	const char *s = getenv("KVMPFN_CHECKS_DISABLE");
+	char *end;
+	long n;
+
+	while (s && *s) {
+		if (*s == 'I' || *s == 'i')
+			s++;
+		n = strtol(s, &end, 10);
+		if (end == s) {
+			s++;
+			continue;
+		}
+		if (n == id)
+			return true;
+		s = end;
+	}
+	return false;
+}
+
 void check_violation(struct kvmpfn_sim *sim, int id, gfn_t gfn,
 		     unsigned long hva, unsigned long pfn, const char *fmt, ...)
 {
@@ -68,7 +97,7 @@ void check_violation(struct kvmpfn_sim *sim, int id, gfn_t gfn,
 	va_list ap;
 	u32 i;
 
-	if (!sim)
+	if (!sim || check_disabled(id))
 		return;
 	/* a state that stays broken is reported once, not at every step */
 	for (i = sim->nr_viol > 64 ? sim->nr_viol - 64 : 0; i < sim->nr_viol; i++) {

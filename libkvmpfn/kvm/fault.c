@@ -9,6 +9,24 @@
 
 #include "kvm_model.h"
 
+/*
+ * Test-only seam: the reference MMU's install skips its sequence check, so
+ * that a test can show which scenario only that check catches (set through
+ * kvmpfn_test_ref_seam_no_retry(), declared in the tests alone).
+ */
+static bool ref_seam_no_retry;
+
+void kvmpfn_test_ref_seam_no_retry(bool on);
+void kvmpfn_test_ref_seam_no_retry(bool on)
+{
+	ref_seam_no_retry = on;
+}
+
+bool kvmpfn_ref_seam_no_retry(void)
+{
+	return ref_seam_no_retry;
+}
+
 static int pfn_error(kvm_pfn_t pfn)
 {
 	if (pfn == KVM_PFN_NOSLOT)

@@ -212,6 +212,8 @@ void kvm_init_mmu_notifier(struct kvmpfn_sim *sim);
 /* kvm/fault.c */
 int kvm_fault_begin(struct kvmpfn_sim *sim, int vcpu, gfn_t gfn, bool write);
 int kvm_fault_finish(struct kvmpfn_sim *sim, int vcpu);
+/* test seam: the reference MMU skips its install-time sequence check */
+bool kvmpfn_ref_seam_no_retry(void);
 
 /* check/check.c */
 void check_violation(struct kvmpfn_sim *sim, int id, gfn_t gfn,

@@ -113,7 +113,8 @@ static int ref_fault_finish(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 	write_lock(&kvm->mmu_lock);
 	/* a memslot delete/move made the root this fault walks obsolete */
 	if ((f->root_gen != sim->root_gen && sim->bug != KVMPFN_B13) ||
-	    mmu_invalidate_retry_gfn(kvm, f->mmu_seq, f->gfn)) {
+	    (!kvmpfn_ref_seam_no_retry() &&
+	     mmu_invalidate_retry_gfn(kvm, f->mmu_seq, f->gfn))) {
 		r = -EAGAIN;
 		goto out_unlock;
 	}

@@ -402,6 +402,36 @@ static int expect(struct run *r)
 			      (unsigned long long)v);
 		return 0;
 	}
+	if (!strcmp(what, "page")) {
+		/* the struct page's own flags: PG_dirty, PG_referenced */
+		struct kvmpfn_page_state st;
+		struct scn_tok *pt = arg(r, "page");
+		uint64_t pfn;
+		int dirty, accessed;
+
+		if (!pt)
+			return diag(r, ln->tok[1].col, "expect page needs page=");
+		if (page_ref(r, pt, &pfn) || yesno(r, "dirty", &dirty) ||
+		    yesno(r, "accessed", &accessed))
+			return -1;
+		if (dirty < 0 && accessed < 0)
+			return diag(r, ln->tok[1].col,
+				    "expect page needs dirty= or accessed=");
+		if (!applies)
+			return 0;
+		r->st.expectations++;
+		if (kvmpfn_page_state(r->sim, pfn, &st) || !st.has_page) {
+			unmet(r, "no struct page at pfn 0x%llx",
+			      (unsigned long long)pfn);
+			return 0;
+		}
+		if (dirty >= 0 && st.dirty != dirty)
+			unmet(r, "%s is %sdirty", pt->val, st.dirty ? "" : "not ");
+		if (accessed >= 0 && st.accessed != accessed)
+			unmet(r, "%s is %saccessed", pt->val,
+			      st.accessed ? "" : "not ");
+		return 0;
+	}
 	if (!strcmp(what, "dirty") || !strcmp(what, "clean")) {
 		struct kvmpfn_memslot_args si;
 		uint64_t id, gfn, bit;

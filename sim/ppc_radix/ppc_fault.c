@@ -221,7 +221,8 @@ static int ppc_instantiate_finish(struct kvmpfn_sim *sim,
 	 * under mmu_lock, and nothing if an invalidation raced with us).
 	 */
 	write_lock(&kvm->mmu_lock);
-	if (!mmu_invalidate_retry(kvm, f->mmu_seq)) {
+	if (ppc_radix_seam(PPC_SEAM_NO_HOST_PTE_RETRY) ||
+	    !mmu_invalidate_retry(kvm, f->mmu_seq)) {
 		pte = ppc_pte_from_host(hpt_lookup(&sim->mm, hva, NULL, NULL));
 		if (pte)
 			host_level = kvmpfn_host_level(sim, f, memslot, f->gfn);

@@ -751,7 +751,9 @@ int ppc_radix_create_pte(struct kvmpfn_sim *sim, u64 pte, u64 gpa, int level,
 	 * that looked it up before.
 	 */
 	ret = -EAGAIN;
-	if (f->root_gen != sim->root_gen || mmu_invalidate_retry(kvm, f->mmu_seq))
+	if (f->root_gen != sim->root_gen ||
+	    (!ppc_radix_seam(PPC_SEAM_NO_CREATE_PTE_RETRY) &&
+	     mmu_invalidate_retry(kvm, f->mmu_seq)))
 		goto out;
 
 	ret = -ENOMEM;

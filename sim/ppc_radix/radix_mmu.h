@@ -169,6 +169,10 @@ enum ppc_radix_seam {
 	 * that the 2M/1G leaf stays inside the memslot (I13/I15 finding)
 	 */
 	PPC_SEAM_KERNEL_LEVEL_RULE,
+	/* find_kvm_host_pte() skips its mmu_invalidate_retry() (I7) */
+	PPC_SEAM_NO_HOST_PTE_RETRY,
+	/* kvmppc_create_pte() skips its mmu_invalidate_retry() (I7) */
+	PPC_SEAM_NO_CREATE_PTE_RETRY,
 	PPC_SEAM_NR,
 };
 

@@ -851,6 +851,9 @@ static bool is_page_fault_stale(struct kvmpfn_sim *sim,
 	 */
 	if (f->root_gen != sim->root_gen && sim->bug != KVMPFN_B13)
 		return true;
+	/* a test seam: without this the shared retry scenario shows I7 */
+	if (x86_tdp_seam(X86_SEAM_NO_STALE_SEQ_CHECK))
+		return false;
 	return mmu_invalidate_retry_gfn(&sim->kvm, f->mmu_seq, f->gfn);
 }
 

@@ -120,6 +120,8 @@ enum x86_tdp_seam {
 	X86_SEAM_WRPROT_CLEARS_HOST_WRITABLE,
 	/* fast_page_fault sets W without checking MMU-writable (I11) */
 	X86_SEAM_FAST_PF_IGNORES_MMU_WRITABLE,
+	/* is_page_fault_stale skips mmu_invalidate_retry_gfn() (I7) */
+	X86_SEAM_NO_STALE_SEQ_CHECK,
 	X86_NR_SEAMS
 };
 

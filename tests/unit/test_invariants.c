@@ -11,6 +11,10 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <string.h>
+
+#include <kvmpfn/scenario.h>
 #include <linux/kvm_host.h>
 #include <linux/mm.h>
 
@@ -448,6 +452,47 @@ static void test_i6_unflushed_tlb(void **state)
 	assert_int_equal(found(), 0);
 }
 
+void kvmpfn_test_ref_seam_no_retry(bool on);
+
+/*
+ * tests/scenarios/install-retry-seq-only.scn reaches ref_fault_finish()'s
+ * sequence check with nothing else standing in: without it the fault
+ * installs across the invalidation (I7 and the unmet EAGAIN), at every
+ * stage; with it the file passes.
+ */
+static void test_i7_seam_shared_scenario(void **state)
+{
+	struct kvmpfn_run_opts o = {
+		.arch = KVMPFN_ARCH_REF, .checks = KVMPFN_CHECKS_FULL,
+		.quiet = true,
+	};
+	const char *f = KVMPFN_SOURCE_DIR "/tests/scenarios/install-retry-seq-only.scn";
+	char buf[16384];
+	FILE *out;
+	size_t n;
+	int st;
+
+	(void)state;
+	for (st = 0; st < KVMPFN_NR_STAGES; st++) {
+		o.stage = (enum kvmpfn_stage)st;
+		out = tmpfile();
+		assert_non_null(out);
+		kvmpfn_test_ref_seam_no_retry(true);
+		assert_int_equal(kvmpfn_run_file(f, &o, out, out, NULL), 1);
+		kvmpfn_test_ref_seam_no_retry(false);
+		rewind(out);
+		n = fread(buf, 1, sizeof(buf) - 1, out);
+		buf[n] = 0;
+		fclose(out);
+		assert_non_null(strstr(buf, "violation I7 "));
+		assert_non_null(strstr(buf, "install-retry-seq-only.scn:33: expectation not met"));
+		out = tmpfile();
+		assert_non_null(out);
+		assert_int_equal(kvmpfn_run_file(f, &o, out, out, NULL), 0);
+		fclose(out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -473,6 +518,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_i12_dirty_without_writable_leaf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_i14_host_read_before_snapshot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_i6_unflushed_tlb, setup, teardown),
+		cmocka_unit_test(test_i7_seam_shared_scenario),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

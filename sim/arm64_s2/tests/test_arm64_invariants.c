@@ -9,6 +9,10 @@
  */
 #include "arm64_test_helpers.h"
 
+#include <stdio.h>
+#include <string.h>
+
+#include <kvmpfn/scenario.h>
 #include <linux/kvm_host.h>
 #include <linux/mm.h>
 
@@ -241,6 +245,41 @@ static void test_i7_seam_no_retry(void **state)
 	assert_int_equal(t_found(sim, &seen), 0);
 }
 
+/*
+ * The shared scenario tests/scenarios/install-retry-seq-only.scn reaches
+ * user_mem_abort()'s retry check with nothing else standing in: without
+ * it the fault installs across the invalidation (I7 and the unmet
+ * EAGAIN); with it the file passes.
+ */
+static void test_i7_seam_shared_scenario(void **state)
+{
+	struct arm64_s2_seams s = { .no_retry_check = true };
+	struct kvmpfn_run_opts o = {
+		.stage = KVMPFN_LEGACY, .arch = KVMPFN_ARCH_ARM64,
+		.checks = KVMPFN_CHECKS_FULL, .quiet = true,
+	};
+	const char *f = KVMPFN_SOURCE_DIR "/tests/scenarios/install-retry-seq-only.scn";
+	char buf[16384];
+	FILE *out = tmpfile();
+	size_t n;
+
+	(void)state;
+	assert_non_null(out);
+	arm64_s2_test_set_seams(&s);
+	assert_int_equal(kvmpfn_run_file(f, &o, out, out, NULL), 1);
+	arm64_s2_test_reset_seams();
+	rewind(out);
+	n = fread(buf, 1, sizeof(buf) - 1, out);
+	buf[n] = 0;
+	assert_non_null(strstr(buf, "violation I7 "));
+	assert_non_null(strstr(buf, "install-retry-seq-only.scn:33: expectation not met"));
+	fclose(out);
+	out = tmpfile();
+	assert_non_null(out);
+	assert_int_equal(kvmpfn_run_file(f, &o, out, out, NULL), 0);
+	fclose(out);
+}
+
 /* B11: a block although hva and gpa are not co-aligned: I13. */
 static void test_i13_seam_no_huge_check(void **state)
 {
@@ -331,6 +370,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_i16_seam_no_dirty_mark, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_i14_seam_snapshot_late, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_i7_seam_no_retry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_i7_seam_shared_scenario, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_i13_seam_no_huge_check, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_i9_seam_no_bbm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_finding_exec_fault_on_zone_device_leaks,

@@ -15,6 +15,9 @@
 
 #include <string.h>
 
+#include <stdio.h>
+
+#include <kvmpfn/scenario.h>
 #include <linux/kvm_host.h>
 
 #include "radix_mmu.h"
@@ -782,6 +785,54 @@ static void test_break_i16(void **state)
 }
 
 /* The same breakages are found when only what changed is checked. */
+/* Run the shared retry scenario with the two seams as given: its exit. */
+static int retry_scenario(enum kvmpfn_stage st, bool host_pte, bool create,
+			  char *buf, size_t len)
+{
+	struct kvmpfn_run_opts o = {
+		.stage = st, .arch = KVMPFN_ARCH_PPC,
+		.checks = KVMPFN_CHECKS_FULL, .quiet = true,
+	};
+	FILE *out = tmpfile();
+	size_t n;
+	int r;
+
+	assert_non_null(out);
+	ppc_radix_test_set_seam(PPC_SEAM_NO_HOST_PTE_RETRY, host_pte);
+	ppc_radix_test_set_seam(PPC_SEAM_NO_CREATE_PTE_RETRY, create);
+	r = kvmpfn_run_file(KVMPFN_SOURCE_DIR "/tests/scenarios/install-retry-seq-only.scn",
+			    &o, out, out, NULL);
+	ppc_radix_test_set_seam(PPC_SEAM_NO_HOST_PTE_RETRY, false);
+	ppc_radix_test_set_seam(PPC_SEAM_NO_CREATE_PTE_RETRY, false);
+	rewind(out);
+	n = fread(buf, 1, len - 1, out);
+	buf[n] = 0;
+	fclose(out);
+	return r;
+}
+
+/*
+ * tests/scenarios/install-retry-seq-only.scn reaches ppc's install-time
+ * retry checks with nothing else standing in: find_kvm_host_pte()'s
+ * catches it, kvmppc_create_pte()'s alone would too, and without both the
+ * fault installs across the invalidation (I7, the unmet EAGAIN).
+ */
+static void test_i7_seam_shared_scenario(void **state)
+{
+	char buf[16384];
+	int st;
+
+	(void)state;
+	for (st = 0; st < KVMPFN_NR_STAGES; st++) {
+		assert_int_equal(retry_scenario(st, true, true, buf, sizeof(buf)), 1);
+		assert_non_null(strstr(buf, "violation I7 "));
+		assert_non_null(strstr(buf, "install-retry-seq-only.scn:33: expectation not met"));
+		assert_int_equal(retry_scenario(st, true, false, buf, sizeof(buf)), 0);
+		assert_int_equal(retry_scenario(st, false, true, buf, sizeof(buf)), 0);
+		assert_int_equal(retry_scenario(st, false, false, buf, sizeof(buf)), 0);
+	}
+}
+
 static void test_incremental(void **state)
 {
 	struct kvmpfn_sim *sim = anon_vm(KVMPFN_V7_8, 0);
@@ -823,6 +874,7 @@ int main(void)
 		cmocka_unit_test(test_break_i10_host),
 		cmocka_unit_test(test_break_i10_slot),
 		cmocka_unit_test(test_break_i16),
+		cmocka_unit_test(test_i7_seam_shared_scenario),
 		cmocka_unit_test(test_incremental),
 	};
 

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <kvmpfn/scenario.h>
 #include <linux/kvm_host.h>
 #include <linux/mm.h>
 
@@ -873,6 +874,45 @@ static void test_i16_ad_lost_at_zap(void **state)
 	}
 }
 
+/*
+ * tests/scenarios/install-retry-seq-only.scn reaches is_page_fault_stale()'s
+ * sequence check with nothing else standing in: without it the fault
+ * installs across the invalidation (I7 and the unmet EAGAIN), at every
+ * stage; with it the file passes.
+ */
+static void test_i7_seam_shared_scenario(void **state)
+{
+	struct kvmpfn_run_opts o = {
+		.arch = KVMPFN_ARCH_X86, .checks = KVMPFN_CHECKS_FULL,
+		.quiet = true,
+	};
+	const char *f = KVMPFN_SOURCE_DIR "/tests/scenarios/install-retry-seq-only.scn";
+	char buf[16384];
+	FILE *out;
+	size_t n;
+	int st;
+
+	(void)state;
+	for (st = 0; st < KVMPFN_NR_STAGES; st++) {
+		o.stage = (enum kvmpfn_stage)st;
+		out = tmpfile();
+		assert_non_null(out);
+		x86_tdp_test_set_seam(X86_SEAM_NO_STALE_SEQ_CHECK, true);
+		assert_int_equal(kvmpfn_run_file(f, &o, out, out, NULL), 1);
+		x86_tdp_test_set_seam(X86_SEAM_NO_STALE_SEQ_CHECK, false);
+		rewind(out);
+		n = fread(buf, 1, sizeof(buf) - 1, out);
+		buf[n] = 0;
+		fclose(out);
+		assert_non_null(strstr(buf, "violation I7 "));
+		assert_non_null(strstr(buf, "install-retry-seq-only.scn:33: expectation not met"));
+		out = tmpfile();
+		assert_non_null(out);
+		assert_int_equal(kvmpfn_run_file(f, &o, out, out, NULL), 0);
+		fclose(out);
+	}
+}
+
 static void test_i11_fast_path_without_mmu_writable(void **state)
 {
 	(void)state;
@@ -1012,6 +1052,7 @@ int main(void)
 		cmocka_unit_test(test_aging),
 		cmocka_unit_test(test_ad_at_zap),
 		cmocka_unit_test(test_i16_ad_lost_at_zap),
+		cmocka_unit_test(test_i7_seam_shared_scenario),
 		cmocka_unit_test(test_i11_fast_path_without_mmu_writable),
 		cmocka_unit_test(test_i11_host_writable_changed),
 		cmocka_unit_test(test_i11_write_notify_upgrade),
