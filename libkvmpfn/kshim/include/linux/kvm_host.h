@@ -102,6 +102,8 @@ struct kvm_memslots {
 	int nr_slots;
 	int cap;
 	struct kvm_memory_slot **by_gfn;
+	/* by_gfn[i]->base_gfn, flat: the lookup searches this alone */
+	gfn_t *base_gfn;
 	struct kvm_memory_slot **by_id;
 };
 
