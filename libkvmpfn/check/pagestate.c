@@ -578,8 +578,11 @@ static void new_allocs(struct kvmpfn_sim *sim, struct pagestate_rec *r,
 		r->alloc_freed = f;
 	}
 	for (i = r->allocs_seen; i < mm->nr_allocs; i++) {
-		struct kvmpfn_alloc buf, *a = host_alloc_by_id(mm, i, &buf, NULL);
-		unsigned long n = 1UL << a->order, j;
+		struct kvmpfn_alloc buf, *a;
+		unsigned long n, j;
+
+		a = host_alloc_by_id(mm, i, &buf, NULL);
+		n = 1UL << a->order;
 
 		r->alloc_freed[i] = a->freed;
 		r->allocs_seen = i + 1;

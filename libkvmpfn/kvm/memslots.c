@@ -18,12 +18,19 @@
 
 #define KVM_MEM_MAX_NR_PAGES	((1UL << 31) - 1)
 
+#if defined(__GNUC__) || defined(__clang__)
+#define memslot_prefetch(p)	__builtin_prefetch(p)
+#else
+#define memslot_prefetch(p)	((void)(p))
+#endif
+
 /*
  * The last slot whose base is at or below @gfn, or -1.  The search reads
  * only the flat array of bases (8 bytes a slot, so 32764 slots stay in
  * the L2 cache), without a branch to mispredict: each step halves the
- * range with a conditional move, and no slot structure is touched until
- * the one found.
+ * range with a conditional move (and prefetches the two elements the
+ * next step may read), and no slot structure is touched until the one
+ * found.
  */
 static int slot_index(const struct kvm_memslots *s, gfn_t gfn)
 {
@@ -35,6 +42,9 @@ static int slot_index(const struct kvm_memslots *s, gfn_t gfn)
 	while (n > 1) {
 		int half = n / 2;
 
+		/* fetch both candidates for the next step meanwhile */
+		memslot_prefetch(&base[half / 2]);
+		memslot_prefetch(&base[half + half / 2]);
 		base = base[half] <= gfn ? base + half : base;
 		n -= half;
 	}

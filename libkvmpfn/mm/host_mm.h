@@ -123,7 +123,7 @@ struct mm_struct {
 	u32 nr_alloc_ext;
 	u32 cap_alloc_ext;
 	u32 nr_allocs;			/* ids handed out */
-	struct kvmpfn_alloc anon;	/* the last anonymous page's description */
+	struct kvmpfn_alloc anon;	/* the last anon page's description */
 	unsigned long zero_pfn;
 
 	/* address space */
