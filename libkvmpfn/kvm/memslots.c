@@ -24,18 +24,12 @@
 #define memslot_prefetch(p)	((void)(p))
 #endif
 
-/*
- * The last slot whose base is at or below @gfn, or -1.  The search reads
- * only the flat array of bases (8 bytes a slot, so 32764 slots stay in
- * the L2 cache), without a branch to mispredict: each step halves the
- * range with a conditional move (and prefetches the two elements the
- * next step may read), and no slot structure is touched until the one
- * found.
- */
-static int slot_index(const struct kvm_memslots *s, gfn_t gfn)
+#define TOP_SHIFT	4	/* 16 bases (128 bytes) a block of the top level */
+
+/* The last of @n sorted bases at or below @gfn, or -1; branch-free. */
+static int last_le(const gfn_t *v, int n, gfn_t gfn)
 {
-	const gfn_t *base = s->base_gfn;
-	int n = s->nr_slots;
+	const gfn_t *base = v;
 
 	if (!n)
 		return -1;
@@ -48,7 +42,36 @@ static int slot_index(const struct kvm_memslots *s, gfn_t gfn)
 		base = base[half] <= gfn ? base + half : base;
 		n -= half;
 	}
-	return *base <= gfn ? (int)(base - s->base_gfn) : -1;
+	return *base <= gfn ? (int)(base - v) : -1;
+}
+
+/*
+ * The last slot whose base is at or below @gfn, or -1.  The search reads
+ * only flat arrays of bases, in two levels: every 16th base (2048 of them,
+ * 16 KiB, at 32764 slots: hot enough to stay in L1), then the 16 of one
+ * block; no slot structure is touched until the one found.
+ */
+static int slot_index(const struct kvm_memslots *s, gfn_t gfn)
+{
+	int j = last_le(s->top_gfn, (s->nr_slots + (1 << TOP_SHIFT) - 1) >>
+				    TOP_SHIFT, gfn);
+	int lo, n;
+
+	if (j < 0)
+		return -1;
+	lo = j << TOP_SHIFT;
+	n = s->nr_slots - lo;
+	return lo + last_le(&s->base_gfn[lo],
+			    n < (1 << TOP_SHIFT) ? n : 1 << TOP_SHIFT, gfn);
+}
+
+/* after an insert or remove at @i: the top level from block i/16 on */
+static void top_update(struct kvm_memslots *s, int i)
+{
+	int j;
+
+	for (j = i >> TOP_SHIFT; j << TOP_SHIFT < s->nr_slots; j++)
+		s->top_gfn[j] = s->base_gfn[j << TOP_SHIFT];
 }
 
 struct kvm_memory_slot *__gfn_to_memslot(struct kvm_memslots *s, gfn_t gfn)
@@ -104,6 +127,7 @@ static void slots_remove(struct kvm_memslots *s, struct kvm_memory_slot *slot)
 	memmove(&s->base_gfn[i], &s->base_gfn[i + 1],
 		(s->nr_slots - i - 1) * sizeof(*s->base_gfn));
 	s->nr_slots--;
+	top_update(s, i);
 	s->by_id[slot->id] = NULL;
 }
 
@@ -129,6 +153,11 @@ static int slots_insert(struct kvm_memslots *s, struct kvm_memory_slot *slot)
 		if (!b)
 			return -ENOMEM;
 		s->base_gfn = b;
+		b = realloc(s->top_gfn,
+			    ((cap >> TOP_SHIFT) + 1) * sizeof(*b));
+		if (!b)
+			return -ENOMEM;
+		s->top_gfn = b;
 		s->cap = cap;
 	}
 	i = slot_index(s, slot->base_gfn) + 1;
@@ -140,6 +169,7 @@ static int slots_insert(struct kvm_memslots *s, struct kvm_memory_slot *slot)
 	s->base_gfn[i] = slot->base_gfn;
 	s->by_id[slot->id] = slot;
 	s->nr_slots++;
+	top_update(s, i);
 	return 0;
 }
 
@@ -398,6 +428,7 @@ void kvm_memslots_destroy(struct kvmpfn_sim *sim)
 		}
 		free(s->by_gfn);
 		free(s->base_gfn);
+		free(s->top_gfn);
 		free(s->by_id);
 		memset(s, 0, sizeof(*s));
 	}
