@@ -394,7 +394,7 @@ static enum kvmpfn_pstate classify(struct kvmpfn_sim *sim, unsigned long pfn,
 				   unsigned int fl)
 {
 	struct page *p = host_pfn_to_page(&sim->mm, pfn);
-	struct kvmpfn_alloc *a;
+	struct kvmpfn_alloc *a, buf;
 
 	if ((fl & OVL_REF) ||
 	    (p && p->kvm_refs > 0 && !kshim_page_flag(p, PG_head)))
@@ -408,7 +408,7 @@ static enum kvmpfn_pstate classify(struct kvmpfn_sim *sim, unsigned long pfn,
 	if (fl & OVL_MAP_NORC)
 		return KVMPFN_PS_MAPPED_NORC;
 	if (!p) {
-		a = host_alloc_of_pfn(&sim->mm, pfn);
+		a = host_alloc_of_pfn(&sim->mm, pfn, &buf);
 		if (!a)
 			return KVMPFN_PS_UNALLOCATED;
 		return a->freed ? KVMPFN_PS_FREE : KVMPFN_PS_NOSTRUCT;
@@ -436,8 +436,9 @@ int kvmpfn_pstate_of(struct kvmpfn_sim *sim, uint64_t pfn,
 		     enum kvmpfn_pstate *st)
 {
 	struct ovl_set s = { 0 };
+	struct kvmpfn_alloc buf;
 
-	if (!host_alloc_of_pfn(&sim->mm, pfn))
+	if (!host_alloc_of_pfn(&sim->mm, pfn, &buf))
 		return -ENOENT;
 	ovl_build(sim, &s);
 	*st = classify(sim, pfn, ovl_find(&s, pfn));
@@ -547,7 +548,9 @@ static void visit(struct kvmpfn_sim *sim, struct pagestate_rec *r,
 		if (!s)
 			return;
 		if (!host_pfn_to_page(&sim->mm, pfn)) {
-			struct kvmpfn_alloc *a = host_alloc_of_pfn(&sim->mm, pfn);
+			struct kvmpfn_alloc buf, *a;
+
+			a = host_alloc_of_pfn(&sim->mm, pfn, &buf);
 
 			if (a && a->id < r->allocs_seen)
 				s->st = r->alloc_freed[a->id] ?
@@ -575,8 +578,11 @@ static void new_allocs(struct kvmpfn_sim *sim, struct pagestate_rec *r,
 		r->alloc_freed = f;
 	}
 	for (i = r->allocs_seen; i < mm->nr_allocs; i++) {
-		struct kvmpfn_alloc *a = mm->allocs[i];
-		unsigned long n = 1UL << a->order, j;
+		struct kvmpfn_alloc buf, *a;
+		unsigned long n, j;
+
+		a = host_alloc_by_id(mm, i, &buf, NULL);
+		n = 1UL << a->order;
 
 		r->alloc_freed[i] = a->freed;
 		r->allocs_seen = i + 1;
@@ -607,12 +613,21 @@ static void freed_allocs(struct kvmpfn_sim *sim, struct pagestate_rec *r,
 			 enum kvmpfn_op op)
 {
 	struct mm_struct *mm = &sim->mm;
-	u32 i, k;
+	u32 i, k, same;
 
-	for (i = 0; i < r->allocs_seen; i++) {
-		struct kvmpfn_alloc *a = mm->allocs[i];
-		unsigned long n = 1UL << a->order, known = 0;
+	for (i = 0; i < r->allocs_seen; i += same) {
+		struct kvmpfn_alloc buf, *a;
+		unsigned long n, known = 0;
 
+		a = host_alloc_by_id(mm, i, &buf, &same);
+		/* a run's pages are never freed by an owner: skip it whole */
+		if (a == &buf) {
+			if (same > r->allocs_seen - i)
+				same = r->allocs_seen - i;
+			continue;
+		}
+		same = 1;
+		n = 1UL << a->order;
 		if (r->alloc_freed[i] == a->freed)
 			continue;
 		r->alloc_freed[i] = a->freed;

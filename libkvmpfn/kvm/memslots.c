@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Memslots: per address space, an array sorted by base_gfn (binary-search
- * lookup, as the kernel's gfn tree is logarithmic), validated the way
- * KVM_SET_USER_MEMORY_REGION validates, with the INVALID window of a delete
+ * Memslots: per address space, an array sorted by base_gfn next to a flat
+ * array of the bases (binary-search lookup, as the kernel's gfn tree is
+ * logarithmic), validated the way KVM_SET_USER_MEMORY_REGION validates,
+ * with the INVALID window of a delete
  * or move, and deferred while an mmu_notifier invalidation is open: the
  * kernel's memslot swap waits for mn_active_invalidate_count to drain so
  * that begin and end of an invalidation see the same memslots (I8).
@@ -17,20 +18,60 @@
 
 #define KVM_MEM_MAX_NR_PAGES	((1UL << 31) - 1)
 
-static int slot_index(struct kvm_memslots *s, gfn_t gfn)
+#if defined(__GNUC__) || defined(__clang__)
+#define memslot_prefetch(p)	__builtin_prefetch(p)
+#else
+#define memslot_prefetch(p)	((void)(p))
+#endif
+
+#define TOP_SHIFT	4	/* 16 bases (128 bytes) a block of the top level */
+
+/* The last of @n sorted bases at or below @gfn, or -1; branch-free. */
+static int last_le(const gfn_t *v, int n, gfn_t gfn)
 {
-	int lo = 0, hi = s->nr_slots;
+	const gfn_t *base = v;
 
-	/* first slot whose base is above gfn */
-	while (lo < hi) {
-		int mid = lo + (hi - lo) / 2;
+	if (!n)
+		return -1;
+	while (n > 1) {
+		int half = n / 2;
 
-		if (s->by_gfn[mid]->base_gfn <= gfn)
-			lo = mid + 1;
-		else
-			hi = mid;
+		/* fetch both candidates for the next step meanwhile */
+		memslot_prefetch(&base[half / 2]);
+		memslot_prefetch(&base[half + half / 2]);
+		base = base[half] <= gfn ? base + half : base;
+		n -= half;
 	}
-	return lo - 1;
+	return *base <= gfn ? (int)(base - v) : -1;
+}
+
+/*
+ * The last slot whose base is at or below @gfn, or -1.  The search reads
+ * only flat arrays of bases, in two levels: every 16th base (2048 of them,
+ * 16 KiB, at 32764 slots: hot enough to stay in L1), then the 16 of one
+ * block; no slot structure is touched until the one found.
+ */
+static int slot_index(const struct kvm_memslots *s, gfn_t gfn)
+{
+	int j = last_le(s->top_gfn, (s->nr_slots + (1 << TOP_SHIFT) - 1) >>
+				    TOP_SHIFT, gfn);
+	int lo, n;
+
+	if (j < 0)
+		return -1;
+	lo = j << TOP_SHIFT;
+	n = s->nr_slots - lo;
+	return lo + last_le(&s->base_gfn[lo],
+			    n < (1 << TOP_SHIFT) ? n : 1 << TOP_SHIFT, gfn);
+}
+
+/* after an insert or remove at @i: the top level from block i/16 on */
+static void top_update(struct kvm_memslots *s, int i)
+{
+	int j;
+
+	for (j = i >> TOP_SHIFT; j << TOP_SHIFT < s->nr_slots; j++)
+		s->top_gfn[j] = s->base_gfn[j << TOP_SHIFT];
 }
 
 struct kvm_memory_slot *__gfn_to_memslot(struct kvm_memslots *s, gfn_t gfn)
@@ -83,7 +124,10 @@ static void slots_remove(struct kvm_memslots *s, struct kvm_memory_slot *slot)
 		return;
 	memmove(&s->by_gfn[i], &s->by_gfn[i + 1],
 		(s->nr_slots - i - 1) * sizeof(*s->by_gfn));
+	memmove(&s->base_gfn[i], &s->base_gfn[i + 1],
+		(s->nr_slots - i - 1) * sizeof(*s->base_gfn));
 	s->nr_slots--;
+	top_update(s, i);
 	s->by_id[slot->id] = NULL;
 }
 
@@ -99,19 +143,33 @@ static int slots_insert(struct kvm_memslots *s, struct kvm_memory_slot *slot)
 	if (s->nr_slots == s->cap) {
 		int cap = s->cap ? 2 * s->cap : 16;
 		struct kvm_memory_slot **v;
+		gfn_t *b;
 
 		v = realloc(s->by_gfn, cap * sizeof(*v));
 		if (!v)
 			return -ENOMEM;
 		s->by_gfn = v;
+		b = realloc(s->base_gfn, cap * sizeof(*b));
+		if (!b)
+			return -ENOMEM;
+		s->base_gfn = b;
+		b = realloc(s->top_gfn,
+			    ((cap >> TOP_SHIFT) + 1) * sizeof(*b));
+		if (!b)
+			return -ENOMEM;
+		s->top_gfn = b;
 		s->cap = cap;
 	}
 	i = slot_index(s, slot->base_gfn) + 1;
 	memmove(&s->by_gfn[i + 1], &s->by_gfn[i],
 		(s->nr_slots - i) * sizeof(*s->by_gfn));
+	memmove(&s->base_gfn[i + 1], &s->base_gfn[i],
+		(s->nr_slots - i) * sizeof(*s->base_gfn));
 	s->by_gfn[i] = slot;
+	s->base_gfn[i] = slot->base_gfn;
 	s->by_id[slot->id] = slot;
 	s->nr_slots++;
+	top_update(s, i);
 	return 0;
 }
 
@@ -369,6 +427,8 @@ void kvm_memslots_destroy(struct kvmpfn_sim *sim)
 			free(s->by_gfn[i]);
 		}
 		free(s->by_gfn);
+		free(s->base_gfn);
+		free(s->top_gfn);
 		free(s->by_id);
 		memset(s, 0, sizeof(*s));
 	}

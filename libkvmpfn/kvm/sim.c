@@ -470,10 +470,11 @@ int kvmpfn_page_state(struct kvmpfn_sim *sim, uint64_t pfn,
 		      struct kvmpfn_page_state *st)
 {
 	struct page *p = host_pfn_to_page(&sim->mm, pfn);
+	struct kvmpfn_alloc buf;
 
 	memset(st, 0, sizeof(*st));
 	if (!p)
-		return host_alloc_of_pfn(&sim->mm, pfn) ? 0 : -ENOENT;
+		return host_alloc_of_pfn(&sim->mm, pfn, &buf) ? 0 : -ENOENT;
 	st->has_page = true;
 	st->refcount = host_folio_head(p)->_refcount;
 	st->kvm_refs = host_folio_head(p)->kvm_refs;
@@ -753,7 +754,7 @@ int kvmpfn_vcpu_unmap(struct kvmpfn_sim *sim, int idx, bool dirty)
 int kvmpfn_pfn_name(struct kvmpfn_sim *sim, uint64_t pfn, char *buf,
 		    size_t len)
 {
-	struct kvmpfn_alloc *a = host_alloc_of_pfn(&sim->mm, pfn);
+	struct kvmpfn_alloc desc, *a = host_alloc_of_pfn(&sim->mm, pfn, &desc);
 
 	if (!a)
 		return -ENOENT;

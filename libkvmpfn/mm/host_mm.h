@@ -30,6 +30,21 @@ struct kvmpfn_alloc {
 	char name[32];
 };
 
+/*
+ * The allocations in id order, as extents: a record of its own, or a run
+ * of anonymous order-0 pages with consecutive ids and pfns that share one
+ * description (flags KVMPFN_ALLOC_ANON, order 0, no name, not freed), so
+ * that a host fault costs no record of its own: a 64 GiB guest's 16 M
+ * pages are one run, not 16 M records.  host_alloc_find() gives a run's
+ * page a record of its own before it hands out a pointer to keep.
+ */
+struct kvmpfn_alloc_ext {
+	u32 first_id;
+	u32 n;				/* ids: 1 for a record of its own */
+	unsigned long pfn;		/* a run's first pfn */
+	struct kvmpfn_alloc *a;		/* NULL: a run of anonymous pages */
+};
+
 /* What backs a VMA. */
 enum kvmpfn_backing {
 	KVMPFN_BACK_ANON,	/* private anonymous memory */
@@ -104,9 +119,11 @@ struct mm_struct {
 	u32 nr_sections;
 	unsigned long ram_next;		/* bump pointer, pfns with pages */
 	unsigned long io_next;		/* bump pointer, pfns without */
-	struct kvmpfn_alloc **allocs;
-	u32 nr_allocs;
-	u32 cap_allocs;
+	struct kvmpfn_alloc_ext *alloc_ext;
+	u32 nr_alloc_ext;
+	u32 cap_alloc_ext;
+	u32 nr_allocs;			/* ids handed out */
+	struct kvmpfn_alloc anon;	/* the last anon page's description */
 	unsigned long zero_pfn;
 
 	/* address space */
@@ -133,11 +150,25 @@ struct mm_struct {
 /* pages and allocations: mm/page_alloc.c */
 int host_mm_init(struct mm_struct *mm);
 void host_mm_destroy(struct mm_struct *mm);
+/*
+ * An anonymous order-0 page (flags KVMPFN_ALLOC_ANON, no name) joins a run:
+ * *@out is then mm->anon, its description until the next allocation.
+ */
 int host_alloc(struct mm_struct *mm, const char *name, unsigned int order,
 	       u32 flags, struct kvmpfn_alloc **out);
 struct kvmpfn_alloc *host_alloc_find(struct mm_struct *mm, const char *name);
+/*
+ * The allocation with id @id (< nr_allocs), and in *@n how many ids from
+ * @id on share its description (the rest of an anonymous run, else 1).  A
+ * page of an anonymous run is described in @buf, which is returned; a
+ * record of its own is returned itself.
+ */
+struct kvmpfn_alloc *host_alloc_by_id(struct mm_struct *mm, u32 id,
+				      struct kvmpfn_alloc *buf, u32 *n);
+/* the allocation @pfn belongs to, or NULL; @buf as for host_alloc_by_id */
 struct kvmpfn_alloc *host_alloc_of_pfn(struct mm_struct *mm,
-				       unsigned long pfn);
+				       unsigned long pfn,
+				       struct kvmpfn_alloc *buf);
 int host_free(struct mm_struct *mm, struct kvmpfn_alloc *a);
 struct page *host_pfn_to_page(struct mm_struct *mm, unsigned long pfn);
 unsigned long host_page_to_pfn(struct mm_struct *mm, const struct page *p);

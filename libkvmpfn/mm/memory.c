@@ -545,13 +545,13 @@ static int unmap_poisoned(struct mm_struct *mm, unsigned long pfn,
 int host_memory_failure(struct mm_struct *mm, unsigned long pfn)
 {
 	struct page *p = host_pfn_to_page(mm, pfn);
-	struct kvmpfn_alloc *a;
+	struct kvmpfn_alloc *a, buf;
 
 	if (!p)
 		return -EINVAL;
 	if (PageHWPoison(p))
 		return -EHWPOISON;
-	a = host_alloc_of_pfn(mm, pfn);
+	a = host_alloc_of_pfn(mm, pfn, &buf);
 	if (a && (pfn < a->pfn || pfn - a->pfn >= (1UL << a->order)))
 		a = NULL;	/* a pfn of a chunk nobody was given yet */
 	p->flags |= 1U << PG_hwpoison;

@@ -7,6 +7,12 @@
  *
  * Pfns are never reused: a freed page stays PG_free for the rest of the
  * run, so a late access to it is still recognisable as one.
+ *
+ * Every allocation has an id (struct page.alloc_id), but anonymous 4K
+ * pages, which host faults make by the million, share a description: a
+ * run of them with consecutive ids and pfns is one extent
+ * (struct kvmpfn_alloc_ext), so the host side of a page is its struct
+ * page and its PTE.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,23 +188,123 @@ void host_page_ref(struct mm_struct *mm, struct page *page, int delta,
 		folio_free(mm, head);
 }
 
+static struct kvmpfn_alloc_ext *ext_append(struct mm_struct *mm)
+{
+	struct kvmpfn_alloc_ext *v;
+
+	/* geometric growth: one extent per allocation adds up */
+	if (mm->nr_alloc_ext == mm->cap_alloc_ext) {
+		u32 cap = mm->cap_alloc_ext ? 2 * mm->cap_alloc_ext : 64;
+
+		v = realloc(mm->alloc_ext, cap * sizeof(*v));
+		if (!v)
+			return NULL;
+		mm->alloc_ext = v;
+		mm->cap_alloc_ext = cap;
+	}
+	return &mm->alloc_ext[mm->nr_alloc_ext++];
+}
+
 static int alloc_record(struct mm_struct *mm, struct kvmpfn_alloc *a)
 {
-	struct kvmpfn_alloc **v;
+	struct kvmpfn_alloc_ext *e = ext_append(mm);
 
-	/* geometric growth: one record per anonymous fault adds up */
-	if (mm->nr_allocs == mm->cap_allocs) {
-		u32 cap = mm->cap_allocs ? 2 * mm->cap_allocs : 64;
-
-		v = realloc(mm->allocs, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		mm->allocs = v;
-		mm->cap_allocs = cap;
-	}
-	a->id = mm->nr_allocs;
-	mm->allocs[mm->nr_allocs++] = a;
+	if (!e)
+		return -ENOMEM;
+	a->id = mm->nr_allocs++;
+	e->first_id = a->id;
+	e->n = 1;
+	e->pfn = a->pfn;
+	e->a = a;
 	return 0;
+}
+
+/* An anonymous order-0 page at @pfn: the next id, in the run if it fits. */
+static int anon_record(struct mm_struct *mm, unsigned long pfn, u32 *id)
+{
+	struct kvmpfn_alloc_ext *e = mm->nr_alloc_ext ?
+		&mm->alloc_ext[mm->nr_alloc_ext - 1] : NULL;
+
+	if (!e || e->a || e->pfn + e->n != pfn) {
+		e = ext_append(mm);
+		if (!e)
+			return -ENOMEM;
+		e->first_id = mm->nr_allocs;
+		e->n = 0;
+		e->pfn = pfn;
+		e->a = NULL;
+	}
+	e->n++;
+	*id = mm->nr_allocs++;
+	return 0;
+}
+
+static void anon_describe(struct kvmpfn_alloc *buf, u32 id, unsigned long pfn)
+{
+	memset(buf, 0, sizeof(*buf));
+	buf->id = id;
+	buf->flags = KVMPFN_ALLOC_ANON;
+	buf->pfn = pfn;
+}
+
+/* the extent holding @id: extents are in id order, without gaps */
+static struct kvmpfn_alloc_ext *ext_of_id(struct mm_struct *mm, u32 id)
+{
+	u32 lo = 0, hi = mm->nr_alloc_ext;
+
+	while (hi - lo > 1) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (mm->alloc_ext[mid].first_id <= id)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return &mm->alloc_ext[lo];
+}
+
+struct kvmpfn_alloc *host_alloc_by_id(struct mm_struct *mm, u32 id,
+				      struct kvmpfn_alloc *buf, u32 *n)
+{
+	struct kvmpfn_alloc_ext *e = ext_of_id(mm, id);
+	u32 i = id - e->first_id;
+
+	if (n)
+		*n = e->n - i;
+	if (e->a)
+		return e->a;
+	anon_describe(buf, id, e->pfn + i);
+	return buf;
+}
+
+/*
+ * Give the first page of the anonymous run at extent @k a record of its
+ * own, for a caller that keeps the pointer (and may free it).
+ */
+static struct kvmpfn_alloc *anon_promote(struct mm_struct *mm, u32 k)
+{
+	struct kvmpfn_alloc_ext *e;
+	struct kvmpfn_alloc *a = malloc(sizeof(*a));
+
+	if (!a || !ext_append(mm)) {
+		free(a);
+		return NULL;
+	}
+	e = &mm->alloc_ext[k];
+	anon_describe(a, e->first_id, e->pfn);
+	if (e->n == 1) {
+		/* the run was one page: its extent becomes the record's */
+		mm->nr_alloc_ext--;
+		e->a = a;
+		return a;
+	}
+	memmove(e + 1, e, (mm->nr_alloc_ext - 1 - k) * sizeof(*e));
+	e->n = 1;
+	e->a = a;
+	e[1].first_id++;
+	e[1].pfn++;
+	e[1].n--;
+	return a;
 }
 
 /*
@@ -240,22 +346,35 @@ int host_alloc(struct mm_struct *mm, const char *name, unsigned int order,
 	if (name && name[0] && host_alloc_find(mm, name))
 		return -EEXIST;
 
-	a = calloc(1, sizeof(*a));
-	if (!a)
-		return -ENOMEM;
-	r = pfn_range_get(mm, n, !nostruct, &a->pfn);
-	if (!r && !nostruct)
-		r = memmap_populate(mm, a->pfn, n);
-	if (!r)
-		r = alloc_record(mm, a);
-	if (r) {
-		free(a);
-		return r;
+	if (flags == KVMPFN_ALLOC_ANON && !order && !name) {
+		/* described by its run (host_alloc_by_id), in mm->anon */
+		a = &mm->anon;
+		r = pfn_range_get(mm, 1, true, &a->pfn);
+		if (!r)
+			r = memmap_populate(mm, a->pfn, 1);
+		if (!r)
+			r = anon_record(mm, a->pfn, &a->id);
+		if (r)
+			return r;
+		anon_describe(a, a->id, a->pfn);
+	} else {
+		a = calloc(1, sizeof(*a));
+		if (!a)
+			return -ENOMEM;
+		r = pfn_range_get(mm, n, !nostruct, &a->pfn);
+		if (!r && !nostruct)
+			r = memmap_populate(mm, a->pfn, n);
+		if (!r)
+			r = alloc_record(mm, a);
+		if (r) {
+			free(a);
+			return r;
+		}
+		a->order = order;
+		a->flags = flags;
+		if (name)
+			snprintf(a->name, sizeof(a->name), "%s", name);
 	}
-	a->order = order;
-	a->flags = flags;
-	if (name)
-		snprintf(a->name, sizeof(a->name), "%s", name);
 
 	for (i = 0; !nostruct && i < n; i++) {
 		struct page *p = host_pfn_to_page(mm, a->pfn + i);
@@ -285,28 +404,35 @@ int host_alloc(struct mm_struct *mm, const char *name, unsigned int order,
 
 struct kvmpfn_alloc *host_alloc_find(struct mm_struct *mm, const char *name)
 {
-	u32 i;
+	u32 k;
 
-	for (i = 0; i < mm->nr_allocs; i++)
-		if (!strcmp(mm->allocs[i]->name, name))
-			return mm->allocs[i];
+	for (k = 0; k < mm->nr_alloc_ext; k++) {
+		struct kvmpfn_alloc *a = mm->alloc_ext[k].a;
+
+		if (a ? !strcmp(a->name, name) : !name[0])
+			return a ? a : anon_promote(mm, k);
+	}
 	return NULL;
 }
 
 struct kvmpfn_alloc *host_alloc_of_pfn(struct mm_struct *mm,
-				       unsigned long pfn)
+				       unsigned long pfn,
+				       struct kvmpfn_alloc *buf)
 {
 	struct page *p = host_pfn_to_page(mm, pfn);
-	u32 i;
+	u32 k;
 
 	if (p)
-		return p->alloc_id < mm->nr_allocs ? mm->allocs[p->alloc_id] :
-						     NULL;
-	for (i = 0; i < mm->nr_allocs; i++) {
-		struct kvmpfn_alloc *a = mm->allocs[i];
+		return p->alloc_id < mm->nr_allocs ?
+		       host_alloc_by_id(mm, p->alloc_id, buf, NULL) : NULL;
+	for (k = 0; k < mm->nr_alloc_ext; k++) {
+		struct kvmpfn_alloc_ext *e = &mm->alloc_ext[k];
+		unsigned long n = e->a ? 1UL << e->a->order : e->n;
 
-		if (pfn >= a->pfn && pfn < a->pfn + (1UL << a->order))
-			return a;
+		if (pfn >= e->pfn && pfn < e->pfn + n)
+			return host_alloc_by_id(mm, e->first_id +
+					(e->a ? 0 : (u32)(pfn - e->pfn)), buf,
+					NULL);
 	}
 	return NULL;
 }
@@ -384,9 +510,9 @@ void host_mm_destroy(struct mm_struct *mm)
 		free(mm->vmas[i]);
 	}
 	free(mm->vmas);
-	for (i = 0; i < mm->nr_allocs; i++)
-		free(mm->allocs[i]);
-	free(mm->allocs);
+	for (i = 0; i < mm->nr_alloc_ext; i++)
+		free(mm->alloc_ext[i].a);
+	free(mm->alloc_ext);
 	for (i = 0; i < mm->nr_sections; i++)
 		for (c = 0; c < CHUNKS; c++)
 			pool_put(&chunk_pool, mm->sections[i].chunk[c]);

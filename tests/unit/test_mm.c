@@ -255,6 +255,58 @@ static void test_migrate_changes_pfn(void **state)
 	assert_int_equal(nviol(sim), 0);
 }
 
+/*
+ * Anonymous 4K pages share their allocation record (runs of consecutive
+ * pfns); each still reads as an allocation of its own: named "anon+0",
+ * and the first allocation without a name is found by "" as before.
+ */
+static void test_anon_pages_share_a_record(void **state)
+{
+	struct kvmpfn_sim *sim = *state;
+	uint64_t pfn[3], p;
+	char name[64];
+	bool w;
+	int i;
+
+	assert_int_equal(map_anon(sim, HVA, 4 * 4096, RW), 0);
+	assert_int_equal(kvmpfn_host_touch(sim, HVA, true), 0);
+	assert_int_equal(kvmpfn_host_touch(sim, HVA + 4096, true), 0);
+	/* a named allocation between them ends the first run */
+	assert_int_equal(kvmpfn_host_alloc(sim, "mid", 0, 0), 0);
+	assert_int_equal(kvmpfn_host_touch(sim, HVA + 2 * 4096, true), 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(kvmpfn_host_translate(sim, HVA + i * 4096UL,
+						       &pfn[i], &w), 0);
+	assert_int_equal(pfn[1], pfn[0] + 1);
+	assert_int_equal(alloc_pfn(sim, "mid", 0), pfn[1] + 1);
+	assert_int_equal(pfn[2], pfn[1] + 2);
+	for (i = 0; i < 3; i++) {
+		struct kvmpfn_page_state st = page_state(sim, pfn[i]);
+
+		assert_int_equal(kvmpfn_pfn_name(sim, pfn[i], name,
+						 sizeof(name)), 0);
+		assert_string_equal(name, "anon+0");
+		assert_true(st.has_page);
+		assert_int_equal(st.refcount, 1);
+		assert_false(st.freed);
+	}
+	/* "" finds the first record without a name: the first anon page */
+	assert_int_equal(kvmpfn_host_pfn(sim, "", 0, &p), 0);
+	assert_int_equal(p, pfn[0]);
+	assert_int_equal(kvmpfn_host_pfn(sim, "", 1, &p), -KVMPFN_ERANGE);
+	assert_int_equal(kvmpfn_host_pfn(sim, "", 0, &p), 0);
+	assert_int_equal(p, pfn[0]);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(kvmpfn_pfn_name(sim, pfn[i], name,
+						 sizeof(name)), 0);
+		assert_string_equal(name, "anon+0");
+	}
+	assert_int_equal(kvmpfn_pfn_name(sim, pfn[1] + 1, name, sizeof(name)),
+			 0);
+	assert_string_equal(name, "mid+0");
+	assert_int_equal(nviol(sim), 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, sim_setup, sim_teardown)
 
 int main(void)
@@ -273,6 +325,7 @@ int main(void)
 		T(test_mprotect_readonly),
 		T(test_thp_split_keeps_pfn),
 		T(test_migrate_changes_pfn),
+		T(test_anon_pages_share_a_record),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -102,6 +102,10 @@ struct kvm_memslots {
 	int nr_slots;
 	int cap;
 	struct kvm_memory_slot **by_gfn;
+	/* by_gfn[i]->base_gfn, flat: the lookup searches this alone */
+	gfn_t *base_gfn;
+	/* base_gfn[16 * j]: the search's first level, small enough for L1 */
+	gfn_t *top_gfn;
 	struct kvm_memory_slot **by_id;
 };
 
