@@ -89,59 +89,80 @@ def _matches(a, b):
     return m
 
 
+def _diff3(bk, ok, tk):
+    """Walk base, ours and theirs (sequences of keys) in step.  Yields
+    ("chunk", b, be, o, oe, t, te, how) for each region where a side
+    differs from the base, how one of "ours", "theirs", "append" (the step
+    only added after what the base has), "prepend", "conflict"; and
+    ("stable", b, o, t) for each key all three share."""
+    mo, mt = _matches(bk, ok), _matches(bk, tk)
+    b = o = t = 0
+    nb = len(bk)
+    while True:
+        # next base key both sides still have, in order
+        i = b
+        while i < nb and not (i in mo and i in mt and mo[i] >= o and
+                              mt[i] >= t):
+            i += 1
+        oe = mo[i] if i < nb else len(ok)
+        te = mt[i] if i < nb else len(tk)
+        A, O, T = bk[b:i], ok[o:oe], tk[t:te]
+        if A or O or T:
+            if O == T or T == A:
+                how = "ours"
+            elif O == A:
+                how = "theirs"
+            elif A and T[:len(A)] == A:
+                how = "append"
+            elif A and T[len(T) - len(A):] == A:
+                how = "prepend"
+            else:
+                how = "conflict"
+            yield ("chunk", b, i, o, oe, t, te, how)
+        if i >= nb:
+            return
+        yield ("stable", i, oe, te)
+        b, o, t = i + 1, oe + 1, te + 1
+
+
+def _resolved(step, ours, take):
+    """The items a chunk of _diff3 becomes: the kernel's, or what
+    take(o, oe, b, be, t, te) makes of the step's, alone or after or before
+    the kernel's (a conflict keeps the kernel's; the caller counts it)."""
+    _, b, i, o, oe, t, te, how = step
+    if how == "theirs":
+        return take(o, oe, b, i, t, te)
+    if how == "append":
+        return ours[o:oe] + take(oe, oe, i, i, t + (i - b), te)
+    if how == "prepend":
+        return take(o, o, b, b, t, te - (i - b)) + ours[o:oe]
+    return ours[o:oe]
+
+
 def merge_tokens(ours, base, theirs):
     """(merged text of ours with the base->theirs change, conflicts),
     token by token."""
     otoks, otail = tokenize(ours)
     btoks, _ = tokenize(base)
     ttoks, _ = tokenize(theirs)
-    o_txt = [t for _, t in otoks]
     b_txt = [t for _, t in btoks]
-    t_txt = [t for _, t in ttoks]
-    mo, mt = _matches(b_txt, o_txt), _matches(b_txt, t_txt)
-
     out, conflicts = [], 0
-    b = o = t = 0
-    nb = len(b_txt)
-    while b <= nb:
-        # next base token both sides still have, in order
-        i = b
-        while i < nb and not (i in mo and i in mt and mo[i] >= o and
-                              mt[i] >= t):
-            i += 1
-        oe = mo[i] if i < nb else len(o_txt)
-        te = mt[i] if i < nb else len(t_txt)
-        A, O, T = b_txt[b:i], o_txt[o:oe], t_txt[t:te]
-        if A or O or T:
-            start = len(out)
-            if O == A or O == T:
-                if O == T:
-                    out += otoks[o:oe]
-                else:
-                    out += _take_theirs(otoks, o, oe, btoks, b, i,
-                                        ttoks, t, te)
-            elif T == A:
-                out += otoks[o:oe]
-            elif A and T[:len(A)] == A:
-                # the step only appends to a region the kernel changed
-                out += otoks[o:oe] + _take_theirs(
-                    otoks, oe, oe, btoks, i, i, ttoks, t + len(A), te)
-            elif A and T[len(T) - len(A):] == A:
-                out += _take_theirs(otoks, o, o, btoks, b, b, ttoks, t,
-                                    te - len(A)) + otoks[o:oe]
-            else:
-                conflicts += 1
-                out += otoks[o:oe]
-            _no_blank_after_brace(out, start)
-        if i >= nb:
-            break
-        lead = otoks[oe][0]
-        # spacing the step changed around a token the kernel spaces as
-        # the base does
-        if lead == btoks[i][0] and "\n" not in lead + ttoks[te][0]:
-            lead = ttoks[te][0]
-        out.append((lead, otoks[oe][1]))
-        b, o, t = i + 1, oe + 1, te + 1
+    for step in _diff3(b_txt, [t for _, t in otoks],
+                       [t for _, t in ttoks]):
+        if step[0] == "stable":
+            _, i, oe, te = step
+            lead = otoks[oe][0]
+            # spacing the step changed around a token the kernel spaces
+            # as the base does
+            if lead == btoks[i][0] and "\n" not in lead + ttoks[te][0]:
+                lead = ttoks[te][0]
+            out.append((lead, otoks[oe][1]))
+            continue
+        start = len(out)
+        out += _resolved(step, otoks, lambda *r: _take_theirs(
+            otoks, r[0], r[1], btoks, r[2], r[3], ttoks, r[4], r[5]))
+        conflicts += step[-1] == "conflict"
+        _no_blank_after_brace(out, start)
     text = "".join(lead + tok for lead, tok in out) + otail
     return text, conflicts
 
@@ -238,46 +259,25 @@ def merge(ours, base, theirs):
     ou, otail, ok = _units(ours)
     bu, _, bk = _units(base)
     tu, _, tk = _units(theirs)
-    mo, mt = _matches(bk, ok), _matches(bk, tk)
-
     out, conflicts = [], 0
-    b = o = t = 0
-    nb = len(bk)
-    while b <= nb:
-        i = b
-        while i < nb and not (i in mo and i in mt and mo[i] >= o and
-                              mt[i] >= t):
-            i += 1
-        oe = mo[i] if i < nb else len(ok)
-        te = mt[i] if i < nb else len(tk)
-        A, O, T = bk[b:i], ok[o:oe], tk[t:te]
-        if A or O or T:
-            start = len(out)
-            if O == T:
-                out += ou[o:oe]
-            elif O == A:
-                out += _lines_theirs(ou, o, oe, bu, b, i, tu, t, te)
-            elif T == A:
-                out += ou[o:oe]
-            elif A and T[:len(A)] == A:
-                out += ou[o:oe] + _lines_theirs(ou, oe, oe, bu, i, i, tu,
-                                                t + len(A), te)
-            elif A and T[len(T) - len(A):] == A:
-                out += _lines_theirs(ou, o, o, bu, b, b, tu, t,
-                                     te - len(A)) + ou[o:oe]
-            else:
-                text, left = merge_tokens(_render(ou[o:oe]),
-                                          _render(bu[b:i]),
-                                          _render(tu[t:te]))
-                conflicts += left
-                # the chunk's text carries its own trivia
-                out.append(("", text))
-            _no_blank_after_brace_lines(out, start)
-        if i >= nb:
-            break
-        out.append(_stable(ou[oe], bu[i][1], tu[te][1]))
-        _no_blank_after_brace_lines(out, len(out) - 1)
-        b, o, t = i + 1, oe + 1, te + 1
+    for step in _diff3(bk, ok, tk):
+        if step[0] == "stable":
+            _, i, oe, te = step
+            out.append(_stable(ou[oe], bu[i][1], tu[te][1]))
+            _no_blank_after_brace_lines(out, len(out) - 1)
+            continue
+        _, b, i, o, oe, t, te, how = step
+        start = len(out)
+        if how == "conflict":
+            text, left = merge_tokens(_render(ou[o:oe]), _render(bu[b:i]),
+                                      _render(tu[t:te]))
+            conflicts += left
+            # the chunk's text carries its own trivia
+            out.append(("", text))
+        else:
+            out += _resolved(step, ou, lambda *r: _lines_theirs(
+                ou, r[0], r[1], bu, r[2], r[3], tu, r[4], r[5]))
+        _no_blank_after_brace_lines(out, start)
     text = _render(out)
     if otail:
         text += "\n" + otail

@@ -58,10 +58,12 @@ static bool lookup(struct query *q, int *out)
 
 
 class TestMerge(unittest.TestCase):
+    def assertMerges(self, ours, base, theirs, want):
+        """The merge is clean and gives want."""
+        self.assertEqual(tokmerge.merge(ours, base, theirs), (want, 0))
+
     def test_change_lands_on_the_kernels_structure(self):
-        text, conflicts = tokmerge.merge(KERNEL, BASE, THEIRS)
-        self.assertEqual(conflicts, 0)
-        self.assertEqual(text, """/* The kernel's own words about lookup(). */
+        want = """/* The kernel's own words about lookup(). */
 static bool lookup(struct query *q, int *out)
 {
 \tint v[1];
@@ -75,7 +77,8 @@ static bool lookup(struct query *q, int *out)
 \t}
 
 \treturn false;
-}""")
+}"""
+        self.assertMerges(KERNEL, BASE, THEIRS, want)
 
     def test_both_sides_change_the_same_tokens(self):
         ours = KERNEL.replace("fast_get(key", "slow_get(key")
@@ -84,25 +87,21 @@ static bool lookup(struct query *q, int *out)
         self.assertGreater(conflicts, 0)
 
     def test_nothing_to_do(self):
-        text, conflicts = tokmerge.merge(KERNEL, BASE, BASE)
-        self.assertEqual((text, conflicts), (KERNEL, 0))
+        self.assertMerges(KERNEL, BASE, BASE, KERNEL)
 
     def test_stable_line_follows_the_steps_depth(self):
         base = "void f(void)\n{\n\ta();\n\tb();\n}"
         theirs = "void f(void)\n{\n\tif (c) {\n\t\ta();\n\t}\n\tb();\n}"
         ours = "void f(void)\n{\n\t/* why a */\n\ta();\n\tb();\n}"
-        text, conflicts = tokmerge.merge(ours, base, theirs)
-        self.assertEqual(conflicts, 0)
-        self.assertEqual(text, "void f(void)\n{\n\tif (c) {\n"
-                         "\t\t/* why a */\n\t\ta();\n\t}\n\tb();\n}")
+        self.assertMerges(ours, base, theirs, "void f(void)\n{\n\tif (c) {\n"
+                          "\t\t/* why a */\n\t\ta();\n\t}\n\tb();\n}")
 
     def test_tokens_keep_the_steps_spacing(self):
         ours = "int g(void)\n{\n\treturn h(p[0]);\n}"
         base = "int g(void)\n{\n\treturn h(p);\n}"
         theirs = "int g(void)\n{\n\treturn k(q, p);\n}"
-        text, conflicts = tokmerge.merge(ours, base, theirs)
-        self.assertEqual(conflicts, 0)
-        self.assertEqual(text, "int g(void)\n{\n\treturn k(q, p[0]);\n}")
+        self.assertMerges(ours, base, theirs,
+                          "int g(void)\n{\n\treturn k(q, p[0]);\n}")
 
     def test_tokenize_round_trip(self):
         toks, tail = tokmerge.tokenize(KERNEL + "\n")

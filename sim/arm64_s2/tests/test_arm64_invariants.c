@@ -17,6 +17,7 @@
 #include <linux/mm.h>
 
 #include "kvm_model.h"
+#include "retry_scenario.h"
 
 #define HVA	0x10000000ULL
 #define GFN	0x100ULL
@@ -254,30 +255,16 @@ static void test_i7_seam_no_retry(void **state)
 static void test_i7_seam_shared_scenario(void **state)
 {
 	struct arm64_s2_seams s = { .no_retry_check = true };
-	struct kvmpfn_run_opts o = {
-		.stage = KVMPFN_LEGACY, .arch = KVMPFN_ARCH_ARM64,
-		.checks = KVMPFN_CHECKS_FULL, .quiet = true,
-	};
-	const char *f = KVMPFN_SOURCE_DIR "/tests/scenarios/install-retry-seq-only.scn";
 	char buf[16384];
-	FILE *out = tmpfile();
-	size_t n;
 
 	(void)state;
-	assert_non_null(out);
 	arm64_s2_test_set_seams(&s);
-	assert_int_equal(kvmpfn_run_file(f, &o, out, out, NULL), 1);
+	assert_int_equal(retry_scenario_run(KVMPFN_ARCH_ARM64, KVMPFN_LEGACY,
+					    buf, sizeof(buf)), 1);
 	arm64_s2_test_reset_seams();
-	rewind(out);
-	n = fread(buf, 1, sizeof(buf) - 1, out);
-	buf[n] = 0;
-	assert_non_null(strstr(buf, "violation I7 "));
-	assert_non_null(strstr(buf, "install-retry-seq-only.scn:33: expectation not met"));
-	fclose(out);
-	out = tmpfile();
-	assert_non_null(out);
-	assert_int_equal(kvmpfn_run_file(f, &o, out, out, NULL), 0);
-	fclose(out);
+	assert_retry_missed(buf);
+	assert_int_equal(retry_scenario_run(KVMPFN_ARCH_ARM64, KVMPFN_LEGACY,
+					    buf, sizeof(buf)), 0);
 }
 
 /* B11: a block although hva and gpa are not co-aligned: I13. */
