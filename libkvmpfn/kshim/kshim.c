@@ -284,21 +284,36 @@ void follow_pfnmap_end(struct follow_pfnmap_args *args)
 	}
 }
 
+/* a recognisable, never dereferenced address */
+static void *kmap_addr(int i)
+{
+	return (void *)(uintptr_t)(((uintptr_t)i + 1) << 32);
+}
+
 static void *kmap_track(unsigned long pfn, bool has_page)
 {
 	struct kvmpfn_sim *sim = kvmpfn_cur;
 	int i;
 
+	int free = -1;
+
 	for (i = 0; i < KVMPFN_MAX_KMAPS; i++) {
 		if (!sim->kmaps[i].live) {
-			sim->kmaps[i].live = true;
-			sim->kmaps[i].pfn = pfn;
-			sim->kmaps[i].has_page = has_page;
-			/* a recognisable, never dereferenced address */
-			return (void *)(uintptr_t)(((uintptr_t)i + 1) << 32);
+			if (free < 0)
+				free = i;
+		} else if (has_page && sim->kmaps[i].has_page &&
+			   sim->kmaps[i].pfn == pfn) {
+			sim->kmaps[i].users++;
+			return kmap_addr(i);
 		}
 	}
-	return NULL;
+	if (free < 0)
+		return NULL;
+	sim->kmaps[free].live = true;
+	sim->kmaps[free].users = 1;
+	sim->kmaps[free].pfn = pfn;
+	sim->kmaps[free].has_page = has_page;
+	return kmap_addr(free);
 }
 
 struct kvmpfn_kmap *kshim_kmap_at(struct kvmpfn_sim *sim, const void *addr)
@@ -333,8 +348,10 @@ void kunmap(struct page *page)
 	might_sleep();
 
 	for (i = 0; i < KVMPFN_MAX_KMAPS; i++) {
-		if (sim->kmaps[i].live && sim->kmaps[i].pfn == pfn) {
-			sim->kmaps[i].live = false;
+		if (sim->kmaps[i].live && sim->kmaps[i].has_page &&
+		    sim->kmaps[i].pfn == pfn) {
+			if (!--sim->kmaps[i].users)
+				sim->kmaps[i].live = false;
 			return;
 		}
 	}

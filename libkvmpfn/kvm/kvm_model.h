@@ -93,8 +93,14 @@ struct kvmpfn_fault {
 	u64 priv[8];		/* arch scratch between begin and finish */
 };
 
+/*
+ * A kernel mapping made by kmap() or memremap().  kmap() of a page that is
+ * already mapped returns the same address and counts the user, as both
+ * page_address() and highmem's pkmap count do; kunmap() drops one user.
+ */
 struct kvmpfn_kmap {
 	unsigned long pfn;
+	unsigned int users;
 	bool live;
 	bool has_page;
 };

@@ -391,11 +391,14 @@ static void cmp_kernel_state(struct cf_run *c)
 	for (i = 0; i < KVMPFN_MAX_KMAPS; i++) {
 		const struct kvmpfn_kmap *x = &a->kmaps[i], *y = &b->kmaps[i];
 
-		if (x->live == y->live && (!x->live || x->pfn == y->pfn))
+		if (x->live == y->live &&
+		    (!x->live || (x->pfn == y->pfn && x->users == y->users)))
 			continue;
 		snprintf(what, sizeof(what), "kernel mapping %d", i);
-		snprintf(m, sizeof(m), x->live ? "pfn 0x%lx" : "none", x->pfn);
-		snprintf(k, sizeof(k), y->live ? "pfn 0x%lx" : "none", y->pfn);
+		snprintf(m, sizeof(m), x->live ? "pfn 0x%lx users %u" : "none",
+			 x->pfn, x->users);
+		snprintf(k, sizeof(k), y->live ? "pfn 0x%lx users %u" : "none",
+			 y->pfn, y->users);
 		diverge(c, what, m, k);
 	}
 	for (i = 0; i < KVMPFN_MAX_MAPS; i++) {
