@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvmpfn-bench: the performance figures of DESIGN section 8 (P1-P3), for
+ * kvmpfn-bench: the performance figures of DESIGN section 8 (P1-P4), for
  * every architecture model in the build.  One JSON object a line on
- * stdout; no figure is judged against its target here, the numbers are
- * printed for a human or a script to compare.
+ * stdout, then each target next to the figure this run measured for it
+ * (targets.c); the exit status never depends on a target.
  *
  *   P1  fault_4k        simulated 4K write faults a second, one core:
  *                       "cold" (first fault of each gfn; GUP allocates the
@@ -19,6 +19,8 @@
  *                       off by default): elapsed time, peak RSS and bytes
  *                       of model state a mapping, split into host and KVM
  *                       side.  Runs first, in a child process of its own.
+ *   P4  fuzz            executions a second of the model fuzz target over
+ *                       a fixed generated corpus (p4_fuzz.c).
  *
  * Plain C11 plus POSIX clock_gettime/getrusage; Linux and macOS.
  */
@@ -47,6 +49,8 @@
 
 #include <kvmpfn/kvmpfn.h>
 
+#include "bench.h"
+
 #define GUEST_HVA	0x100000000ULL	/* where the guest's memory is mapped */
 #define MAX_SLOTS	32764		/* KVM_USER_MEM_SLOTS (x86) */
 #define FULL_PAGES	4096UL		/* guest size for checks=full */
@@ -61,19 +65,36 @@ struct opts {
 	unsigned int reps;		/* best of this many timings */
 	enum kvmpfn_checks checks;	/* checker mode of P2 and P3 */
 	uint64_t p3_mib;
-	bool skip_p1, skip_p2, skip_p3;
+	bool skip_p1, skip_p2, skip_p3, skip_p4;
+	bool no_targets;
+	struct p4_opts p4;
 };
 
-static int failures;
+#define P1_TARGET	10e6	/* warm 4K faults/s, checks off */
+#define P1_RATIO	2.0	/* incremental checks over off */
+#define P2_RATIO	3.0	/* 32764 memslots over 1 */
+#define P3_GIB		64	/* the guest the P3 targets are for */
 
 /* ---- time and memory ---------------------------------------------------- */
 
-static double now(void)
+int bench_failures;
+
+double bench_now(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+double bench_cpu(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		return -1;
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
 }
 
 /* Peak resident set size of the process so far, bytes. */
@@ -123,24 +144,31 @@ static double mib(double bytes)
 	return bytes / (1024.0 * 1024.0);
 }
 
-/* a JSON number: never nan or inf */
-static double num(double x)
+double bench_num(double x)
 {
 	return x == x && x < 1e300 && x > -1e300 ? x : -1;
 }
 
-static double ratio(double a, double b)
+double bench_ratio(double a, double b)
 {
 	return b > 0 && a >= 0 ? a / b : -1;
 }
 
-/* a JSON value for a figure that may be missing (<0) */
-static const char *fig(char *buf, size_t len, const char *fmt, double x)
+const char *bench_fig(char *buf, size_t len, const char *fmt, double x)
 {
 	if (x < 0 || x != x || x > 1e300)
 		return "null";
 	snprintf(buf, len, fmt, x);
 	return buf;
+}
+
+void bench_error_line(const char *bench, const char *arch, const char *what,
+		      const char *why)
+{
+	printf("{\"bench\":\"%s\",\"arch\":\"%s\",\"error\":\"%s: %s\"}\n",
+	       bench, arch, what, why);
+	fflush(stdout);
+	bench_failures++;
 }
 
 static const char *checks_name(enum kvmpfn_checks c)
@@ -156,10 +184,7 @@ static const char *checks_name(enum kvmpfn_checks c)
 static void error_line(const char *bench, const char *arch,
 		       const char *what, int r)
 {
-	printf("{\"bench\":\"%s\",\"arch\":\"%s\",\"error\":\"%s: %s\"}\n",
-	       bench, arch, what, kvmpfn_strerror(r));
-	fflush(stdout);
-	failures++;
+	bench_error_line(bench, arch, what, kvmpfn_strerror(r));
 }
 
 /* ---- a guest ------------------------------------------------------------ */
@@ -241,12 +266,12 @@ static unsigned int violations(struct kvmpfn_sim *sim)
 static double fault_all(struct kvmpfn_sim *sim, uint64_t pages,
 			struct tally *t)
 {
-	double t0 = now();
+	double t0 = bench_now();
 	uint64_t g;
 
 	for (g = 0; g < pages; g++)
 		tally(t, kvmpfn_fault(sim, 0, g, true));
-	return now() - t0;
+	return bench_now() - t0;
 }
 
 /* ---- P1 ----------------------------------------------------------------- */
@@ -264,15 +289,15 @@ static void p1_line(const char *an, const char *stage,
 	       "\"checks\":\"%s\",\"phase\":\"%s\",\"pages\":%" PRIu64 ","
 	       "\"reps\":%u,\"seconds\":%.6f,\"per_s\":%.0f,"
 	       "\"ns_per_fault\":%.1f,\"errors\":%" PRIu64 ",\"violations\":%u",
-	       an, stage, checks_name(c), phase, pages, reps, num(secs),
-	       num(ratio((double)pages, secs)),
-	       num(ratio(secs * 1e9, (double)pages)), t->errors, viol);
+	       an, stage, checks_name(c), phase, pages, reps, bench_num(secs),
+	       bench_num(bench_ratio((double)pages, secs)),
+	       bench_num(bench_ratio(secs * 1e9, (double)pages)), t->errors, viol);
 	if (t->errors)
 		printf(",\"first_error\":\"%s\"", kvmpfn_strerror(t->first_error));
 	printf("}\n");
 	fflush(stdout);
 	if (t->errors)
-		failures++;
+		bench_failures++;
 }
 
 /*
@@ -360,8 +385,8 @@ static void p1_ratio(const struct opts *o, const char *an, const char *what,
 		printf("{\"bench\":\"p1_ratio\",\"arch\":\"%s\",\"stage\":\"%s\","
 		       "\"phase\":\"%s\",\"pages\":%" PRIu64 ",\"%s\":%s}\n",
 		       an, kvmpfn_stage_name(o->stage), phase[i], pages, what,
-		       fig(buf, sizeof(buf), "%.3f",
-			   ratio(top->ns[i], bottom->ns[i])));
+		       bench_fig(buf, sizeof(buf), "%.3f",
+			   bench_ratio(top->ns[i], bottom->ns[i])));
 	}
 	fflush(stdout);
 }
@@ -386,6 +411,12 @@ static void bench_p1(const struct opts *o, enum kvmpfn_arch arch)
 	p1_one(o, arch, KVMPFN_CHECKS_INCREMENTAL, o->pages, &incr);
 	/* the slowdown of incremental checking, same guest (target <= 2) */
 	p1_ratio(o, an, "incremental_over_off", o->pages, &incr, &off);
+	bench_target("P1", an, "warm 4K faults/s, checks off", WANT_AT_LEAST,
+		     P1_TARGET, off.ns[1] > 0 ? 1e9 / off.ns[1] : -1,
+		     "faults/s");
+	bench_target("P1", an, "warm fault time, incremental checks / off",
+		     WANT_AT_MOST, P1_RATIO, bench_ratio(incr.ns[1], off.ns[1]),
+		     "x");
 
 	/* full checking rescans every leaf a step: a small guest only */
 	p1_one(o, arch, KVMPFN_CHECKS_OFF, o->full_pages, &off_small);
@@ -426,11 +457,11 @@ static double p2_measure(const struct opts *o, enum kvmpfn_arch arch,
 		return -1;
 	fault_all(sim, pages, &t);		/* pre-fault: every leaf there */
 	for (rep = 0; rep < o->reps && !t.errors; rep++) {
-		double t0 = now(), secs;
+		double t0 = bench_now(), secs;
 
 		for (i = 0; i < n; i++)
 			tally(&t, kvmpfn_fault(sim, 0, gfns[i], true));
-		secs = now() - t0;
+		secs = bench_now() - t0;
 		if (best < 0 || secs < best)
 			best = secs;
 	}
@@ -441,15 +472,15 @@ static double p2_measure(const struct opts *o, enum kvmpfn_arch arch,
 	       ",\"violations\":%u",
 	       an, kvmpfn_stage_name(o->stage), checks_name(o->checks), slots,
 	       pages, n, o->reps,
-	       num(best), num(ratio((double)n, best)),
-	       num(ratio(best * 1e9, (double)n)), t.errors, violations(sim));
+	       bench_num(best), bench_num(bench_ratio((double)n, best)),
+	       bench_num(bench_ratio(best * 1e9, (double)n)), t.errors, violations(sim));
 	if (t.errors)
 		printf(",\"first_error\":\"%s\"", kvmpfn_strerror(t.first_error));
 	printf("}\n");
 	fflush(stdout);
 	kvmpfn_sim_destroy(sim);
 	if (t.errors) {
-		failures++;
+		bench_failures++;
 		return -1;
 	}
 	return best * 1e9 / (double)n;
@@ -478,9 +509,15 @@ static void bench_p2(const struct opts *o, enum kvmpfn_arch arch)
 	       "\"ratio\":%s}\n",
 	       kvmpfn_arch_name(arch), kvmpfn_stage_name(o->stage),
 	       checks_name(o->checks), o->p2_slots,
-	       fig(buf, sizeof(buf), "%.3f", ratio(many, one)));
+	       bench_fig(buf, sizeof(buf), "%.3f", bench_ratio(many, one)));
 	fflush(stdout);
 	free(gfns);
+	bench_target("P2", kvmpfn_arch_name(arch),
+		     o->p2_slots == MAX_SLOTS ?
+		     "fault time, 32764 memslots / 1 memslot" :
+		     "fault time, 32764 memslots / 1 (not run at 32764)",
+		     WANT_AT_MOST, P2_RATIO,
+		     o->p2_slots == MAX_SLOTS ? bench_ratio(many, one) : -1, "x");
 }
 
 /* ---- P3 ----------------------------------------------------------------- */
@@ -493,7 +530,8 @@ static void bench_p2(const struct opts *o, enum kvmpfn_arch arch)
  * second-stage entries) are measured apart; "bytes_per_mapping" is both
  * together.
  */
-static void bench_p3(const struct opts *o, enum kvmpfn_arch arch)
+/* Peak RSS in MiB, <0 if the guest could not be set up or faulted. */
+static double bench_p3(const struct opts *o, enum kvmpfn_arch arch)
 {
 	const char *an = kvmpfn_arch_name(arch);
 	uint64_t pages = o->p3_mib * 256, i;
@@ -505,19 +543,19 @@ static void bench_p3(const struct opts *o, enum kvmpfn_arch arch)
 
 	sim = guest_create(o, arch, o->checks, pages, 1, "p3");
 	if (!sim)
-		return;
+		return -1;
 	rss0 = cur_rss();
 	peak0 = peak_rss();
 
-	t0 = now();
+	t0 = bench_now();
 	for (i = 0; i < pages && !th.errors; i++)
 		tally(&th, kvmpfn_host_touch(sim, GUEST_HVA +
 					     i * KVMPFN_PAGE_SIZE, true));
-	t1 = now();
+	t1 = bench_now();
 	rss1 = cur_rss();
 	for (i = 0; i < pages && !th.errors && !tf.errors; i++)
 		tally(&tf, kvmpfn_fault(sim, 0, i, true));
-	t2 = now();
+	t2 = bench_now();
 	rss2 = cur_rss();
 	peak = peak_rss();
 	if (rss0 < 0)
@@ -534,20 +572,20 @@ static void bench_p3(const struct opts *o, enum kvmpfn_arch arch)
 	       "\"bytes_per_mapping\":%.1f,",
 	       an, kvmpfn_stage_name(o->stage), checks_name(o->checks),
 	       (double)o->p3_mib / 1024.0, pages, t2 - t0, t1 - t0, t2 - t1,
-	       num(ratio((double)pages, t2 - t1)), mib(rss0), mib(peak),
-	       num((peak - rss0) / (double)pages));
+	       bench_num(bench_ratio((double)pages, t2 - t1)), mib(rss0), mib(peak),
+	       bench_num((peak - rss0) / (double)pages));
 	/* host side: struct pages, allocation records, host page tables */
 	printf("\"host_rss_mib\":%s,",
-	       fig(buf, sizeof(buf), "%.1f", split ? mib(rss1 - rss0) : -1));
+	       bench_fig(buf, sizeof(buf), "%.1f", split ? mib(rss1 - rss0) : -1));
 	printf("\"host_bytes_per_page\":%s,",
-	       fig(buf, sizeof(buf), "%.1f",
+	       bench_fig(buf, sizeof(buf), "%.1f",
 		   split ? (rss1 - rss0) / (double)pages : -1));
 	/* KVM side: second-stage entries, at the peak and at the end */
 	printf("\"kvm_bytes_per_mapping\":%s,",
-	       fig(buf, sizeof(buf), "%.1f",
+	       bench_fig(buf, sizeof(buf), "%.1f",
 		   split ? (peak - rss1) / (double)pages : -1));
 	printf("\"kvm_bytes_per_mapping_end\":%s,",
-	       fig(buf, sizeof(buf), "%.1f",
+	       bench_fig(buf, sizeof(buf), "%.1f",
 		   split ? (rss2 - rss1) / (double)pages : -1));
 	printf("\"errors\":%" PRIu64 ",\"violations\":%u",
 	       th.errors + tf.errors, violations(sim));
@@ -557,9 +595,24 @@ static void bench_p3(const struct opts *o, enum kvmpfn_arch arch)
 					tf.first_error));
 	printf("}\n");
 	fflush(stdout);
-	if (th.errors || tf.errors)
-		failures++;
 	kvmpfn_sim_destroy(sim);
+	if (th.errors || tf.errors) {
+		bench_failures++;
+		return -1;
+	}
+	return mib(peak);
+}
+
+/* ceilings: 1.5 GiB for the models (DESIGN 8), 2 GiB for ref (issue 11) */
+static void p3_target(const struct opts *o, const char *an, double peak)
+{
+	bool at_size = o->p3_mib == P3_GIB * 1024;
+
+	bench_target("P3", an,
+		     at_size ? "peak RSS, 64 GiB guest of 4K mappings" :
+			       "peak RSS, 64 GiB guest (not run at 64 GiB)",
+		     WANT_AT_MOST, strcmp(an, "ref") ? 1536 : 2048,
+		     at_size ? peak : -1, "MiB");
 }
 
 /*
@@ -571,23 +624,39 @@ static void bench_p3(const struct opts *o, enum kvmpfn_arch arch)
 static void bench_p3_isolated(const struct opts *o, enum kvmpfn_arch arch)
 {
 	const char *an = kvmpfn_arch_name(arch);
+	double peak = -1;
 	char what[64];
+	int status, fd[2];
 	pid_t pid;
-	int status;
 
 	fflush(stdout);
 	fflush(stderr);
+	if (pipe(fd)) {
+		p3_target(o, an, bench_p3(o, arch));	/* less exactly */
+		return;
+	}
 	pid = fork();
 	if (pid < 0) {
-		bench_p3(o, arch);	/* no fork: measure here, less exactly */
+		close(fd[0]);
+		close(fd[1]);
+		p3_target(o, an, bench_p3(o, arch));
 		return;
 	}
 	if (!pid) {
-		failures = 0;
-		bench_p3(o, arch);
+		close(fd[0]);
+		bench_failures = 0;
+		peak = bench_p3(o, arch);
 		fflush(stdout);
-		_exit(failures ? 1 : 0);
+		/* the parent reads nothing if this fails: no target figure */
+		if (write(fd[1], &peak, sizeof(peak)) != sizeof(peak))
+			bench_failures++;
+		_exit(bench_failures ? 1 : 0);
 	}
+	close(fd[1]);
+	if (read(fd[0], &peak, sizeof(peak)) != sizeof(peak))
+		peak = -1;
+	close(fd[0]);
+	p3_target(o, an, peak);
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			error_line("p3", an, "waitpid", -KVMPFN_EINVAL);
@@ -601,9 +670,9 @@ static void bench_p3_isolated(const struct opts *o, enum kvmpfn_arch arch)
 		printf("{\"bench\":\"p3\",\"arch\":\"%s\",\"error\":\"%s\"}\n",
 		       an, what);
 		fflush(stdout);
-		failures++;
+		bench_failures++;
 	} else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		failures++;	/* the child printed its error line */
+		bench_failures++;	/* the child printed its error line */
 	}
 }
 
@@ -614,12 +683,16 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: kvmpfn-bench [--arch=NAME] [--stage=NAME] [--pages=N] [--p3-gib=N]\n"
 		"                    [--checks=MODE] [--reps=N] [--skip-p1] [--skip-p2]\n"
-		"                    [--skip-p3] [--quick] [--help]\n"
+		"                    [--skip-p3] [--skip-p4] [--p4-only] [--p4-inputs=N]\n"
+		"                    [--p4-ops=N] [--p4-also=PATH] [--quick] [--help]\n"
 		"\n"
 		"Prints one JSON object a line: P1 fault_4k (4K write faults a second,\n"
 		"cold and warm, checks off/incremental/full) and p1_ratio; P2\n"
 		"memslot_lookup (1 vs 32764 memslots) and memslot_ratio; P3 p3 (every\n"
-		"page of a big guest: time, peak RSS, bytes a mapping).\n"
+		"page of a big guest: time, peak RSS, bytes a mapping); P4 fuzz (exec/s\n"
+		"of the model fuzz target); then a \"target\" line for each target of\n"
+		"DESIGN section 8 with the figure measured for it and their ratio (also\n"
+		"as a table on stderr).\n"
 		"\n"
 		"  --arch=NAME   only this architecture model (ref, x86, arm64, ppc);\n"
 		"                default: every one in this build\n"
@@ -632,6 +705,12 @@ static void usage(FILE *f)
 		"  --reps=N      P1 and P2 report the best of N timings (default 3)\n"
 		"  --skip-p1/--skip-p2/--skip-p3   leave that part out; P3 at 64 GiB\n"
 		"                needs up to ~3 GiB of RAM and 10-20 s a model\n"
+		"  --p4-inputs=N P4 corpus size (default 512 inputs)\n"
+		"  --p4-ops=N    operations an input runs after its configuration\n"
+		"                (default 64)\n"
+		"  --p4-also=PATH  run P4 in another kvmpfn-bench build too, e.g. the\n"
+		"                fuzz preset's (ASan + UBSan): build/fuzz/bench/kvmpfn-bench\n"
+		"  --skip-p4, --p4-only   leave P4 out; run only P4\n"
 		"  --quick       small sizes (P1 2048 pages, full 256, P2 256 slots,\n"
 		"                P3 64 MiB, 1 rep), for a smoke test\n"
 		"\n"
@@ -678,6 +757,7 @@ static int bad(const char *fmt, const char *arg)
 static int parse(int argc, char **argv, struct opts *o, bool *help)
 {
 	bool quick = false, pages_set = false, gib_set = false, reps_set = false;
+	bool p4_only = false, p4_inputs_set = false;
 	uint64_t gib = 64;
 	int i;
 
@@ -689,6 +769,8 @@ static int parse(int argc, char **argv, struct opts *o, bool *help)
 	o->p2_faults = 1UL << 22;
 	o->reps = 3;
 	o->checks = KVMPFN_CHECKS_OFF;
+	o->p4.inputs = 512;
+	o->p4.ops = 64;
 	*help = false;
 
 	for (i = 1; i < argc; i++) {
@@ -743,6 +825,35 @@ static int parse(int argc, char **argv, struct opts *o, bool *help)
 			o->skip_p2 = true;
 		} else if (!strcmp(a, "--skip-p3")) {
 			o->skip_p3 = true;
+		} else if (!strcmp(a, "--no-targets")) {
+			/* P4 run for another build's --p4-also: it judges */
+			o->no_targets = true;
+		} else if (!strcmp(a, "--skip-p4")) {
+			o->skip_p4 = true;
+		} else if (!strcmp(a, "--p4-only")) {
+			o->skip_p1 = o->skip_p2 = o->skip_p3 = true;
+			o->skip_p4 = false;
+			p4_only = true;
+		} else if (!strncmp(a, "--p4-inputs=", 12)) {
+			uint64_t n;
+
+			if (!parse_u64(a + 12, &n) || !n || n > 100000)
+				return bad("--p4-inputs= takes 1..100000, not '%s'",
+					   a + 12);
+			o->p4.inputs = (unsigned int)n;
+			p4_inputs_set = true;
+		} else if (!strncmp(a, "--p4-ops=", 9)) {
+			uint64_t n;
+
+			if (!parse_u64(a + 9, &n) || !n || n > 1000)
+				return bad("--p4-ops= takes 1..1000, not '%s'",
+					   a + 9);
+			o->p4.ops = (unsigned int)n;
+		} else if (!strncmp(a, "--p4-also=", 10)) {
+			if (!a[10] || strchr(a + 10, '\''))
+				return bad("--p4-also= takes a path without quotes, not '%s'",
+					   a + 10);
+			o->p4.other = a + 10;
 		} else if (!strcmp(a, "--quick")) {
 			quick = true;
 		} else {
@@ -757,7 +868,12 @@ static int parse(int argc, char **argv, struct opts *o, bool *help)
 		o->p2_faults = 1UL << 14;
 		if (!reps_set)
 			o->reps = 1;
+		if (!p4_inputs_set)
+			o->p4.inputs = 16;
 	}
+	if (p4_only)
+		o->skip_p1 = o->skip_p2 = o->skip_p3 = true;
+	o->p4.reps = o->reps;
 	o->full_pages = o->pages < FULL_PAGES ? o->pages : FULL_PAGES;
 	if (quick && !pages_set)
 		o->full_pages = 256;
@@ -801,5 +917,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kvmpfn-bench: no architecture model in this build\n");
 		return 1;
 	}
-	return failures ? 1 : 0;
+	if (!o.skip_p4)
+		bench_p4(&o.p4);
+	if (!o.no_targets)
+		bench_targets();
+	return bench_failures ? 1 : 0;
 }

@@ -2,7 +2,7 @@
 #
 # bench.smoke: run kvmpfn-bench with small sizes and check that it exits 0
 # and that every line it prints is a JSON object with a "bench" key,
-# including the P1 and P2 lines.  No timing is judged.
+# including the P1, P2 and P4 lines and the target lines.  No timing is judged.
 #
 #   cmake -DBENCH=<path to kvmpfn-bench> -P smoke.cmake
 
@@ -38,7 +38,7 @@ foreach(line IN LISTS lines)
   math(EXPR n "${n} + 1")
 endforeach()
 
-foreach(kind fault_4k p1_ratio memslot_lookup memslot_ratio)
+foreach(kind fault_4k p1_ratio memslot_lookup memslot_ratio fuzz target)
   if(NOT kind IN_LIST seen)
     message(FATAL_ERROR "bench.smoke: FAILED: no \"${kind}\" line")
   endif()
