@@ -28,7 +28,9 @@ static int usage(FILE *f)
 {
 	fprintf(f,
 		"usage: kvmpfn-sim run [--arch=A|all] [--stage=S|all] [--bug=Bn]\n"
-		"                      [--checks=full|incremental|off] [--trace] [--quiet] FILE...\n"
+		"                      [--checks=full|incremental|off] [--trace] [--quiet]\n"
+		"                      [--seam=NAME] FILE...   (NAME: a test-only seam,\n"
+		"                      tests/seams/README.md)\n"
 		"       kvmpfn-sim explore [--arch=A] [--stage=S] --depth=N [--shard=I/N]\n"
 		"                          [--no-prune] [--ignore=I4,...] [--out=FILE] [--describe]\n"
 		"       kvmpfn-sim decode FILE        (a fuzz input as a scenario)\n"
@@ -257,6 +259,12 @@ static int cmd_run(int argc, char **argv)
 			if (kvmpfn_bug_parse(argv[i] + 6, &opts.bug)) {
 				fprintf(stderr, "kvmpfn-sim: unknown bug '%s' (see kvmpfn-sim bugs)\n",
 					argv[i] + 6);
+				return KVMPFN_EXIT_USAGE;
+			}
+		} else if (!strncmp(argv[i], "--seam=", 7)) {
+			if (kvmpfn_seam_parse(argv[i] + 7, &opts.seam)) {
+				fprintf(stderr, "kvmpfn-sim: unknown seam '%s'\n",
+					argv[i] + 7);
 				return KVMPFN_EXIT_USAGE;
 			}
 		} else if (!strncmp(argv[i], "--checks=", 9)) {

@@ -12,7 +12,7 @@
 #           (kernel-port.* left out: it never runs the checker), -j2, and
 #           counts the failing tests: all of them, the scenario tests among
 #           them (tests that run .scn files through kvmpfn-sim: scenario.*,
-#           bug.*, <arch>.<file>.*, <arch>.bug.*, <arch>.shared.*), and the
+#           bug.*, seam.*, <arch>.<file>.*, <arch>.bug.*, <arch>.shared.*), and the
 #           unit tests (*unit*).  About 21 x the suite's time: 4.6 min here.
 # --models  runs every scenario file of the corpus (examples/, tests/scenarios/,
 #           tests/bugs/, sim/*/tests/**) on each architecture model alone
@@ -73,9 +73,9 @@ if ((do_ctest)); then
 		failed_tests "$tmp/I$n.log" >"$tmp/I$n.failed"
 		total=$(wc -l <"$tmp/I$n.failed")
 		unit=$(grep -c 'unit' "$tmp/I$n.failed" || true)
-		scn=$(grep -Ec '^(scenario|bug|x86|arm64|ppc)\.' "$tmp/I$n.failed" |
+		scn=$(grep -Ec '^(scenario|bug|seam|x86|arm64|ppc)\.' "$tmp/I$n.failed" |
 			tr -d ' ' || true)
-		scn=$((scn - $(grep -E '^(scenario|bug|x86|arm64|ppc)\.' "$tmp/I$n.failed" |
+		scn=$((scn - $(grep -E '^(scenario|bug|seam|x86|arm64|ppc)\.' "$tmp/I$n.failed" |
 			grep -c 'unit' || true)))
 		allarch=$(grep -c '\.all-arch$' "$tmp/I$n.failed" || true)
 		echo "| I$n | $total | $scn | $unit | $allarch |"
@@ -86,7 +86,8 @@ fi
 if ((do_models)); then
 	shopt -s nullglob globstar
 	corpus=("$root"/examples/*.scn "$root"/tests/scenarios/*.scn
-		"$root"/tests/bugs/*.scn "$root"/sim/**/tests/**/*.scn)
+		"$root"/tests/bugs/*.scn "$root"/tests/seams/*.scn
+		"$root"/sim/**/tests/**/*.scn)
 	archs=()
 	for a in ref x86 arm64 ppc; do
 		"$sim" run --quiet --arch=$a --stage=legacy \
@@ -103,17 +104,23 @@ if ((do_models)); then
 	}
 	# runone(kind, arch, file, disable) -> 0 if the run is as the suite
 	# wants it: a plain run passes; a mutant run (kind Bn:Im) exits 1
-	# naming Im, as the bug.Bn.caught tests require
+	# naming Im, as the bug.Bn.caught tests require, and so does a seam
+	# run (kind seam=NAME:Im, the seam.NAME.ARCH.Im tests)
 	runone() {
-		local out rc
+		local out rc opt
 		if [[ $1 == plain ]]; then
 			KVMPFN_CHECKS_DISABLE=$4 "$sim" run --quiet --arch="$2" \
 				--stage=all "$3" >/dev/null 2>&1
 			return
 		fi
+		# a bug file's pragma names its stage; a seam runs on all
+		case $1 in
+		seam=*) opt=("--${1%%:*}" --stage=all) ;;
+		*) opt=("--bug=${1%%:*}") ;;
+		esac
 		rc=0
 		out=$(KVMPFN_CHECKS_DISABLE=$4 "$sim" run --arch="$2" \
-			--bug="${1%%:*}" "$3" 2>&1) || rc=$?
+			"${opt[@]}" "$3" 2>&1) || rc=$?
 		[[ $rc == 1 && $out == *"violation ${1#*:} "* ]]
 	}
 	export -f runone
@@ -123,8 +130,16 @@ if ((do_models)); then
 		for f in "${corpus[@]}"; do
 			applies "$a" "$f" || continue
 			printf 'plain\t%s\t%s\n' "$a" "$f" >>"$tmp/jobs"
-			# a bug-zoo scenario also runs under its mutant
 			b=$(basename "$f")
+			# a seam scenario runs under its seam, once per invariant
+			if [[ $f == */tests/seams/* ]]; then
+				for inv in $(grep -m1 '^# catches:' "$f" | grep -o 'I[0-9]*'); do
+					printf 'seam=%s:%s\t%s\t%s\n' "${b%.scn}" "$inv" \
+						"$a" "$f" >>"$tmp/jobs"
+				done
+				continue
+			fi
+			# a bug-zoo scenario also runs under its mutant
 			[[ $f == */bugs/B* ]] || continue
 			inv=$(grep -m1 -o '^#.*(I[0-9]*)' "$f" | grep -o 'I[0-9]*' | tail -1)
 			printf '%s:%s\t%s\t%s\n' "${b%%-*}" "$inv" "$a" "$f" >>"$tmp/jobs"
@@ -144,8 +159,8 @@ if ((do_models)); then
 		[[ $dis == base ]] && dis=
 		if runone "$k" "$a" "$f" "$dis"; then s=0; else s=1; fi
 		printf "%s\t%s\t%s\t%s\n" "$d" "$a" "$k $f" "$s"' >"$tmp/models"
-	echo "Per model: the runs (a scenario file, or a bug-zoo file under its mutant) that"
-	echo "pass with every check and fail without the invariant's; in brackets the mutant runs among them."
+	echo "Per model: the runs (a scenario file, or a bug-zoo or seam file under its mutant or seam) that"
+	echo "are as the suite wants them with every check and not without the invariant's; in brackets the mutant and seam runs among them."
 	echo
 	printf '| invariant |'
 	for a in "${archs[@]}"; do printf ' %s |' "$a"; done

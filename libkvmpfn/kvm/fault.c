@@ -102,9 +102,22 @@ int kvm_fault_begin(struct kvmpfn_sim *sim, int vcpu, gfn_t gfn, bool write)
 	return 0;
 }
 
+/* KVMPFN_SEAM_KEEP_REF: the fault keeps a reference on what it mapped */
+static void seam_keep_ref(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
+{
+	struct page *page = host_pfn_to_page(&sim->mm, f->info.pfn);
+
+	if (!page || PageReserved(page) || !page_count(page))
+		return;
+	kvm_ctx_enter(sim);
+	get_page(page);
+	kvm_ctx_leave(sim);
+}
+
 int kvm_fault_finish(struct kvmpfn_sim *sim, int vcpu)
 {
 	struct kvmpfn_fault *f;
+	int r;
 
 	if (vcpu < 0 || vcpu >= KVMPFN_MAX_VCPUS)
 		return -EINVAL;
@@ -113,5 +126,8 @@ int kvm_fault_finish(struct kvmpfn_sim *sim, int vcpu)
 		return -EINVAL;
 	f->active = false;
 
-	return fault_half(sim, f, sim->arch->fault_finish);
+	r = fault_half(sim, f, sim->arch->fault_finish);
+	if (!r && sim->seam == KVMPFN_SEAM_KEEP_REF)
+		seam_keep_ref(sim, f);
+	return r;
 }

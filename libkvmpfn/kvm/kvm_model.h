@@ -159,6 +159,7 @@ struct kvmpfn_sim {
 	u64 open_inval[KVMPFN_MAX_INVAL][2];
 	bool open_inval_migrate[KVMPFN_MAX_INVAL];
 	int bug;			/* the bug-zoo mutant put back, or 0 */
+	enum kvmpfn_seam seam;		/* a test-only seam, or 0 */
 	unsigned long b10_block;	/* B10: a host level read earlier */
 	int b10_level;
 	int nr_open_inval;

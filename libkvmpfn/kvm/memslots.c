@@ -224,7 +224,8 @@ static void invalidate_slot(struct kvmpfn_sim *sim,
 	old->flags |= KVM_MEMSLOT_INVALID;
 	kvm->memslots[old->as_id].generation++;
 	sim->root_gen++;
-	sim->arch->flush_memslot(sim, old);
+	if (sim->seam != KVMPFN_SEAM_SLOT_KEEPS_LEAVES)
+		sim->arch->flush_memslot(sim, old);
 }
 
 static unsigned long *dirty_bitmap_alloc(u64 npages)
@@ -239,7 +240,8 @@ void mark_page_dirty_in_slot(struct kvm *kvm,
 	u64 rel;
 
 	/* as the kernel: a gfn outside every slot, or not logged, is ignored */
-	if (!slot || !slot->dirty_bitmap)
+	if (!slot || !slot->dirty_bitmap ||
+	    kvm->sim->seam == KVMPFN_SEAM_NO_DIRTY_LOG)
 		return;
 	rel = gfn - slot->base_gfn;
 	if (rel >= slot->npages)

@@ -127,6 +127,39 @@ int kvmpfn_sim_set_bug(struct kvmpfn_sim *sim, int id)
 	return 0;
 }
 
+static const char *const seam_names[KVMPFN_NR_SEAMS] = {
+	[KVMPFN_SEAM_SKIP_ZAP] = "skip-zap",
+	[KVMPFN_SEAM_KEEP_REF] = "keep-ref",
+	[KVMPFN_SEAM_SLOT_KEEPS_LEAVES] = "slot-keeps-leaves",
+	[KVMPFN_SEAM_NO_DIRTY_LOG] = "no-dirty-log",
+};
+
+const char *kvmpfn_seam_name(enum kvmpfn_seam seam)
+{
+	return (unsigned int)seam < KVMPFN_NR_SEAMS ? seam_names[seam] : NULL;
+}
+
+int kvmpfn_seam_parse(const char *name, enum kvmpfn_seam *seam)
+{
+	int i;
+
+	for (i = KVMPFN_SEAM_NONE + 1; i < KVMPFN_NR_SEAMS; i++) {
+		if (!strcmp(name, seam_names[i])) {
+			*seam = (enum kvmpfn_seam)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int kvmpfn_sim_set_seam(struct kvmpfn_sim *sim, enum kvmpfn_seam seam)
+{
+	if ((unsigned int)seam >= KVMPFN_NR_SEAMS)
+		return -EINVAL;
+	sim->seam = seam;
+	return 0;
+}
+
 void kvm_ctx_enter(struct kvmpfn_sim *sim)
 {
 	kvmpfn_cur = sim;

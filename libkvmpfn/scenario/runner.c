@@ -921,6 +921,7 @@ struct kvmpfn_session *kvmpfn_session_create(const char *path,
 		free(s);
 		return NULL;
 	}
+	kvmpfn_sim_set_seam(s->r.sim, opts->seam);
 	return s;
 }
 
