@@ -103,6 +103,8 @@ void put_page(struct page *page)
 void SetPageDirty(struct page *page)
 {
 	check_kvm_ad(kvmpfn_cur, page, true);
+	if (kvmpfn_cur->seam == KVMPFN_SEAM_LOSE_DIRTY)
+		return;		/* a test-only seam: the mark never lands */
 	page->flags |= 1U << PG_dirty;
 	host_ref_log(shim_mm(), page_to_pfn(page), page_count(page),
 		     REF_KVM_DIRTY);

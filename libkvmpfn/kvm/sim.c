@@ -132,6 +132,7 @@ static const char *const seam_names[KVMPFN_NR_SEAMS] = {
 	[KVMPFN_SEAM_KEEP_REF] = "keep-ref",
 	[KVMPFN_SEAM_SLOT_KEEPS_LEAVES] = "slot-keeps-leaves",
 	[KVMPFN_SEAM_NO_DIRTY_LOG] = "no-dirty-log",
+	[KVMPFN_SEAM_LOSE_DIRTY] = "lose-dirty",
 };
 
 const char *kvmpfn_seam_name(enum kvmpfn_seam seam)

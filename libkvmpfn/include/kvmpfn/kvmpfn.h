@@ -401,6 +401,7 @@ enum kvmpfn_seam {
 	KVMPFN_SEAM_KEEP_REF,		/* a fault keeps a page reference (I5) */
 	KVMPFN_SEAM_SLOT_KEEPS_LEAVES,	/* slot delete/move zaps nothing (I15) */
 	KVMPFN_SEAM_NO_DIRTY_LOG,	/* dirty bitmaps get no bit (I12) */
+	KVMPFN_SEAM_LOSE_DIRTY,		/* KVM's SetPageDirty() is lost (I16) */
 	KVMPFN_NR_SEAMS,
 };
 
