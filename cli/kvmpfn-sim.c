@@ -262,7 +262,8 @@ static int cmd_run(int argc, char **argv)
 				return KVMPFN_EXIT_USAGE;
 			}
 		} else if (!strncmp(argv[i], "--seam=", 7)) {
-			if (kvmpfn_seam_parse(argv[i] + 7, &opts.seam)) {
+			opts.seam = argv[i] + 7;
+			if (!kvmpfn_seam_known(opts.seam)) {
 				fprintf(stderr, "kvmpfn-sim: unknown seam '%s'\n",
 					argv[i] + 7);
 				return KVMPFN_EXIT_USAGE;

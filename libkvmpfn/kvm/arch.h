@@ -40,8 +40,20 @@ struct kvmpfn_leaf_view {
 typedef void (*kvmpfn_leaf_fn)(struct kvmpfn_sim *sim,
 			       const struct kvmpfn_leaf_view *leaf, void *ctx);
 
+/*
+ * A model's test-only seams by name (kvmpfn_sim_set_seam()): @set turns
+ * seam @i of @names on or off.  The switches are the model's own and
+ * outlive no simulator: the simulator that set one clears it.
+ */
+struct kvmpfn_arch_seams {
+	const char *const *names;
+	unsigned int n;
+	void (*set)(unsigned int i, bool on);
+};
+
 struct kvmpfn_arch_ops {
 	const char *name;
+	const struct kvmpfn_arch_seams *seams;	/* NULL: none */
 
 	/* arch state, allocated and zeroed by the simulator */
 	size_t mmu_size;

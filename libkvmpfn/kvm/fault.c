@@ -27,6 +27,18 @@ bool kvmpfn_ref_seam_no_retry(void)
 	return ref_seam_no_retry;
 }
 
+static const char *const ref_seam_names[] = { "ref-no-retry" };
+
+static void ref_seam_set(unsigned int i, bool on)
+{
+	if (!i)
+		kvmpfn_test_ref_seam_no_retry(on);
+}
+
+const struct kvmpfn_arch_seams kvmpfn_ref_seam_table = {
+	.names = ref_seam_names, .n = 1, .set = ref_seam_set,
+};
+
 static int pfn_error(kvm_pfn_t pfn)
 {
 	if (pfn == KVM_PFN_NOSLOT)

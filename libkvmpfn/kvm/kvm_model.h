@@ -111,6 +111,17 @@ struct kvmpfn_slot_req {
 	enum kvmpfn_slot_op op;
 };
 
+/* The shared test-only seams (kvmpfn_sim_set_seam(), tests/seams/). */
+enum kvmpfn_seam {
+	KVMPFN_SEAM_NONE,
+	KVMPFN_SEAM_SKIP_ZAP,		/* notifiers zap no leaf (I6) */
+	KVMPFN_SEAM_KEEP_REF,		/* a fault keeps a page reference (I5) */
+	KVMPFN_SEAM_SLOT_KEEPS_LEAVES,	/* slot delete/move zaps nothing (I15) */
+	KVMPFN_SEAM_NO_DIRTY_LOG,	/* dirty bitmaps get no bit (I12) */
+	KVMPFN_SEAM_LOSE_DIRTY,		/* KVM's SetPageDirty() is lost (I16) */
+	KVMPFN_NR_SEAMS,
+};
+
 struct kvmpfn_sim {
 	struct mm_struct mm;
 	struct kvm kvm;
@@ -159,7 +170,8 @@ struct kvmpfn_sim {
 	u64 open_inval[KVMPFN_MAX_INVAL][2];
 	bool open_inval_migrate[KVMPFN_MAX_INVAL];
 	int bug;			/* the bug-zoo mutant put back, or 0 */
-	enum kvmpfn_seam seam;		/* a test-only seam, or 0 */
+	enum kvmpfn_seam seam;		/* a shared test-only seam, or 0 */
+	int arch_seam;			/* 1 + the model's seam set, or 0 */
 	unsigned long b10_block;	/* B10: a host level read earlier */
 	int b10_level;
 	int nr_open_inval;
@@ -221,6 +233,7 @@ int kvm_fault_begin(struct kvmpfn_sim *sim, int vcpu, gfn_t gfn, bool write);
 int kvm_fault_finish(struct kvmpfn_sim *sim, int vcpu);
 /* test seam: the reference MMU skips its install-time sequence check */
 bool kvmpfn_ref_seam_no_retry(void);
+extern const struct kvmpfn_arch_seams kvmpfn_ref_seam_table;
 
 /* check/check.c */
 void check_violation(struct kvmpfn_sim *sim, int id, gfn_t gfn,

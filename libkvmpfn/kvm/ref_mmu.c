@@ -311,6 +311,7 @@ static void ref_destroy(struct kvmpfn_sim *sim, void *mmu)
 
 const struct kvmpfn_arch_ops KVMPFN_STAGE_SYM(arch_ref) = {
 	.name = "ref",
+	.seams = &kvmpfn_ref_seam_table,
 	.mmu_size = sizeof(struct gmap),
 	.destroy = ref_destroy,
 	.fault_begin = ref_fault_begin,

@@ -135,29 +135,55 @@ static const char *const seam_names[KVMPFN_NR_SEAMS] = {
 	[KVMPFN_SEAM_LOSE_DIRTY] = "lose-dirty",
 };
 
-const char *kvmpfn_seam_name(enum kvmpfn_seam seam)
+/* index of @name in the model's seams, or -1 */
+static int arch_seam(const struct kvmpfn_arch_ops *ops, const char *name)
 {
-	return (unsigned int)seam < KVMPFN_NR_SEAMS ? seam_names[seam] : NULL;
+	unsigned int i;
+
+	for (i = 0; ops && ops->seams && i < ops->seams->n; i++)
+		if (!strcmp(name, ops->seams->names[i]))
+			return (int)i;
+	return -1;
 }
 
-int kvmpfn_seam_parse(const char *name, enum kvmpfn_seam *seam)
+static int shared_seam(const char *name)
 {
 	int i;
 
-	for (i = KVMPFN_SEAM_NONE + 1; i < KVMPFN_NR_SEAMS; i++) {
-		if (!strcmp(name, seam_names[i])) {
-			*seam = (enum kvmpfn_seam)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	for (i = KVMPFN_SEAM_NONE + 1; i < KVMPFN_NR_SEAMS; i++)
+		if (!strcmp(name, seam_names[i]))
+			return i;
+	return -1;
 }
 
-int kvmpfn_sim_set_seam(struct kvmpfn_sim *sim, enum kvmpfn_seam seam)
+bool kvmpfn_seam_known(const char *name)
 {
-	if ((unsigned int)seam >= KVMPFN_NR_SEAMS)
-		return -EINVAL;
-	sim->seam = seam;
+	int a;
+
+	if (shared_seam(name) > 0)
+		return true;
+	for (a = 0; a < KVMPFN_NR_ARCHES; a++)
+		if (kvmpfn_arch_available((enum kvmpfn_arch)a) &&
+		    arch_seam(kvmpfn_stages[KVMPFN_LEGACY]->arch[a], name) >= 0)
+			return true;
+	return false;
+}
+
+int kvmpfn_sim_set_seam(struct kvmpfn_sim *sim, const char *name)
+{
+	int i = shared_seam(name);
+
+	if (sim->seam || sim->arch_seam)
+		return -EBUSY;
+	if (i > 0) {
+		sim->seam = (enum kvmpfn_seam)i;
+		return 0;
+	}
+	i = arch_seam(sim->arch, name);
+	if (i < 0)
+		return kvmpfn_seam_known(name) ? -ENOSYS : -EINVAL;
+	sim->arch->seams->set((unsigned int)i, true);
+	sim->arch_seam = i + 1;
 	return 0;
 }
 
@@ -234,6 +260,8 @@ void kvmpfn_sim_destroy(struct kvmpfn_sim *sim)
 	kshim_current = &sim->mm.task;
 	if (sim->arch->destroy)
 		sim->arch->destroy(sim, sim->mmu);
+	if (sim->arch_seam)
+		sim->arch->seams->set((unsigned int)sim->arch_seam - 1, false);
 	free(sim->mmu);
 	pagestate_free(sim);
 	kvm_memslots_destroy(sim);

@@ -921,7 +921,13 @@ struct kvmpfn_session *kvmpfn_session_create(const char *path,
 		free(s);
 		return NULL;
 	}
-	kvmpfn_sim_set_seam(s->r.sim, opts->seam);
+	if (opts->seam && kvmpfn_sim_set_seam(s->r.sim, opts->seam)) {
+		fprintf(err, "%s: seam %s is not in the %s model\n", path,
+			opts->seam, kvmpfn_arch_name(opts->arch));
+		kvmpfn_sim_destroy(s->r.sim);
+		free(s);
+		return NULL;
+	}
 	return s;
 }
 

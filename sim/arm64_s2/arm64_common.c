@@ -30,6 +30,29 @@ const struct arm64_s2_seams *arm64_s2_seams(void)
 	return &seams;
 }
 
+/* by name, for kvmpfn_sim_set_seam(): the switches in struct order */
+static const char *const seam_names[] = {
+	"arm64-snapshot-late", "arm64-no-retry-check", "arm64-no-huge-check",
+	"arm64-no-dirty-mark", "arm64-no-bbm",
+};
+
+static void seam_set(unsigned int i, bool on)
+{
+	bool *sw[] = {
+		&seams.snapshot_late, &seams.no_retry_check, &seams.no_huge_check,
+		&seams.no_dirty_mark, &seams.no_bbm,
+	};
+
+	if (i < sizeof(sw) / sizeof(sw[0]))
+		*sw[i] = on;
+}
+
+const struct kvmpfn_arch_seams arm64_s2_seam_table = {
+	.names = seam_names,
+	.n = sizeof(seam_names) / sizeof(seam_names[0]),
+	.set = seam_set,
+};
+
 /* test-only (declared in tests/arm64_s2_test.h) */
 void arm64_s2_test_set_seams(const struct arm64_s2_seams *s);
 int arm64_s2_test_configure(struct kvmpfn_sim *sim, u32 ia_bits,

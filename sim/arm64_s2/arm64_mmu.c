@@ -512,6 +512,7 @@ static int arm64_init(struct kvmpfn_sim *sim, void *mmu)
 
 const struct kvmpfn_arch_ops KVMPFN_STAGE_SYM(arch_arm64) = {
 	.name = "arm64",
+	.seams = &arm64_s2_seam_table,
 	.mmu_size = sizeof(struct arm64_mmu),
 	.init = arm64_init,
 	.destroy = arm64_s2_destroy,

@@ -35,6 +35,7 @@ struct arm64_s2_seams {
 };
 
 const struct arm64_s2_seams *arm64_s2_seams(void);
+extern const struct kvmpfn_arch_seams arm64_s2_seam_table;
 
 int arm64_s2_init(struct kvmpfn_sim *sim, void *mmu,
 		  bool (*refcounted)(u64 pfn));

@@ -325,6 +325,7 @@ static int ppc_fault_finish(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 
 const struct kvmpfn_arch_ops KVMPFN_STAGE_SYM(arch_ppc) = {
 	.name = "ppc",
+	.seams = &ppc_radix_seam_table,
 	.mmu_size = sizeof(struct ppc_mmu),
 	.init = ppc_mmu_init,
 	.destroy = ppc_mmu_destroy,

@@ -48,6 +48,22 @@ void ppc_radix_test_set_seam(enum ppc_radix_seam seam, bool on)
 		seams[seam] = on;
 }
 
+static const char *const seam_names[PPC_SEAM_NR] = {
+	[PPC_SEAM_SKIP_SET_PAGE_DIRTY] = "ppc-skip-set-page-dirty",
+	[PPC_SEAM_KERNEL_LEVEL_RULE] = "ppc-kernel-level-rule",
+	[PPC_SEAM_NO_HOST_PTE_RETRY] = "ppc-no-host-pte-retry",
+	[PPC_SEAM_NO_CREATE_PTE_RETRY] = "ppc-no-create-pte-retry",
+};
+
+static void seam_set(unsigned int i, bool on)
+{
+	ppc_radix_test_set_seam((enum ppc_radix_seam)i, on);
+}
+
+const struct kvmpfn_arch_seams ppc_radix_seam_table = {
+	.names = seam_names, .n = PPC_SEAM_NR, .set = seam_set,
+};
+
 /* ---- tables ------------------------------------------------------------------ */
 
 #define TABLE_ALLOC_SIZE \

@@ -177,5 +177,6 @@ enum ppc_radix_seam {
 };
 
 bool ppc_radix_seam(enum ppc_radix_seam seam);
+extern const struct kvmpfn_arch_seams ppc_radix_seam_table;
 
 #endif

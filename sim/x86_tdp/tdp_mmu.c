@@ -1387,6 +1387,7 @@ static int x86_set_paging(struct kvmpfn_sim *sim, int paging, bool pke)
 
 const struct kvmpfn_arch_ops KVMPFN_STAGE_SYM(arch_x86) = {
 	.name = "x86",
+	.seams = &x86_tdp_seam_table,
 	.mmu_size = sizeof(struct x86_mmu),
 	.init = x86_mmu_init,
 	.destroy = x86_mmu_destroy,

@@ -30,6 +30,22 @@ bool x86_tdp_seam(enum x86_tdp_seam seam)
 	return seams[seam];
 }
 
+static const char *const seam_names[X86_NR_SEAMS] = {
+	[X86_SEAM_NO_AD_PROPAGATION] = "x86-no-ad-propagation",
+	[X86_SEAM_WRPROT_CLEARS_HOST_WRITABLE] = "x86-wrprot-clears-host-writable",
+	[X86_SEAM_FAST_PF_IGNORES_MMU_WRITABLE] = "x86-fast-pf-ignores-mmu-writable",
+	[X86_SEAM_NO_STALE_SEQ_CHECK] = "x86-no-stale-seq-check",
+};
+
+static void seam_set(unsigned int i, bool on)
+{
+	x86_tdp_test_set_seam((enum x86_tdp_seam)i, on);
+}
+
+const struct kvmpfn_arch_seams x86_tdp_seam_table = {
+	.names = seam_names, .n = X86_NR_SEAMS, .set = seam_set,
+};
+
 int x86_tdp_set_default_root_level(int levels)
 {
 	if (levels != 4 && levels != 5)

@@ -126,5 +126,7 @@ enum x86_tdp_seam {
 };
 
 bool x86_tdp_seam(enum x86_tdp_seam seam);
+struct kvmpfn_arch_seams;
+extern const struct kvmpfn_arch_seams x86_tdp_seam_table;
 
 #endif

@@ -391,26 +391,16 @@ int kvmpfn_sim_set_bug(struct kvmpfn_sim *sim, int id);
 
 /*
  * Test-only seams.  Not bugs of KVM's history (those are the zoo's): each
- * breaks one guarantee in model code every architecture shares, so that a
- * scenario can show the checker catching its invariant on every model
- * (tests/seams/).  Nothing but tests and kvmpfn-sim's --seam= sets one.
+ * breaks one guarantee so that a scenario can show the checker catching
+ * its invariant (tests/seams/README.md lists them).  Shared seams
+ * ("skip-zap", ...) are in model code every architecture runs; a model's
+ * own are named after it ("x86-...", "arm64-...", "ppc-...", "ref-...").
+ * Nothing but tests and kvmpfn-sim's --seam= sets one.
  */
-enum kvmpfn_seam {
-	KVMPFN_SEAM_NONE,
-	KVMPFN_SEAM_SKIP_ZAP,		/* notifiers zap no leaf (I6) */
-	KVMPFN_SEAM_KEEP_REF,		/* a fault keeps a page reference (I5) */
-	KVMPFN_SEAM_SLOT_KEEPS_LEAVES,	/* slot delete/move zaps nothing (I15) */
-	KVMPFN_SEAM_NO_DIRTY_LOG,	/* dirty bitmaps get no bit (I12) */
-	KVMPFN_SEAM_LOSE_DIRTY,		/* KVM's SetPageDirty() is lost (I16) */
-	KVMPFN_NR_SEAMS,
-};
-
-/* "skip-zap", ...; NULL for KVMPFN_SEAM_NONE or out of range */
-const char *kvmpfn_seam_name(enum kvmpfn_seam seam);
-/* -EINVAL if @name is no seam */
-int kvmpfn_seam_parse(const char *name, enum kvmpfn_seam *seam);
-/* -EINVAL if out of range; before the first operation */
-int kvmpfn_sim_set_seam(struct kvmpfn_sim *sim, enum kvmpfn_seam seam);
+/* put seam @name into @sim before its first operation; one at a time */
+int kvmpfn_sim_set_seam(struct kvmpfn_sim *sim, const char *name);
+/* whether @name is a shared seam or one of a model in this build */
+bool kvmpfn_seam_known(const char *name);
 
 /* ---- the checker ------------------------------------------------------ */
 

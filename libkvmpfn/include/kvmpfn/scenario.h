@@ -50,7 +50,7 @@ struct kvmpfn_run_opts {
 	enum kvmpfn_arch arch;
 	enum kvmpfn_checks checks;
 	int bug;		/* bug-zoo mutant to put back, 0: none */
-	enum kvmpfn_seam seam;	/* test-only seam, 0: none */
+	const char *seam;	/* test-only seam, NULL: none */
 	/* if set, every fault line is recorded */
 	struct kvmpfn_outcomes *record;
 	bool trace;		/* print every step */
