@@ -499,7 +499,7 @@ int host_mm_init(struct mm_struct *mm)
 	return 0;
 }
 
-void host_mm_destroy(struct mm_struct *mm)
+__no_fuzz_cov void host_mm_destroy(struct mm_struct *mm)
 {
 	unsigned long c;
 	u32 i;

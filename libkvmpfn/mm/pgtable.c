@@ -40,7 +40,8 @@ static _Thread_local struct kvmpfn_pool leaf_pool = {
 };
 
 /* Free a table and everything below it; @keep: into the pools. */
-static void hpt_free_tree(struct hpt_node *n, int level, bool keep)
+static __no_fuzz_cov void hpt_free_tree(struct hpt_node *n, int level,
+					bool keep)
 {
 	unsigned int i;
 
@@ -66,7 +67,7 @@ static void hpt_free_node(struct hpt_node *n, int level)
 	hpt_free_tree(n, level, false);
 }
 
-void hpt_free_all(struct mm_struct *mm)
+__no_fuzz_cov void hpt_free_all(struct mm_struct *mm)
 {
 	hpt_free_tree(mm->pgd, HPT_TOP, true);
 	mm->pgd = NULL;

@@ -488,10 +488,10 @@ int kvmpfn_conform_buffer(const char *path, const char *buf, size_t len,
 	struct kvmpfn_run_opts ro[2] = {
 		{ .stage = opts->model, .arch = opts->arch,
 		  .checks = opts->checks, .quiet = true,
-		  .lenient = opts->lenient },
+		  .lenient = opts->lenient, .sim = opts->sim[0] },
 		{ .stage = opts->kernel, .arch = opts->arch,
 		  .checks = opts->checks, .quiet = true,
-		  .lenient = opts->lenient },
+		  .lenient = opts->lenient, .sim = opts->sim[1] },
 	};
 	struct kvmpfn_conform_stats dummy;
 	struct cf_run c = { .path = path, .o = opts, .out = out };

@@ -899,7 +899,17 @@ struct kvmpfn_session *kvmpfn_session_create(const char *path,
 	s->r.err = err;
 	s->r.log_id = -1;
 	s->r.ln = &s->ln;
-	s->r.sim = kvmpfn_sim_create_arch(opts->stage, opts->arch);
+	s->r.sim = opts->sim;
+	if (s->r.sim && (kvmpfn_sim_stage(s->r.sim) != opts->stage ||
+			 kvmpfn_sim_arch(s->r.sim) != opts->arch)) {
+		fprintf(err, "%s: the simulator given is not %s at %s\n", path,
+			kvmpfn_arch_name(opts->arch),
+			kvmpfn_stage_name(opts->stage));
+		free(s);
+		return NULL;
+	}
+	if (!s->r.sim)
+		s->r.sim = kvmpfn_sim_create_arch(opts->stage, opts->arch);
 	if (!s->r.sim) {
 		fprintf(err, "%s: cannot create a simulator for %s at %s%s\n",
 			path, kvmpfn_arch_name(opts->arch),
@@ -917,7 +927,8 @@ struct kvmpfn_session *kvmpfn_session_create(const char *path,
 			kvmpfn_stage_is_kernel(opts->stage) ?
 			" (a kernel-built stage has no mutant seams in the tree's code)" :
 			"");
-		kvmpfn_sim_destroy(s->r.sim);
+		if (!opts->sim)
+			kvmpfn_sim_destroy(s->r.sim);
 		free(s);
 		return NULL;
 	}
@@ -991,7 +1002,8 @@ int kvmpfn_session_finish(struct kvmpfn_session *s,
 			r->st.faults_mapped, r->st.faults_failed);
 	free(r->viol_expected);
 	free(r->log);
-	kvmpfn_sim_destroy(r->sim);
+	if (!opts->sim)
+		kvmpfn_sim_destroy(r->sim);
 	free(s);
 	return rc;
 }
