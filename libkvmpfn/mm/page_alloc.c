@@ -122,8 +122,9 @@ const char *host_ref_op_name(enum kvmpfn_ref_op op)
 	return op < sizeof(names) / sizeof(names[0]) ? names[op] : "?";
 }
 
-static inline void ref_log_put(struct mm_struct *mm, unsigned long pfn,
-			       s32 count, enum kvmpfn_ref_op op)
+/* bookkeeping of the log's storage: no fuzzing coverage (pages_init()) */
+static __no_fuzz_cov void ref_log_put(struct mm_struct *mm, unsigned long pfn,
+				      s32 count, enum kvmpfn_ref_op op)
 {
 	struct kvmpfn_ref_event *e;
 
