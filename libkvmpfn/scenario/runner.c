@@ -858,14 +858,27 @@ static int run_line(struct run *r)
 		r->viol_step_first = r->viol_seen;
 		if (r->opts->trace)
 			trace_step(r, ret);
-		/* room to mark the new violations as expected */
-		bool *e = realloc(r->viol_expected,
-				  (kvmpfn_violations(r->sim, &v) + 1) *
-				  sizeof(*e));
-		if (!e)
-			return diag(r, 1, "out of memory");
-		r->viol_expected = e;
-		r->viol_alloc = kvmpfn_violations(r->sim, &v) + 1;
+		/*
+		 * room to mark the new violations as expected, grown in
+		 * doubling steps (not a realloc a line), the room past the
+		 * violations unclaimed
+		 */
+		unsigned int need = kvmpfn_violations(r->sim, &v) + 1;
+		bool *e = r->viol_expected;
+
+		if (need > r->viol_alloc) {
+			unsigned int cap = 2 * r->viol_alloc + 16;
+
+			if (cap < need)
+				cap = need;
+			e = realloc(e, cap * sizeof(*e));
+			if (!e)
+				return diag(r, 1, "out of memory");
+			memset(e + r->viol_alloc, 0,
+			       (cap - r->viol_alloc) * sizeof(*e));
+			r->viol_expected = e;
+			r->viol_alloc = cap;
+		}
 		for (i = (int)r->viol_seen;
 		     i < (int)kvmpfn_violations(r->sim, &v); i++)
 			e[i] = false;
