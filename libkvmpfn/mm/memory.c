@@ -107,12 +107,7 @@ static bool thp_fits(struct vm_area_struct *vma, unsigned long addr)
 static bool range_empty(struct mm_struct *mm, unsigned long base,
 			unsigned long len)
 {
-	unsigned long a;
-
-	for (a = base; a < base + len; a += PAGE_SIZE)
-		if (hpt_lookup(mm, a, NULL, NULL) || hpt_hwpoison_entry(mm, a))
-			return false;
-	return true;
+	return !hpt_range_any(mm, base, base + len, true, true);
 }
 
 static int fault_anon(struct mm_struct *mm, struct vm_area_struct *vma,
@@ -351,7 +346,7 @@ int host_split_at(struct mm_struct *mm, unsigned long addr)
 /* khugepaged: replace the 4K pages of a 2M range with one new folio. */
 int host_thp_collapse(struct mm_struct *mm, unsigned long addr)
 {
-	unsigned long base = addr & ~(HPAGE_2M - 1), pfn, a;
+	unsigned long base = addr & ~(HPAGE_2M - 1), pfn;
 	struct vm_area_struct *vma = host_vma_find(mm, addr);
 	int level = HPT_LEVEL_4K, r;
 	u64 bits;
@@ -362,9 +357,8 @@ int host_thp_collapse(struct mm_struct *mm, unsigned long addr)
 	if (hpt_lookup(mm, base, &level, NULL) && level > HPT_LEVEL_4K)
 		return -EEXIST;
 	/* khugepaged cannot swap in a hwpoison entry: the scan gives up */
-	for (a = base; a < base + HPAGE_2M; a += PAGE_SIZE)
-		if (hpt_hwpoison_entry(mm, a))
-			return -EBUSY;
+	if (hpt_range_any(mm, base, base + HPAGE_2M, false, true))
+		return -EBUSY;
 	r = anon_alloc(mm, 9, &pfn);
 	if (r)
 		return r;

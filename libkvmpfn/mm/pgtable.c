@@ -142,6 +142,50 @@ bool hpt_hwpoison_entry(struct mm_struct *mm, unsigned long addr)
 	return e && l == HPT_LEVEL_4K && (*e & HPTE_HWPOISON);
 }
 
+/*
+ * Whether a 4K page of [@start, @end) has a present leaf over it
+ * (@present: hpt_lookup() finds one) or holds a hwpoison entry
+ * (@hwpoison: hpt_hwpoison_entry()): the answers of those two page by
+ * page, in one walk a table instead of two a page.
+ */
+bool hpt_range_any(struct mm_struct *mm, unsigned long start,
+		   unsigned long end, bool present, bool hwpoison)
+{
+	unsigned long a = start, span = PAGE_SIZE;
+	struct hpt_node *n;
+	unsigned int i;
+	int l;
+
+	while (a < end) {
+		n = mm->pgd;
+		if (!n)
+			return false;
+		for (l = HPT_TOP; l > HPT_LEVEL_4K; l--) {
+			i = hpt_index(a, l);
+			span = PAGE_SIZE << (9 * (l - 1));
+			if (n->e[i] & HPTE_HUGE) {
+				if (present && (n->e[i] & HPTE_PRESENT))
+					return true;
+				break;
+			}
+			if (!n->child[i])
+				break;
+			n = n->child[i];
+		}
+		if (l > HPT_LEVEL_4K) {
+			/* nothing below this entry: past all it covers */
+			a = (a & ~(span - 1)) + span;
+			continue;
+		}
+		for (i = hpt_index(a, l); i < HPT_ENTRIES && a < end;
+		     i++, a += PAGE_SIZE)
+			if ((present && (n->e[i] & HPTE_PRESENT)) ||
+			    (hwpoison && (n->e[i] & HPTE_HWPOISON)))
+				return true;
+	}
+	return false;
+}
+
 static void hpt_walk_leaves(struct hpt_node *n, int level, unsigned long base,
 			    void (*fn)(void *ctx, unsigned long addr,
 				       int level, u64 pte),
