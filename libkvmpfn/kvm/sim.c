@@ -249,11 +249,10 @@ __no_fuzz_cov int kvmpfn_sim_reset(struct kvmpfn_sim *sim)
 	kvmpfn_cur = sim;
 	kshim_current = &sim->mm.task;
 	/* the arch tables first, as at destroy: they may look at the rest */
+	r = 0;
 	if (ops->reset)
 		r = ops->reset(sim, mmu);
-	else
-		r = 0;
-	if (!ops->reset && ops->destroy)
+	else if (ops->destroy)
 		ops->destroy(sim, mmu);
 	pagestate_free(sim);
 	kvm_memslots_destroy(sim, by_id);
