@@ -438,7 +438,8 @@ int host_alloc(struct mm_struct *mm, const char *name, unsigned int order,
 			pflags |= 1U << PG_reserved;
 		if (flags & KVMPFN_ALLOC_ZONE_DEVICE)
 			pflags |= 1U << PG_zone_device;
-		pages_init(mm, a, pflags, (flags & KVMPFN_ALLOC_COMPOUND) && order,
+		pages_init(mm, a, pflags,
+			   (flags & KVMPFN_ALLOC_COMPOUND) && order,
 			   flags & KVMPFN_ALLOC_ZONE_DEVICE);
 	}
 	*out = a;
