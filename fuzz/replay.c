@@ -18,6 +18,11 @@
  * simulators kept from input to input and reset in between, and compares
  * each run's trace, summary and violation reports byte for byte with the
  * fresh run's (fuzz_hooks.h): a reset that left anything behind shows.
+ *
+ *   replay-T --dump FILE|DIR...
+ *
+ * prints each input's name and that output, on reused simulators: two
+ * builds' dumps differ only where the model's behaviour does.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -166,7 +171,7 @@ static int compare(void)
 
 int main(int argc, char **argv)
 {
-	bool cmp = false;
+	bool cmp = false, dump = false;
 	unsigned long reps = 0, r;
 	char path[4096];
 	double t0, c0, t, c;
@@ -178,6 +183,9 @@ int main(int argc, char **argv)
 		i = 3;
 	} else if (argc > 1 && !strcmp(argv[1], "--compare")) {
 		cmp = true;
+		i = 2;
+	} else if (argc > 1 && !strcmp(argv[1], "--dump")) {
+		dump = true;
 		i = 2;
 	}
 	for (; i < argc; i++) {
@@ -202,6 +210,16 @@ int main(int argc, char **argv)
 			}
 		}
 		closedir(d);
+	}
+	if (dump) {
+		for (j = 0; j < nr_inputs; j++) {
+			printf("== %s\n", inputs[j].name);
+			fflush(stdout);
+			fuzz_hooks.out = stdout;
+			LLVMFuzzerTestOneInput(inputs[j].data, inputs[j].size);
+			fuzz_hooks.out = NULL;
+		}
+		return nr_inputs ? 0 : 2;
 	}
 	if (cmp) {
 		rc = nr_inputs ? compare() : 2;

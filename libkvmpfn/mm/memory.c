@@ -299,7 +299,7 @@ int host_zap_range(struct mm_struct *mm, unsigned long start,
  */
 int host_thp_split(struct mm_struct *mm, unsigned long addr)
 {
-	unsigned long base, sz, step, i, n;
+	unsigned long base, sz, step, n;
 	int level = HPT_LEVEL_4K, r = 0;
 	u64 *e = hpt_walk(mm, addr, &level, false), pte;
 
@@ -313,13 +313,8 @@ int host_thp_split(struct mm_struct *mm, unsigned long addr)
 
 	mmu_notifier_invalidate_range_start(mm, base, base + sz);
 	hpt_set(mm, base, level, 0);
-	for (i = 0; i < n && !r; i++) {
-		u64 sub = (pte & ~HPTE_PFN_MASK & ~HPTE_HUGE) |
-			  ((u64)(hpte_pfn(pte) + i * (step >> PAGE_SHIFT))
-			   << HPTE_PFN_SHIFT);
-
-		r = hpt_set(mm, base + i * step, level - 1, sub);
-	}
+	r = hpt_set_run(mm, base, level - 1, (unsigned int)n,
+			pte & ~HPTE_HUGE, step >> PAGE_SHIFT);
 	if (pte_holds_ref(mm, pte))
 		host_page_ref(mm, host_pfn_to_page(mm, hpte_pfn(pte)),
 			      (int)n - 1, REF_MAP);

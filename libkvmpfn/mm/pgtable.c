@@ -134,6 +134,47 @@ u64 hpt_lookup(struct mm_struct *mm, unsigned long addr, int *level,
 }
 
 /* The 4K entry at @addr holds a hwpoison marker (is_hwpoison_entry()). */
+/*
+ * What @n calls of hpt_set() do for the entries of one table from @addr
+ * (aligned to @n entries of @level, @n <= 512), the k-th set to @pte with
+ * its pfn advanced by k * @pfn_step (or to 0 if @pte is 0): one walk
+ * instead of one an entry.  The split of a huge leaf.
+ */
+int hpt_set_run(struct mm_struct *mm, unsigned long addr, int level,
+		unsigned int n, u64 pte, unsigned long pfn_step)
+{
+	struct hpt_node *parent = NULL;
+	unsigned int i, k;
+	int l = level;
+	u64 *e;
+
+	e = hpt_walk(mm, addr, &l, true);
+	if (!e)
+		return -ENOMEM;
+	if (l != level)
+		return -EEXIST;
+	i = hpt_index(addr, level);
+	if (level > HPT_LEVEL_4K) {
+		parent = mm->pgd;
+		for (l = HPT_TOP; l > level; l--)
+			parent = parent->child[hpt_index(addr, l)];
+	}
+	for (k = 0; k < n; k++) {
+		u64 v = pte ? pte + ((u64)(k * pfn_step) << HPTE_PFN_SHIFT) : 0;
+
+		if (parent) {
+			if (parent->child[i + k]) {
+				hpt_free_node(parent->child[i + k], level - 1);
+				parent->child[i + k] = NULL;
+			}
+			if (v)
+				v |= HPTE_HUGE;
+		}
+		e[k] = v;
+	}
+	return 0;
+}
+
 bool hpt_hwpoison_entry(struct mm_struct *mm, unsigned long addr)
 {
 	int l = HPT_LEVEL_4K;
