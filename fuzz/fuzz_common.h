@@ -11,10 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_hooks.h"
+
 #include <kvmpfn/decode.h>
 #include <kvmpfn/scenario.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* defined here: each target is one file (replay.c declares it only) */
+struct fuzz_hooks fuzz_hooks;
 
 /* a sink for the runner's chatter, opened once */
 static inline FILE *fuzz_sink(void)
@@ -113,6 +118,42 @@ static inline bool fuzz_known(enum kvmpfn_arch arch, enum kvmpfn_stage st,
 	return false;
 }
 
+/*
+ * One simulator per stage and architecture, kept from input to input and
+ * reset after each (kvmpfn_sim_reset(): as good as a fresh one, at a cost
+ * that follows what the input built, and with no fuzzing coverage of its
+ * own).  The mutant, checks mode and x86 paging mode are set by each run
+ * and undone by the reset.  NULL with fuzz_hooks.fresh: the run creates
+ * its own.
+ */
+static inline struct kvmpfn_sim *fuzz_sim(enum kvmpfn_stage st,
+					  enum kvmpfn_arch arch)
+{
+	static struct kvmpfn_sim *sims[KVMPFN_NR_ALL_STAGES][KVMPFN_NR_ARCHES];
+	struct kvmpfn_sim **sp;
+
+	if (fuzz_hooks.fresh || (unsigned int)st >= KVMPFN_NR_ALL_STAGES ||
+	    (unsigned int)arch >= KVMPFN_NR_ARCHES)
+		return NULL;
+	sp = &sims[st][arch];
+	if (!*sp)
+		*sp = kvmpfn_sim_create_arch(st, arch);
+	return *sp;
+}
+
+/* the run on @sim (fuzz_sim()'s, or NULL) is over: ready it for the next */
+static inline void fuzz_sim_done(struct kvmpfn_sim *sim)
+{
+	if (sim && kvmpfn_sim_reset(sim))
+		abort();
+}
+
+/* where a run's chatter goes: the sink, or replay --compare's buffer */
+static inline FILE *fuzz_out(void)
+{
+	return fuzz_hooks.out ? fuzz_hooks.out : fuzz_sink();
+}
+
 static int fuzz_line(void *ctx, const char *line, size_t len)
 {
 	return kvmpfn_session_line(ctx, line, len);
@@ -145,8 +186,14 @@ static inline void fuzz_run(const uint8_t *data, size_t size,
 	ro.arch = hdr.arch;
 	ro.record = rec;
 	ro.bug = fuzz_bug();
-	s = kvmpfn_session_create("fuzz", &ro, fuzz_sink(), fuzz_sink());
+	ro.sim = fuzz_sim(ro.stage, ro.arch);
+	if (fuzz_hooks.out) {
+		ro.trace = true;
+		ro.quiet = false;
+	}
+	s = kvmpfn_session_create("fuzz", &ro, fuzz_out(), fuzz_out());
 	if (!s) {
+		fuzz_sim_done(ro.sim);
 		/* a KVMPFN_BUG mutant this architecture does not carry */
 		if (ro.bug)
 			return;
@@ -154,6 +201,16 @@ static inline void fuzz_run(const uint8_t *data, size_t size,
 	}
 	kvmpfn_decode(data, size, arch_mask, &hdr, fuzz_line, s);
 	n = kvmpfn_violations(kvmpfn_session_sim(s), &v);
+	if (fuzz_hooks.out) {
+		fprintf(fuzz_hooks.out, "%u violations\n", n);
+		for (i = 0; i < n; i++) {
+			fprintf(fuzz_hooks.out, "expected %d: ",
+				kvmpfn_session_expected(s, i));
+			kvmpfn_report(kvmpfn_session_sim(s), &v[i],
+				      fuzz_hooks.out);
+		}
+		n = 0;
+	}
 	for (i = 0; i < n; i++) {
 		/* a finding the input declares (seeds from scenarios) is fine */
 		if (kvmpfn_session_expected(s, i) ||
@@ -168,6 +225,7 @@ static inline void fuzz_run(const uint8_t *data, size_t size,
 		abort();
 	}
 	kvmpfn_session_finish(s, NULL);
+	fuzz_sim_done(ro.sim);
 	if (hdr_out)
 		*hdr_out = hdr;
 }

@@ -55,8 +55,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.arch = hdr.arch;
 	if (!kvmpfn_stage_available(o.kernel))
 		abort();	/* the target is built with kernel stages only */
-	rc = kvmpfn_conform_buffer("fuzz", t.buf, t.len, &o, stderr,
-				   fuzz_sink(), NULL);
+	o.sim[0] = fuzz_sim(o.model, o.arch);
+	o.sim[1] = fuzz_sim(o.kernel, o.arch);
+	rc = kvmpfn_conform_buffer("fuzz", t.buf, t.len, &o,
+				   fuzz_hooks.out ? fuzz_hooks.out : stderr,
+				   fuzz_out(), NULL);
+	fuzz_sim_done(o.sim[0]);
+	fuzz_sim_done(o.sim[1]);
+	if (fuzz_hooks.out)
+		fprintf(fuzz_hooks.out, "verdict %d\n", rc);
 	if (rc == KVMPFN_EXIT_FAIL) {
 		fprintf(stderr, "kvmpfn: %s: %s and %s diverge "
 			"(kvmpfn-sim decode INPUT > repro.scn; kvmpfn-sim conform repro.scn)\n",

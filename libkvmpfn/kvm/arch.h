@@ -59,6 +59,13 @@ struct kvmpfn_arch_ops {
 	size_t mmu_size;
 	int (*init)(struct kvmpfn_sim *sim, void *mmu);
 	void (*destroy)(struct kvmpfn_sim *sim, void *mmu);
+	/*
+	 * kvmpfn_sim_reset(): free what the run built and leave @mmu as
+	 * init leaves zeroed memory, keeping what is cheap to clear; called
+	 * first, while the rest of the simulator still holds the run.  NULL:
+	 * destroy, zero, init.  0 or -ENOMEM.
+	 */
+	int (*reset)(struct kvmpfn_sim *sim, void *mmu);
 
 	/*
 	 * A guest fault on f->gfn (f->write, f->exec), split where the pfn

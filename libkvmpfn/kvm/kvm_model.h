@@ -219,7 +219,13 @@ struct kvmpfn_kmap *kshim_kmap_at(struct kvmpfn_sim *sim, const void *addr);
 /* kvm/memslots.c */
 int kvm_memslots_apply(struct kvmpfn_sim *sim, enum kvmpfn_slot_op op,
 		       const struct kvmpfn_memslot_args *a);
-void kvm_memslots_destroy(struct kvmpfn_sim *sim);
+/*
+ * Free the memslots, the graveyard and the pending updates.  With @keep,
+ * each address space's id table (32,764 entries) is cleared where a slot
+ * was and handed back in @keep[as] instead of freed (a reset reuses it).
+ */
+void kvm_memslots_destroy(struct kvmpfn_sim *sim,
+			  struct kvm_memory_slot **keep[]);
 struct kvm_memory_slot *kvm_memslot_by_id(struct kvm *kvm, int as_id,
 					  int id);
 struct kvm_memory_slot *kvm_memslot_find(struct kvm *kvm, int as_id,

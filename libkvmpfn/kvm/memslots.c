@@ -416,7 +416,8 @@ int kvm_memslots_apply(struct kvmpfn_sim *sim, enum kvmpfn_slot_op op,
 	return slot_replace(sim, op, a);
 }
 
-void kvm_memslots_destroy(struct kvmpfn_sim *sim)
+__no_fuzz_cov void kvm_memslots_destroy(struct kvmpfn_sim *sim,
+					struct kvm_memory_slot **keep[])
 {
 	int as, i;
 	u32 j;
@@ -425,13 +426,18 @@ void kvm_memslots_destroy(struct kvmpfn_sim *sim)
 		struct kvm_memslots *s = &sim->kvm.memslots[as];
 
 		for (i = 0; i < s->nr_slots; i++) {
+			if (keep)
+				s->by_id[s->by_gfn[i]->id] = NULL;
 			free(s->by_gfn[i]->dirty_bitmap);
 			free(s->by_gfn[i]);
 		}
 		free(s->by_gfn);
 		free(s->base_gfn);
 		free(s->top_gfn);
-		free(s->by_id);
+		if (keep)
+			keep[as] = s->by_id;
+		else
+			free(s->by_id);
 		memset(s, 0, sizeof(*s));
 	}
 	for (j = 0; j < sim->nr_graveyard; j++) {

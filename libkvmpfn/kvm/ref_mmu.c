@@ -309,11 +309,20 @@ static void ref_destroy(struct kvmpfn_sim *sim, void *mmu)
 	gmap_destroy(mmu);
 }
 
+/* an empty table is a fresh one: its size decides the leaves' order */
+static __no_fuzz_cov int ref_reset(struct kvmpfn_sim *sim, void *mmu)
+{
+	(void)sim;
+	gmap_destroy(mmu);
+	return 0;
+}
+
 const struct kvmpfn_arch_ops KVMPFN_STAGE_SYM(arch_ref) = {
 	.name = "ref",
 	.seams = &kvmpfn_ref_seam_table,
 	.mmu_size = sizeof(struct gmap),
 	.destroy = ref_destroy,
+	.reset = ref_reset,
 	.fault_begin = ref_fault_begin,
 	.fault_finish = ref_fault_finish,
 	.unmap_gfn_range = ref_unmap_gfn_range,

@@ -204,12 +204,35 @@ struct kvmpfn_sim *kvmpfn_sim_create(enum kvmpfn_stage stage)
 	return kvmpfn_sim_create_arch(stage, KVMPFN_ARCH_REF);
 }
 
+/*
+ * Everything of a fresh simulator but the arch state: @sim is zeroed but
+ * for the blocks a reset keeps, and kvmpfn_cur is @sim.
+ */
+static int sim_setup(struct kvmpfn_sim *sim, enum kvmpfn_stage stage)
+{
+	int i;
+
+	kshim_current = &sim->mm.task;
+	if (host_mm_init(&sim->mm))
+		return -ENOMEM;
+	sim->stage = stage;
+	sim->ops = kvmpfn_stages[stage];
+	sim->kvm.mm = &sim->mm;
+	sim->kvm.sim = sim;
+	rwlock_init(&sim->kvm.mmu_lock);
+	spin_lock_init(&sim->kvm.gpc_lock);
+	INIT_LIST_HEAD(&sim->kvm.gpc_list);
+	for (i = 0; i < KVMPFN_MAX_GPC; i++)
+		sim->ops->gpc_init(&sim->gpc[i], &sim->kvm);
+	kvm_init_mmu_notifier(sim);
+	return 0;
+}
+
 struct kvmpfn_sim *kvmpfn_sim_create_arch(enum kvmpfn_stage stage,
 					  enum kvmpfn_arch arch)
 {
 	const struct kvmpfn_arch_ops *ops;
 	struct kvmpfn_sim *sim;
-	int i;
 
 	if (!kvmpfn_stage_available(stage) ||
 	    (unsigned int)arch >= KVMPFN_NR_ARCHES)
@@ -228,23 +251,12 @@ struct kvmpfn_sim *kvmpfn_sim_create_arch(enum kvmpfn_stage stage,
 		return NULL;
 	}
 	kvmpfn_cur = sim;
-	kshim_current = &sim->mm.task;
-	if (host_mm_init(&sim->mm)) {
+	if (sim_setup(sim, stage)) {
 		host_mm_destroy(&sim->mm);
 		free(sim->mmu);
 		free(sim);
 		return NULL;
 	}
-	sim->stage = stage;
-	sim->ops = kvmpfn_stages[stage];
-	sim->kvm.mm = &sim->mm;
-	sim->kvm.sim = sim;
-	rwlock_init(&sim->kvm.mmu_lock);
-	spin_lock_init(&sim->kvm.gpc_lock);
-	INIT_LIST_HEAD(&sim->kvm.gpc_list);
-	for (i = 0; i < KVMPFN_MAX_GPC; i++)
-		sim->ops->gpc_init(&sim->gpc[i], &sim->kvm);
-	kvm_init_mmu_notifier(sim);
 	if (ops->init && ops->init(sim, sim->mmu)) {
 		kvmpfn_sim_destroy(sim);
 		return NULL;
@@ -264,7 +276,7 @@ void kvmpfn_sim_destroy(struct kvmpfn_sim *sim)
 		sim->arch->seams->set((unsigned int)sim->arch_seam - 1, false);
 	free(sim->mmu);
 	pagestate_free(sim);
-	kvm_memslots_destroy(sim);
+	kvm_memslots_destroy(sim, NULL);
 	host_mm_destroy(&sim->mm);
 	free(sim->viol);
 	free(sim->held);
@@ -273,6 +285,60 @@ void kvmpfn_sim_destroy(struct kvmpfn_sim *sim)
 		kshim_current = NULL;
 	}
 	free(sim);
+}
+
+/*
+ * A reset is a teardown and a setup in place, which keeps what costs to
+ * allocate and is cheap to clear: the simulator and its arch state, the
+ * memslot id tables (cleared entry by entry), the violation and held-pfn
+ * arrays (emptied); the memmap chunks, host page tables and reference log
+ * go to the pools a fresh simulator takes them from.  The teardown has no
+ * fuzzing coverage (__no_fuzz_cov); the setup is the same for every input.
+ */
+__no_fuzz_cov int kvmpfn_sim_reset(struct kvmpfn_sim *sim)
+{
+	struct kvm_memory_slot **by_id[KVM_ADDRESS_SPACE_NUM];
+	const struct kvmpfn_arch_ops *ops = sim->arch;
+	struct kvmpfn_violation *viol = sim->viol;
+	enum kvmpfn_stage stage = sim->stage;
+	enum kvmpfn_arch arch = sim->arch_id;
+	unsigned long *held = sim->held;
+	u32 cap_viol = sim->cap_viol;
+	u32 cap_held = sim->cap_held;
+	void *mmu = sim->mmu;
+	int as, r;
+
+	kvmpfn_cur = sim;
+	kshim_current = &sim->mm.task;
+	/* the arch tables first, as at destroy: they may look at the rest */
+	r = 0;
+	if (ops->reset)
+		r = ops->reset(sim, mmu);
+	else if (ops->destroy)
+		ops->destroy(sim, mmu);
+	pagestate_free(sim);
+	kvm_memslots_destroy(sim, by_id);
+	host_mm_destroy(&sim->mm);
+
+	memset(sim, 0, sizeof(*sim));
+	sim->arch_id = arch;
+	sim->arch = ops;
+	sim->mmu = mmu;
+	sim->viol = viol;
+	sim->cap_viol = cap_viol;
+	sim->held = held;
+	sim->cap_held = cap_held;
+	for (as = 0; as < KVM_ADDRESS_SPACE_NUM; as++)
+		sim->kvm.memslots[as].by_id = by_id[as];
+	kvmpfn_cur = sim;
+	if (sim_setup(sim, stage) || r)
+		return -ENOMEM;
+	if (!ops->reset) {
+		memset(mmu, 0, ops->mmu_size);
+		if (ops->init && ops->init(sim, mmu))
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 enum kvmpfn_stage kvmpfn_sim_stage(const struct kvmpfn_sim *sim)

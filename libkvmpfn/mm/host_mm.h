@@ -186,7 +186,11 @@ u64 hpt_lookup(struct mm_struct *mm, unsigned long addr, int *level,
 	       unsigned long *pfn);
 void hpt_free_all(struct mm_struct *mm);
 int hpt_set(struct mm_struct *mm, unsigned long addr, int level, u64 pte);
+int hpt_set_run(struct mm_struct *mm, unsigned long addr, int level,
+		unsigned int n, u64 pte, unsigned long pfn_step);
 bool hpt_hwpoison_entry(struct mm_struct *mm, unsigned long addr);
+bool hpt_range_any(struct mm_struct *mm, unsigned long start,
+		   unsigned long end, bool present, bool hwpoison);
 void hpt_for_each_leaf(struct mm_struct *mm,
 		       void (*fn)(void *ctx, unsigned long addr, int level,
 				  u64 pte),

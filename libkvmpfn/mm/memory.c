@@ -107,12 +107,7 @@ static bool thp_fits(struct vm_area_struct *vma, unsigned long addr)
 static bool range_empty(struct mm_struct *mm, unsigned long base,
 			unsigned long len)
 {
-	unsigned long a;
-
-	for (a = base; a < base + len; a += PAGE_SIZE)
-		if (hpt_lookup(mm, a, NULL, NULL) || hpt_hwpoison_entry(mm, a))
-			return false;
-	return true;
+	return !hpt_range_any(mm, base, base + len, true, true);
 }
 
 static int fault_anon(struct mm_struct *mm, struct vm_area_struct *vma,
@@ -304,7 +299,7 @@ int host_zap_range(struct mm_struct *mm, unsigned long start,
  */
 int host_thp_split(struct mm_struct *mm, unsigned long addr)
 {
-	unsigned long base, sz, step, i, n;
+	unsigned long base, sz, step, n;
 	int level = HPT_LEVEL_4K, r = 0;
 	u64 *e = hpt_walk(mm, addr, &level, false), pte;
 
@@ -318,13 +313,8 @@ int host_thp_split(struct mm_struct *mm, unsigned long addr)
 
 	mmu_notifier_invalidate_range_start(mm, base, base + sz);
 	hpt_set(mm, base, level, 0);
-	for (i = 0; i < n && !r; i++) {
-		u64 sub = (pte & ~HPTE_PFN_MASK & ~HPTE_HUGE) |
-			  ((u64)(hpte_pfn(pte) + i * (step >> PAGE_SHIFT))
-			   << HPTE_PFN_SHIFT);
-
-		r = hpt_set(mm, base + i * step, level - 1, sub);
-	}
+	r = hpt_set_run(mm, base, level - 1, (unsigned int)n,
+			pte & ~HPTE_HUGE, step >> PAGE_SHIFT);
 	if (pte_holds_ref(mm, pte))
 		host_page_ref(mm, host_pfn_to_page(mm, hpte_pfn(pte)),
 			      (int)n - 1, REF_MAP);
@@ -351,7 +341,7 @@ int host_split_at(struct mm_struct *mm, unsigned long addr)
 /* khugepaged: replace the 4K pages of a 2M range with one new folio. */
 int host_thp_collapse(struct mm_struct *mm, unsigned long addr)
 {
-	unsigned long base = addr & ~(HPAGE_2M - 1), pfn, a;
+	unsigned long base = addr & ~(HPAGE_2M - 1), pfn;
 	struct vm_area_struct *vma = host_vma_find(mm, addr);
 	int level = HPT_LEVEL_4K, r;
 	u64 bits;
@@ -362,9 +352,8 @@ int host_thp_collapse(struct mm_struct *mm, unsigned long addr)
 	if (hpt_lookup(mm, base, &level, NULL) && level > HPT_LEVEL_4K)
 		return -EEXIST;
 	/* khugepaged cannot swap in a hwpoison entry: the scan gives up */
-	for (a = base; a < base + HPAGE_2M; a += PAGE_SIZE)
-		if (hpt_hwpoison_entry(mm, a))
-			return -EBUSY;
+	if (hpt_range_any(mm, base, base + HPAGE_2M, false, true))
+		return -EBUSY;
 	r = anon_alloc(mm, 9, &pfn);
 	if (r)
 		return r;

@@ -61,11 +61,20 @@ static int section_add(struct mm_struct *mm, bool with_pages)
 	return mm->nr_sections++;
 }
 
+/* A new chunk's pfns: a fixed-count fill, without fuzzing coverage. */
+static __no_fuzz_cov void chunk_init(struct page *chunk, unsigned long c)
+{
+	unsigned long i;
+
+	for (i = 0; i < CHUNK_PAGES; i++)
+		chunk[i].pfn = (c << CHUNK_SHIFT) + i;
+}
+
 /* Give [pfn, pfn + n) struct pages; they start zeroed. */
 static int memmap_populate(struct mm_struct *mm, unsigned long pfn,
 			   unsigned long n)
 {
-	unsigned long c, i;
+	unsigned long c;
 
 	for (c = pfn >> CHUNK_SHIFT; c <= (pfn + n - 1) >> CHUNK_SHIFT; c++) {
 		struct mem_section *s = &mm->sections[c / CHUNKS];
@@ -76,8 +85,7 @@ static int memmap_populate(struct mm_struct *mm, unsigned long pfn,
 		*chunk = pool_zalloc(&chunk_pool);
 		if (!*chunk)
 			return -ENOMEM;
-		for (i = 0; i < CHUNK_PAGES; i++)
-			(*chunk)[i].pfn = (c << CHUNK_SHIFT) + i;
+		chunk_init(*chunk, c);
 	}
 	return 0;
 }
@@ -122,8 +130,9 @@ const char *host_ref_op_name(enum kvmpfn_ref_op op)
 	return op < sizeof(names) / sizeof(names[0]) ? names[op] : "?";
 }
 
-void host_ref_log(struct mm_struct *mm, unsigned long pfn, s32 count,
-		  enum kvmpfn_ref_op op)
+/* bookkeeping of the log's storage: no fuzzing coverage (pages_init()) */
+static __no_fuzz_cov void ref_log_put(struct mm_struct *mm, unsigned long pfn,
+				      s32 count, enum kvmpfn_ref_op op)
 {
 	struct kvmpfn_ref_event *e;
 
@@ -152,6 +161,12 @@ void host_ref_log(struct mm_struct *mm, unsigned long pfn, s32 count,
 	e->pfn = pfn;
 	e->count = count;
 	e->op = op;
+}
+
+void host_ref_log(struct mm_struct *mm, unsigned long pfn, s32 count,
+		  enum kvmpfn_ref_op op)
+{
+	ref_log_put(mm, pfn, count, op);
 }
 
 static void page_mark_free(struct mm_struct *mm, struct page *p)
@@ -331,11 +346,50 @@ static int pfn_range_get(struct mm_struct *mm, unsigned long n, bool pages,
 	return 0;
 }
 
+/*
+ * The struct pages of a new allocation @a (populated, zeroed) and their
+ * "alloc" events, page by page in pfn order: @pflags on every page, head
+ * and tails if @compound, a count on every page if @each (device pages, a
+ * pgmap, are each counted on their own), else on the first only (a
+ * folio's count lives on its head; a non-compound block leaves its tails
+ * at zero).  A bulk fill whose trip count is the order alone, which
+ * host_alloc()'s branches see already: no fuzzing coverage, and one memmap
+ * lookup a chunk rather than a page.
+ */
+static __no_fuzz_cov void pages_init(struct mm_struct *mm,
+				     const struct kvmpfn_alloc *a, u32 pflags,
+				     bool compound, bool each)
+{
+	unsigned long n = 1UL << a->order, i, pfn;
+	struct page *head = NULL, *p = NULL;
+
+	for (i = 0; i < n; i++) {
+		pfn = a->pfn + i;
+		if (!i || !(pfn & (CHUNK_PAGES - 1)))
+			p = &mm->sections[pfn >> SECTION_SHIFT]
+				.chunk[(pfn >> CHUNK_SHIFT) % CHUNKS]
+				[pfn & (CHUNK_PAGES - 1)];
+		else
+			p++;
+		if (!i)
+			head = p;
+		p->alloc_id = a->id;
+		p->order = i ? 0 : a->order;
+		p->flags |= pflags;
+		if (compound) {
+			p->flags |= 1U << (i ? PG_tail : PG_head);
+			p->head = i ? head : NULL;
+		}
+		p->_refcount = !i || each;
+		ref_log_put(mm, pfn, p->_refcount, REF_ALLOC);
+	}
+}
+
 int host_alloc(struct mm_struct *mm, const char *name, unsigned int order,
 	       u32 flags, struct kvmpfn_alloc **out)
 {
 	bool nostruct = flags & KVMPFN_ALLOC_NOSTRUCT;
-	unsigned long n = 1UL << order, i;
+	unsigned long n = 1UL << order;
 	struct kvmpfn_alloc *a;
 	int r;
 
@@ -376,27 +430,17 @@ int host_alloc(struct mm_struct *mm, const char *name, unsigned int order,
 			snprintf(a->name, sizeof(a->name), "%s", name);
 	}
 
-	for (i = 0; !nostruct && i < n; i++) {
-		struct page *p = host_pfn_to_page(mm, a->pfn + i);
+	if (!nostruct) {
+		u32 pflags = 0;
 
-		p->alloc_id = a->id;
-		p->order = i ? 0 : order;
 		if (flags & (KVMPFN_ALLOC_RESERVED | KVMPFN_ALLOC_ZERO |
 			     KVMPFN_ALLOC_ZONE_DEVICE))
-			p->flags |= 1U << PG_reserved;
+			pflags |= 1U << PG_reserved;
 		if (flags & KVMPFN_ALLOC_ZONE_DEVICE)
-			p->flags |= 1U << PG_zone_device;
-		if ((flags & KVMPFN_ALLOC_COMPOUND) && order) {
-			p->flags |= 1U << (i ? PG_tail : PG_head);
-			p->head = i ? host_pfn_to_page(mm, a->pfn) : NULL;
-		}
-		/*
-		 * A folio's count lives on its head; a non-compound block
-		 * counts its first page only and leaves the tails at zero;
-		 * device pages (a pgmap) are each counted on their own.
-		 */
-		p->_refcount = !i || (flags & KVMPFN_ALLOC_ZONE_DEVICE);
-		host_ref_log(mm, a->pfn + i, p->_refcount, REF_ALLOC);
+			pflags |= 1U << PG_zone_device;
+		pages_init(mm, a, pflags,
+			   (flags & KVMPFN_ALLOC_COMPOUND) && order,
+			   flags & KVMPFN_ALLOC_ZONE_DEVICE);
 	}
 	*out = a;
 	return 0;
@@ -499,7 +543,7 @@ int host_mm_init(struct mm_struct *mm)
 	return 0;
 }
 
-void host_mm_destroy(struct mm_struct *mm)
+__no_fuzz_cov void host_mm_destroy(struct mm_struct *mm)
 {
 	unsigned long c;
 	u32 i;

@@ -40,7 +40,8 @@ static _Thread_local struct kvmpfn_pool leaf_pool = {
 };
 
 /* Free a table and everything below it; @keep: into the pools. */
-static void hpt_free_tree(struct hpt_node *n, int level, bool keep)
+static __no_fuzz_cov void hpt_free_tree(struct hpt_node *n, int level,
+					bool keep)
 {
 	unsigned int i;
 
@@ -66,7 +67,7 @@ static void hpt_free_node(struct hpt_node *n, int level)
 	hpt_free_tree(n, level, false);
 }
 
-void hpt_free_all(struct mm_struct *mm)
+__no_fuzz_cov void hpt_free_all(struct mm_struct *mm)
 {
 	hpt_free_tree(mm->pgd, HPT_TOP, true);
 	mm->pgd = NULL;
@@ -133,12 +134,97 @@ u64 hpt_lookup(struct mm_struct *mm, unsigned long addr, int *level,
 }
 
 /* The 4K entry at @addr holds a hwpoison marker (is_hwpoison_entry()). */
+/*
+ * What @n calls of hpt_set() do for the entries of one table from @addr
+ * (aligned to @n entries of @level, @n <= 512), the k-th set to @pte with
+ * its pfn advanced by k * @pfn_step (or to 0 if @pte is 0): one walk
+ * instead of one an entry.  The split of a huge leaf.
+ */
+int hpt_set_run(struct mm_struct *mm, unsigned long addr, int level,
+		unsigned int n, u64 pte, unsigned long pfn_step)
+{
+	struct hpt_node *parent = NULL;
+	unsigned int i, k;
+	int l = level;
+	u64 *e;
+
+	e = hpt_walk(mm, addr, &l, true);
+	if (!e)
+		return -ENOMEM;
+	if (l != level)
+		return -EEXIST;
+	i = hpt_index(addr, level);
+	if (level > HPT_LEVEL_4K) {
+		parent = mm->pgd;
+		for (l = HPT_TOP; l > level; l--)
+			parent = parent->child[hpt_index(addr, l)];
+	}
+	for (k = 0; k < n; k++) {
+		u64 v = pte ? pte + ((u64)(k * pfn_step) << HPTE_PFN_SHIFT) : 0;
+
+		if (parent) {
+			if (parent->child[i + k]) {
+				hpt_free_node(parent->child[i + k], level - 1);
+				parent->child[i + k] = NULL;
+			}
+			if (v)
+				v |= HPTE_HUGE;
+		}
+		e[k] = v;
+	}
+	return 0;
+}
+
 bool hpt_hwpoison_entry(struct mm_struct *mm, unsigned long addr)
 {
 	int l = HPT_LEVEL_4K;
 	u64 *e = hpt_walk(mm, addr, &l, false);
 
 	return e && l == HPT_LEVEL_4K && (*e & HPTE_HWPOISON);
+}
+
+/*
+ * Whether a 4K page of [@start, @end) has a present leaf over it
+ * (@present: hpt_lookup() finds one) or holds a hwpoison entry
+ * (@hwpoison: hpt_hwpoison_entry()): the answers of those two page by
+ * page, in one walk a table instead of two a page.
+ */
+bool hpt_range_any(struct mm_struct *mm, unsigned long start,
+		   unsigned long end, bool present, bool hwpoison)
+{
+	unsigned long a = start, span = PAGE_SIZE;
+	struct hpt_node *n;
+	unsigned int i;
+	int l;
+
+	while (a < end) {
+		n = mm->pgd;
+		if (!n)
+			return false;
+		for (l = HPT_TOP; l > HPT_LEVEL_4K; l--) {
+			i = hpt_index(a, l);
+			span = PAGE_SIZE << (9 * (l - 1));
+			if (n->e[i] & HPTE_HUGE) {
+				if (present && (n->e[i] & HPTE_PRESENT))
+					return true;
+				break;
+			}
+			if (!n->child[i])
+				break;
+			n = n->child[i];
+		}
+		if (l > HPT_LEVEL_4K) {
+			/* nothing below this entry: past all it covers */
+			a = (a & ~(span - 1)) + span;
+			continue;
+		}
+		for (i = hpt_index(a, l); i < HPT_ENTRIES && a < end;
+		     i++, a += PAGE_SIZE)
+			if ((present && (n->e[i] & HPTE_PRESENT)) ||
+			    (hwpoison && (n->e[i] & HPTE_HWPOISON)))
+				return true;
+	}
+	return false;
 }
 
 static void hpt_walk_leaves(struct hpt_node *n, int level, unsigned long base,

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/compiler.h>
+
 #include "pool.h"
 
 void *pool_zalloc(struct kvmpfn_pool *pool)
@@ -16,7 +18,7 @@ void *pool_zalloc(struct kvmpfn_pool *pool)
 	return p;
 }
 
-void pool_put(struct kvmpfn_pool *pool, void *p)
+__no_fuzz_cov void pool_put(struct kvmpfn_pool *pool, void *p)
 {
 	if (!p)
 		return;

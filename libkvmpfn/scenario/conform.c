@@ -481,6 +481,22 @@ static void side_close(struct cf_side *d)
 	free(d->leaf);
 }
 
+/*
+ * The sessions' chatter, which no one reads: one temporary file a thread,
+ * rewound for each run (a fuzz target runs one per input, and a file
+ * created per input is the most of its cost).
+ */
+static FILE *conform_sink(void)
+{
+	static _Thread_local FILE *sink;
+
+	if (!sink)
+		sink = tmpfile();
+	else
+		rewind(sink);
+	return sink;
+}
+
 int kvmpfn_conform_buffer(const char *path, const char *buf, size_t len,
 			  const struct kvmpfn_conform_opts *opts, FILE *out,
 			  FILE *err, struct kvmpfn_conform_stats *stats)
@@ -488,14 +504,14 @@ int kvmpfn_conform_buffer(const char *path, const char *buf, size_t len,
 	struct kvmpfn_run_opts ro[2] = {
 		{ .stage = opts->model, .arch = opts->arch,
 		  .checks = opts->checks, .quiet = true,
-		  .lenient = opts->lenient },
+		  .lenient = opts->lenient, .sim = opts->sim[0] },
 		{ .stage = opts->kernel, .arch = opts->arch,
 		  .checks = opts->checks, .quiet = true,
-		  .lenient = opts->lenient },
+		  .lenient = opts->lenient, .sim = opts->sim[1] },
 	};
 	struct kvmpfn_conform_stats dummy;
 	struct cf_run c = { .path = path, .o = opts, .out = out };
-	FILE *sink = tmpfile();
+	FILE *sink = conform_sink();
 	size_t pos = 0;
 	int rc = 0, r0, r1;
 
@@ -507,8 +523,6 @@ int kvmpfn_conform_buffer(const char *path, const char *buf, size_t len,
 		fprintf(err, "%s: stage %s is not in this build (a kernel-built stage needs KERNEL_SRC or KVMPFN_KERNEL_TREE at configure time)\n",
 			path, kvmpfn_stage_name(kvmpfn_stage_available(opts->model) ?
 						opts->kernel : opts->model));
-		if (sink)
-			fclose(sink);
 		return KVMPFN_EXIT_USAGE;
 	}
 	if (!sink) {
@@ -551,7 +565,6 @@ int kvmpfn_conform_buffer(const char *path, const char *buf, size_t len,
 out:
 	side_close(&c.side[0]);
 	side_close(&c.side[1]);
-	fclose(sink);
 	return rc;
 }
 

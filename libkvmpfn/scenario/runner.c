@@ -858,14 +858,27 @@ static int run_line(struct run *r)
 		r->viol_step_first = r->viol_seen;
 		if (r->opts->trace)
 			trace_step(r, ret);
-		/* room to mark the new violations as expected */
-		bool *e = realloc(r->viol_expected,
-				  (kvmpfn_violations(r->sim, &v) + 1) *
-				  sizeof(*e));
-		if (!e)
-			return diag(r, 1, "out of memory");
-		r->viol_expected = e;
-		r->viol_alloc = kvmpfn_violations(r->sim, &v) + 1;
+		/*
+		 * room to mark the new violations as expected, grown in
+		 * doubling steps (not a realloc a line), the room past the
+		 * violations unclaimed
+		 */
+		unsigned int need = kvmpfn_violations(r->sim, &v) + 1;
+		bool *e = r->viol_expected;
+
+		if (need > r->viol_alloc) {
+			unsigned int cap = 2 * r->viol_alloc + 16;
+
+			if (cap < need)
+				cap = need;
+			e = realloc(e, cap * sizeof(*e));
+			if (!e)
+				return diag(r, 1, "out of memory");
+			memset(e + r->viol_alloc, 0,
+			       (cap - r->viol_alloc) * sizeof(*e));
+			r->viol_expected = e;
+			r->viol_alloc = cap;
+		}
 		for (i = (int)r->viol_seen;
 		     i < (int)kvmpfn_violations(r->sim, &v); i++)
 			e[i] = false;
@@ -899,7 +912,17 @@ struct kvmpfn_session *kvmpfn_session_create(const char *path,
 	s->r.err = err;
 	s->r.log_id = -1;
 	s->r.ln = &s->ln;
-	s->r.sim = kvmpfn_sim_create_arch(opts->stage, opts->arch);
+	s->r.sim = opts->sim;
+	if (s->r.sim && (kvmpfn_sim_stage(s->r.sim) != opts->stage ||
+			 kvmpfn_sim_arch(s->r.sim) != opts->arch)) {
+		fprintf(err, "%s: the simulator given is not %s at %s\n", path,
+			kvmpfn_arch_name(opts->arch),
+			kvmpfn_stage_name(opts->stage));
+		free(s);
+		return NULL;
+	}
+	if (!s->r.sim)
+		s->r.sim = kvmpfn_sim_create_arch(opts->stage, opts->arch);
 	if (!s->r.sim) {
 		fprintf(err, "%s: cannot create a simulator for %s at %s%s\n",
 			path, kvmpfn_arch_name(opts->arch),
@@ -917,7 +940,8 @@ struct kvmpfn_session *kvmpfn_session_create(const char *path,
 			kvmpfn_stage_is_kernel(opts->stage) ?
 			" (a kernel-built stage has no mutant seams in the tree's code)" :
 			"");
-		kvmpfn_sim_destroy(s->r.sim);
+		if (!opts->sim)
+			kvmpfn_sim_destroy(s->r.sim);
 		free(s);
 		return NULL;
 	}
@@ -998,7 +1022,8 @@ int kvmpfn_session_finish(struct kvmpfn_session *s,
 			r->st.faults_mapped, r->st.faults_failed);
 	free(r->viol_expected);
 	free(r->log);
-	kvmpfn_sim_destroy(r->sim);
+	if (!opts->sim)
+		kvmpfn_sim_destroy(r->sim);
 	free(s);
 	return rc;
 }

@@ -19,6 +19,8 @@
  *
  * Only address space 0 exists on arm64 (KVM_ADDRESS_SPACE_NUM is 1 there).
  */
+#include <string.h>
+
 #include <linux/kvm_host.h>
 
 #include "arm64_mmu.h"
@@ -108,6 +110,16 @@ void arm64_s2_destroy(struct kvmpfn_sim *sim, void *p)
 
 	(void)sim;
 	s2_pgt_destroy(&mmu->pgt);
+}
+
+__no_fuzz_cov int arm64_s2_reset(struct kvmpfn_sim *sim, void *p)
+{
+	struct arm64_mmu *mmu = p;
+	bool (*refcounted)(u64 pfn) = mmu->pgt.refcounted;
+
+	s2_pgt_destroy(&mmu->pgt);
+	memset(mmu, 0, sizeof(*mmu));
+	return arm64_s2_init(sim, p, refcounted);
 }
 
 /* [start, end) of gfns as an IPA range inside the stage-2 input size. */

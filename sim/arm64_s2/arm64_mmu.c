@@ -516,6 +516,7 @@ const struct kvmpfn_arch_ops KVMPFN_STAGE_SYM(arch_arm64) = {
 	.mmu_size = sizeof(struct arm64_mmu),
 	.init = arm64_init,
 	.destroy = arm64_s2_destroy,
+	.reset = arm64_s2_reset,
 	.fault_begin = arm64_fault_begin,
 	.fault_finish = arm64_fault_finish,
 	.unmap_gfn_range = arm64_s2_unmap_gfn_range,

@@ -40,6 +40,7 @@ extern const struct kvmpfn_arch_seams arm64_s2_seam_table;
 int arm64_s2_init(struct kvmpfn_sim *sim, void *mmu,
 		  bool (*refcounted)(u64 pfn));
 void arm64_s2_destroy(struct kvmpfn_sim *sim, void *mmu);
+int arm64_s2_reset(struct kvmpfn_sim *sim, void *mmu);
 bool arm64_s2_unmap_gfn_range(struct kvmpfn_sim *sim, int as_id, gfn_t start,
 			      gfn_t end);
 bool arm64_s2_age_gfn_range(struct kvmpfn_sim *sim, int as_id, gfn_t start,

@@ -235,7 +235,7 @@ int s2_pgt_init(struct s2_pgt *pgt, struct kvmpfn_sim *sim, u32 ia_bits)
 	return 0;
 }
 
-void s2_pgt_destroy(struct s2_pgt *pgt)
+__no_fuzz_cov void s2_pgt_destroy(struct s2_pgt *pgt)
 {
 	u32 id;
 

@@ -329,6 +329,7 @@ const struct kvmpfn_arch_ops KVMPFN_STAGE_SYM(arch_ppc) = {
 	.mmu_size = sizeof(struct ppc_mmu),
 	.init = ppc_mmu_init,
 	.destroy = ppc_mmu_destroy,
+	.reset = ppc_mmu_reset,
 	.fault_begin = ppc_fault_begin,
 	.fault_finish = ppc_fault_finish,
 	.unmap_gfn_range = ppc_unmap_gfn_range,

@@ -142,7 +142,8 @@ int ppc_mmu_init(struct kvmpfn_sim *sim, void *mmu)
 }
 
 /* VM teardown (kvmppc_free_radix): no leaf is reported, nothing flushed. */
-static void free_subtree(struct ppc_mmu *m, struct ppc_radix_table *t)
+static __no_fuzz_cov void free_subtree(struct ppc_mmu *m,
+				       struct ppc_radix_table *t)
 {
 	u64 i;
 
@@ -172,6 +173,29 @@ void ppc_mmu_destroy(struct kvmpfn_sim *sim, void *mmu)
 	else
 		free(m->pgd);
 	m->pgd = NULL;
+}
+
+/* Keep the PGD, cleared where it was used, rather than all 64K of it. */
+__no_fuzz_cov int ppc_mmu_reset(struct kvmpfn_sim *sim, void *mmu)
+{
+	struct ppc_mmu *m = mmu;
+	struct ppc_radix_pgd *pgd = m->pgd;
+	u64 w, word, i;
+
+	if (!pgd) {
+		memset(m, 0, sizeof(*m));
+		return ppc_mmu_init(sim, mmu);
+	}
+	for (w = 0; w < PPC_R_PGD_PTRS / 64; w++)
+		for (word = m->pgd_used[w]; word; word &= word - 1) {
+			i = w * 64 + (u64)__builtin_ctzll(word);
+			if (pde_child(pgd->e[i]))
+				free_subtree(m, pde_child(pgd->e[i]));
+			pgd->e[i] = 0;
+		}
+	memset(m, 0, sizeof(*m));
+	m->pgd = pgd;
+	return 0;
 }
 
 /* Where entry @idx of @t lives; @base is the first gpa @t maps. */

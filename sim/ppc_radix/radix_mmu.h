@@ -82,6 +82,7 @@ static inline struct ppc_mmu *ppc_mmu(struct kvmpfn_sim *sim)
 
 int ppc_mmu_init(struct kvmpfn_sim *sim, void *mmu);
 void ppc_mmu_destroy(struct kvmpfn_sim *sim, void *mmu);
+int ppc_mmu_reset(struct kvmpfn_sim *sim, void *mmu);
 
 /*
  * The MMU's own walk: the leaf translating @gpa and, if found, where it

@@ -1391,6 +1391,7 @@ const struct kvmpfn_arch_ops KVMPFN_STAGE_SYM(arch_x86) = {
 	.mmu_size = sizeof(struct x86_mmu),
 	.init = x86_mmu_init,
 	.destroy = x86_mmu_destroy,
+	.reset = x86_mmu_reset,
 	.fault_begin = x86_fault_begin,
 	.fault_finish = x86_fault_finish,
 	.unmap_gfn_range = x86_unmap_gfn_range,

@@ -251,6 +251,33 @@ void x86_mmu_destroy(struct kvmpfn_sim *sim, void *p)
 	mmu->free_frames = NULL;
 }
 
+/* A reset frees the tables alone: the frame table goes with them. */
+static __no_fuzz_cov void reset_tree(struct x86_mmu *mmu, struct x86_sp *sp)
+{
+	unsigned int i;
+
+	if (sp->level > PG_LEVEL_4K)
+		for (i = 0; i < SPTE_ENT_PER_PAGE; i++)
+			if (is_shadow_present_pte(sp->spt[i]) &&
+			    !is_last_spte(sp->spt[i], sp->level))
+				reset_tree(mmu, x86_sp_child(mmu, sp->spt[i]));
+	free(sp);
+}
+
+__no_fuzz_cov int x86_mmu_reset(struct kvmpfn_sim *sim, void *p)
+{
+	struct x86_mmu *mmu = p;
+	int as;
+
+	for (as = 0; as < KVM_ADDRESS_SPACE_NUM; as++)
+		if (mmu->root[as])
+			reset_tree(mmu, mmu->root[as]);
+	free(mmu->frames);
+	free(mmu->free_frames);
+	memset(mmu, 0, sizeof(*mmu));
+	return x86_mmu_init(sim, p);
+}
+
 /* Nothing mapped, no table but the roots: the roots may be rebuilt. */
 static bool mmu_empty(const struct x86_mmu *mmu)
 {

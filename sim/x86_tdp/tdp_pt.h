@@ -62,6 +62,7 @@ struct x86_mmu {
 
 int x86_mmu_init(struct kvmpfn_sim *sim, void *mmu);
 void x86_mmu_destroy(struct kvmpfn_sim *sim, void *mmu);
+int x86_mmu_reset(struct kvmpfn_sim *sim, void *mmu);
 
 /* A table of @level entries mapping from @gfn, all non-present. */
 struct x86_sp *x86_sp_alloc(struct x86_mmu *mmu, int level, gfn_t gfn,

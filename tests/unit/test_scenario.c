@@ -271,6 +271,92 @@ static void test_stage_filter(void **state)
 		  KVMPFN_EXIT_USAGE, "t.scn:5:");
 }
 
+/* Run @text traced on @sim (NULL: a fresh one); the trace and verdict. */
+static char *run_traced(struct kvmpfn_sim *sim, enum kvmpfn_arch arch,
+			const char *text, int *rc)
+{
+	struct kvmpfn_run_opts opts = {
+		.stage = KVMPFN_V7_8, .arch = arch, .trace = true,
+		.lenient = true, .sim = sim,
+	};
+	size_t len = 0;
+	char *buf = NULL;
+	FILE *out = open_memstream(&buf, &len);
+
+	assert_non_null(out);
+	*rc = kvmpfn_run_buffer("t.scn", text, strlen(text), &opts, out, out,
+				NULL);
+	assert_int_equal(fclose(out), 0);
+	return buf;
+}
+
+/*
+ * A reset simulator runs a scenario as a fresh one does, whatever ran on
+ * it before: the same pfns, names, steps, leaves and reports.
+ */
+static void test_reset_is_fresh(void **state)
+{
+	static const char *const dirty =
+		"x86 paging=pae\n"
+		BLOB
+		"fault gfn=0x100000 write\n"
+		"fault_begin gfn=0x100001 vcpu=1\n"
+		"alloc ram order=9 compound\n"
+		"mmap hva=0x20000000 size=2M anon prot=rw thp\n"
+		"memslot create id=2 gfn=0x200000 npages=512 hva=0x20000000\n"
+		"fault gfn=0x200005 write\n"
+		"invalidate_begin hva=0x20000000 size=4K\n"
+		"memslot delete id=1\n";
+	static const char *const text =
+		BLOB
+		"fault gfn=0x100000 write\n"
+		"fault gfn=0x100001\n"
+		"alloc ram2 order=1\n"
+		"memslot delete id=1\n"
+		"fault gfn=0x100000\n";
+	int arch, rc_fresh, rc_reset, rc;
+
+	(void)state;
+	for (arch = 0; arch < KVMPFN_NR_ARCHES; arch++) {
+		struct kvmpfn_sim *sim;
+		char *fresh, *reset, *junk;
+
+		sim = kvmpfn_sim_create_arch(KVMPFN_V7_8,
+					     (enum kvmpfn_arch)arch);
+		if (!sim)
+			continue;
+		fresh = run_traced(NULL, (enum kvmpfn_arch)arch, text,
+				   &rc_fresh);
+		junk = run_traced(sim, (enum kvmpfn_arch)arch, dirty, &rc);
+		assert_int_equal(kvmpfn_sim_reset(sim), 0);
+		reset = run_traced(sim, (enum kvmpfn_arch)arch, text,
+				   &rc_reset);
+		assert_int_equal(rc_fresh, rc_reset);
+		assert_string_equal(fresh, reset);
+		/* and the simulator is the caller's still, at its stage */
+		assert_int_equal(kvmpfn_sim_stage(sim), KVMPFN_V7_8);
+		free(fresh);
+		free(reset);
+		free(junk);
+		/* a run refuses a simulator of another stage */
+		assert_int_equal(kvmpfn_sim_reset(sim), 0);
+		{
+			struct kvmpfn_run_opts o = {
+				.stage = KVMPFN_LEGACY,
+				.arch = (enum kvmpfn_arch)arch, .sim = sim,
+			};
+			FILE *sink = fopen("/dev/null", "w");
+
+			assert_non_null(sink);
+			assert_int_equal(kvmpfn_run_buffer("t.scn", "", 0, &o,
+							   sink, sink, NULL),
+					 KVMPFN_EXIT_USAGE);
+			fclose(sink);
+		}
+		kvmpfn_sim_destroy(sim);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_violation_fails_run),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_stage_filter),
+		cmocka_unit_test(test_reset_is_fresh),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -31,6 +31,11 @@ struct kvmpfn_conform_opts {
 	 * instead of being bad input.
 	 */
 	bool lenient;
+	/*
+	 * If set, the simulators to run the model and the kernel-built side
+	 * on, the caller's (see struct kvmpfn_run_opts.sim): fresh or reset.
+	 */
+	struct kvmpfn_sim *sim[2];
 };
 
 struct kvmpfn_conform_stats {

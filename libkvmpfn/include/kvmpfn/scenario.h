@@ -56,6 +56,14 @@ struct kvmpfn_run_opts {
 	bool trace;		/* print every step */
 	bool lenient;		/* failed operations need no 'expect error' */
 	bool quiet;		/* no summary line */
+	/*
+	 * If set, the run uses this simulator instead of creating one, and
+	 * leaves it to the caller: it must be fresh from
+	 * kvmpfn_sim_create_arch(@stage, @arch) or from kvmpfn_sim_reset()
+	 * (a fuzz target keeps one per configuration and resets it after
+	 * each run).  The run sets its checks mode and mutant.
+	 */
+	struct kvmpfn_sim *sim;
 };
 
 struct kvmpfn_run_stats {
