@@ -319,6 +319,9 @@ __no_fuzz_cov int kvmpfn_sim_reset(struct kvmpfn_sim *sim)
 	pagestate_free(sim);
 	kvm_memslots_destroy(sim, by_id);
 	host_mm_destroy(&sim->mm);
+	/* a model's seam is a global switch: it goes with the run */
+	if (sim->arch_seam)
+		ops->seams->set((unsigned int)sim->arch_seam - 1, false);
 
 	memset(sim, 0, sizeof(*sim));
 	sim->arch_id = arch;

@@ -137,8 +137,8 @@ struct kvmpfn_sim *kvmpfn_sim_create(enum kvmpfn_stage stage);
 void kvmpfn_sim_destroy(struct kvmpfn_sim *sim);
 /*
  * Return @sim to the state kvmpfn_sim_create_arch() gives: the same stage
- * and architecture, no mutant (bug 0), the default checks mode and x86
- * paging mode, and nothing else left of what ran on it: pfns, ids, names,
+ * and architecture, no mutant (bug 0) and no seam, the default checks mode
+ * and x86 paging mode, and nothing else left of what ran on it: pfns, ids, names,
  * generation counters and steps start over as in a fresh simulator, and
  * whatever it ran leaks nothing.  The cost follows what the run built
  * (its pages, tables, VMAs, memslots), not the simulator's capacity, so a
