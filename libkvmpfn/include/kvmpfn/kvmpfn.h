@@ -138,9 +138,9 @@ void kvmpfn_sim_destroy(struct kvmpfn_sim *sim);
 /*
  * Return @sim to the state kvmpfn_sim_create_arch() gives: the same stage
  * and architecture, no mutant (bug 0) and no seam, the default checks mode
- * and x86 paging mode, and nothing else left of what ran on it: pfns, ids, names,
- * generation counters and steps start over as in a fresh simulator, and
- * whatever it ran leaks nothing.  The cost follows what the run built
+ * and x86 paging mode, and nothing else left of what ran on it: pfns, ids,
+ * names, generation counters and steps start over as in a fresh simulator,
+ * and whatever it ran leaks nothing.  The cost follows what the run built
  * (its pages, tables, VMAs, memslots), not the simulator's capacity, so a
  * fuzz target keeps one simulator per configuration.  Returns 0, or
  * -ENOMEM, after which @sim can only be destroyed.
