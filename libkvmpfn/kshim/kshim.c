@@ -310,6 +310,7 @@ static void *kmap_track(unsigned long pfn, bool has_page)
 	if (free < 0)
 		return NULL;
 	sim->kmaps[free].live = true;
+	sim->nr_kmaps_live++;
 	sim->kmaps[free].users = 1;
 	sim->kmaps[free].pfn = pfn;
 	sim->kmaps[free].has_page = has_page;
@@ -331,6 +332,7 @@ static void kunmap_track(void *addr)
 	if (WARN_ON(i >= KVMPFN_MAX_KMAPS || !kvmpfn_cur->kmaps[i].live))
 		return;
 	kvmpfn_cur->kmaps[i].live = false;
+	kvmpfn_cur->nr_kmaps_live--;
 }
 
 void *kmap(struct page *page)
@@ -350,8 +352,10 @@ void kunmap(struct page *page)
 	for (i = 0; i < KVMPFN_MAX_KMAPS; i++) {
 		if (sim->kmaps[i].live && sim->kmaps[i].has_page &&
 		    sim->kmaps[i].pfn == pfn) {
-			if (!--sim->kmaps[i].users)
+			if (!--sim->kmaps[i].users) {
 				sim->kmaps[i].live = false;
+				sim->nr_kmaps_live--;
+			}
 			return;
 		}
 	}
