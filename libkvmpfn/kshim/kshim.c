@@ -60,11 +60,6 @@ struct page *pfn_to_page(unsigned long pfn)
 	return page;
 }
 
-unsigned long page_to_pfn(const struct page *page)
-{
-	return host_page_to_pfn(shim_mm(), page);
-}
-
 bool is_zero_pfn(unsigned long pfn)
 {
 	return pfn == shim_mm()->zero_pfn;
@@ -73,11 +68,6 @@ bool is_zero_pfn(unsigned long pfn)
 bool is_zone_device_page(const struct page *page)
 {
 	return kshim_page_flag(page, PG_zone_device);
-}
-
-int page_count(const struct page *page)
-{
-	return host_folio_head((struct page *)page)->_refcount;
 }
 
 void get_page(struct page *page)
