@@ -178,7 +178,7 @@ int host_free(struct mm_struct *mm, struct kvmpfn_alloc *a);
  */
 #define HOST_SECTION_SHIFT	18
 #define HOST_CHUNK_SHIFT	9
-#define HOST_CHUNKS		(1UL << (HOST_SECTION_SHIFT - HOST_CHUNK_SHIFT))
+#define HOST_CHUNKS	(1UL << (HOST_SECTION_SHIFT - HOST_CHUNK_SHIFT))
 
 struct mem_section {
 	struct page *chunk[HOST_CHUNKS];

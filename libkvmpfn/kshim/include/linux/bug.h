@@ -30,9 +30,11 @@ static inline void kshim_bug_on(bool cond, const char *file, int line,
 		kshim_bug(true, file, line, expr);
 }
 
-#define WARN_ON(cond)		kshim_warn_on(!!(cond), __FILE__, __LINE__, #cond)
+#define WARN_ON(cond)	\
+	kshim_warn_on(!!(cond), __FILE__, __LINE__, #cond)
 #define WARN_ON_ONCE(cond)	WARN_ON(cond)
-#define BUG_ON(cond)		kshim_bug_on(!!(cond), __FILE__, __LINE__, #cond)
+#define BUG_ON(cond)	\
+	kshim_bug_on(!!(cond), __FILE__, __LINE__, #cond)
 #define VM_BUG_ON(cond)		BUG_ON(cond)
 
 #endif
