@@ -266,17 +266,34 @@ void check_kvm_ad(struct kvmpfn_sim *sim, struct page *page, bool dirty)
 		check_fault_dirty_record(sim, 0, pfn, true);
 }
 
+/*
+ * The tables the incremental checker scans only if something is in them:
+ * all of them with full checks.
+ */
+static bool incremental(const struct kvmpfn_sim *sim)
+{
+	return sim->checks == KVMPFN_CHECKS_INCREMENTAL;
+}
+
+static u32 gpcs_to_check(const struct kvmpfn_sim *sim)
+{
+	return incremental(sim) ? sim->gpc_used : (1U << KVMPFN_MAX_GPC) - 1;
+}
+
 /* References KVM is entitled to hold on @pfn right now. */
 static int refs_expected(struct kvmpfn_sim *sim, unsigned long pfn)
 {
+	u32 maps = incremental(sim) ? sim->maps_used :
+				      (1U << KVMPFN_MAX_MAPS) - 1;
 	int i, n = 0;
 
 	for (i = 0; i < KVMPFN_MAX_VCPUS; i++)
 		if (sim->inflight[i].active && sim->inflight[i].info.holds_ref &&
 		    ref_owner_pfn(sim, sim->inflight[i].info.pfn) == pfn)
 			n++;
-	for (i = 0; i < KVMPFN_MAX_MAPS; i++)
-		if (sim->maps[i].hva && sim->map_holds_ref[i] &&
+	for (i = 0; maps >> i; i++)
+		if ((maps >> i & 1) && sim->maps[i].hva &&
+		    sim->map_holds_ref[i] &&
 		    ref_owner_pfn(sim, sim->maps[i].pfn) == pfn)
 			n++;
 	return n;
@@ -327,8 +344,12 @@ static void check_refs(struct kvmpfn_sim *sim)
 	for (i = 0; i < sim->nr_held; i++) {
 		unsigned long pfn = sim->held[i];
 		struct page *page = host_pfn_to_page(&sim->mm, pfn);
-		int want = refs_expected(sim, pfn);
+		int want;
 
+		/* none held: nothing to account for (want is never < 0) */
+		if (page->kvm_refs <= 0 && incremental(sim))
+			continue;
+		want = refs_expected(sim, pfn);
 		if (page->kvm_refs > want) {
 			struct pfn_search ps = { .pfn = pfn };
 
@@ -549,7 +570,11 @@ static void check_locks_dropped(struct kvmpfn_sim *sim)
 		lock_left_held(sim, "mmu_lock", -1);
 	if (kshim_lock_held(&kvm->gpc_lock))
 		lock_left_held(sim, "gpc_lock", -1);
-	for (i = 0; i < KVMPFN_MAX_GPC; i++) {
+	u32 gpcs = gpcs_to_check(sim);
+
+	for (i = 0; gpcs >> i; i++) {
+		if (!(gpcs >> i & 1))
+			continue;
 		if (kshim_lock_held(&sim->gpc[i].lock))
 			lock_left_held(sim, "lock", i);
 		if (kshim_lock_held(&sim->gpc[i].refresh_lock))
@@ -564,6 +589,7 @@ static void check_locks_dropped(struct kvmpfn_sim *sim)
 void check_step(struct kvmpfn_sim *sim)
 {
 	struct kvm *kvm = &sim->kvm;
+	u32 gpcs;
 	int j;
 
 	if (sim->checks == KVMPFN_CHECKS_OFF) {
@@ -595,8 +621,12 @@ void check_step(struct kvmpfn_sim *sim)
 		sim->arch->check(sim);
 	sim->nr_touched = 0;
 	sim->touched_all = false;
-	for (j = 0; j < KVMPFN_MAX_GPC; j++)
-		check_gpc(sim, &sim->gpc[j]);
+	gpcs = gpcs_to_check(sim);
+	for (j = 0; gpcs >> j; j++)
+		if (gpcs >> j & 1)
+			check_gpc(sim, &sim->gpc[j]);
+	if (!sim->nr_kmaps_live && incremental(sim))
+		return;
 	for (j = 0; j < KVMPFN_MAX_KMAPS; j++)
 		if (sim->kmaps[j].live)
 			check_kmap(sim, &sim->kmaps[j]);

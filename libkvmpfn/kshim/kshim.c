@@ -60,11 +60,6 @@ struct page *pfn_to_page(unsigned long pfn)
 	return page;
 }
 
-unsigned long page_to_pfn(const struct page *page)
-{
-	return host_page_to_pfn(shim_mm(), page);
-}
-
 bool is_zero_pfn(unsigned long pfn)
 {
 	return pfn == shim_mm()->zero_pfn;
@@ -73,11 +68,6 @@ bool is_zero_pfn(unsigned long pfn)
 bool is_zone_device_page(const struct page *page)
 {
 	return kshim_page_flag(page, PG_zone_device);
-}
-
-int page_count(const struct page *page)
-{
-	return host_folio_head((struct page *)page)->_refcount;
 }
 
 void get_page(struct page *page)
@@ -312,6 +302,7 @@ static void *kmap_track(unsigned long pfn, bool has_page)
 	if (free < 0)
 		return NULL;
 	sim->kmaps[free].live = true;
+	sim->nr_kmaps_live++;
 	sim->kmaps[free].users = 1;
 	sim->kmaps[free].pfn = pfn;
 	sim->kmaps[free].has_page = has_page;
@@ -333,6 +324,7 @@ static void kunmap_track(void *addr)
 	if (WARN_ON(i >= KVMPFN_MAX_KMAPS || !kvmpfn_cur->kmaps[i].live))
 		return;
 	kvmpfn_cur->kmaps[i].live = false;
+	kvmpfn_cur->nr_kmaps_live--;
 }
 
 void *kmap(struct page *page)
@@ -352,8 +344,10 @@ void kunmap(struct page *page)
 	for (i = 0; i < KVMPFN_MAX_KMAPS; i++) {
 		if (sim->kmaps[i].live && sim->kmaps[i].has_page &&
 		    sim->kmaps[i].pfn == pfn) {
-			if (!--sim->kmaps[i].users)
+			if (!--sim->kmaps[i].users) {
 				sim->kmaps[i].live = false;
+				sim->nr_kmaps_live--;
+			}
 			return;
 		}
 	}

@@ -11,18 +11,13 @@
 
 #include "gmap.h"
 
-static u64 hash_gfn(gfn_t gfn)
-{
-	return (gfn * 0x9e3779b97f4a7c15ULL) >> 17;
-}
-
 struct gmap_leaf *gmap_lookup(struct gmap *g, gfn_t gfn)
 {
 	u64 i;
 
 	if (!g->cap)
 		return NULL;
-	for (i = hash_gfn(gfn) & (g->cap - 1); g->slots[i].present;
+	for (i = gmap_hash(gfn) & (g->cap - 1); g->slots[i].present;
 	     i = (i + 1) & (g->cap - 1))
 		if (g->slots[i].gfn == gfn)
 			return &g->slots[i];
@@ -61,7 +56,7 @@ int gmap_install(struct gmap *g, const struct gmap_leaf *leaf)
 	}
 	if ((g->nr + 1) * 4 > g->cap * 3 && gmap_grow(g))
 		return -ENOMEM;
-	for (i = hash_gfn(leaf->gfn) & (g->cap - 1); g->slots[i].present;
+	for (i = gmap_hash(leaf->gfn) & (g->cap - 1); g->slots[i].present;
 	     i = (i + 1) & (g->cap - 1))
 		;
 	g->slots[i] = *leaf;
@@ -82,7 +77,7 @@ void gmap_remove(struct gmap *g, struct gmap_leaf *e)
 		j = (j + 1) & (g->cap - 1);
 		if (!g->slots[j].present)
 			break;
-		home = hash_gfn(g->slots[j].gfn) & (g->cap - 1);
+		home = gmap_hash(g->slots[j].gfn) & (g->cap - 1);
 		if ((j > i && (home <= i || home > j)) ||
 		    (j < i && (home <= i && home > j))) {
 			g->slots[i] = g->slots[j];

@@ -155,6 +155,15 @@ struct kvmpfn_sim {
 	struct gfn_to_pfn_cache gpc[KVMPFN_MAX_GPC];
 	struct kvm_host_map maps[KVMPFN_MAX_MAPS];
 	struct kvmpfn_kmap kmaps[KVMPFN_MAX_KMAPS];
+	/*
+	 * What the incremental checker need not scan: how many kmaps are
+	 * live (kept by the shim's kmap/kunmap), and which pfncaches and
+	 * vcpu maps were ever used (set where the API hands one out; never
+	 * cleared, so a used one is always checked).
+	 */
+	u32 nr_kmaps_live;
+	u32 gpc_used;		/* bit i: sim->gpc[i] */
+	u32 maps_used;		/* bit i: sim->maps[i] */
 	struct kvm_memory_slot **graveyard;
 	u32 nr_graveyard;
 	/* what this step touched, for incremental checking */

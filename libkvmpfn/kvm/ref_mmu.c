@@ -97,6 +97,9 @@ static int ref_fault_begin(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 	if (f->slot->flags & KVM_MEMSLOT_INVALID)
 		return -EAGAIN;
 
+	/* finish looks the leaf up; the pfn lookup hides the cache miss */
+	gmap_prefetch(ref_gmap(sim), f->gfn);
+
 	f->root_gen = sim->root_gen;
 	kvmpfn_fault_snapshot(sim, f);
 

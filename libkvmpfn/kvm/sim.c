@@ -752,9 +752,13 @@ int kvmpfn_age(struct kvmpfn_sim *sim, uint64_t hva, uint64_t len)
 	return done(sim, mmu_notifier_clear_young(&sim->mm, hva, hva + len));
 }
 
+/* Every pfncache operation finds its cache here: the checker's "used". */
 static struct gfn_to_pfn_cache *gpc_get(struct kvmpfn_sim *sim, int idx)
 {
-	return idx >= 0 && idx < KVMPFN_MAX_GPC ? &sim->gpc[idx] : NULL;
+	if (idx < 0 || idx >= KVMPFN_MAX_GPC)
+		return NULL;
+	sim->gpc_used |= 1U << idx;
+	return &sim->gpc[idx];
 }
 
 int kvmpfn_gpc_activate(struct kvmpfn_sim *sim, int idx, uint64_t gpa)
@@ -840,6 +844,7 @@ int kvmpfn_vcpu_map(struct kvmpfn_sim *sim, int idx, uint64_t gfn)
 	if (idx < 0 || idx >= KVMPFN_MAX_MAPS || sim->maps[idx].hva)
 		return -EINVAL;
 	step(sim);
+	sim->maps_used |= 1U << idx;
 	kvm_ctx_enter(sim);
 	r = sim->ops->vcpu_map(&vcpu, gfn, &sim->maps[idx]);
 	sim->map_holds_ref[idx] = !r &&

@@ -170,9 +170,45 @@ struct kvmpfn_alloc *host_alloc_of_pfn(struct mm_struct *mm,
 				       unsigned long pfn,
 				       struct kvmpfn_alloc *buf);
 int host_free(struct mm_struct *mm, struct kvmpfn_alloc *a);
-struct page *host_pfn_to_page(struct mm_struct *mm, unsigned long pfn);
-unsigned long host_page_to_pfn(struct mm_struct *mm, const struct page *p);
-struct page *host_folio_head(struct page *page);
+
+/*
+ * pfn to struct page: a section of 2^18 pages holds 512 chunks of 512
+ * struct pages, each allocated when its pfns are handed out
+ * (page_alloc.c).  Inline: every fault asks it several times.
+ */
+#define HOST_SECTION_SHIFT	18
+#define HOST_CHUNK_SHIFT	9
+#define HOST_CHUNKS	(1UL << (HOST_SECTION_SHIFT - HOST_CHUNK_SHIFT))
+
+struct mem_section {
+	struct page *chunk[HOST_CHUNKS];
+	bool nostruct;		/* pfns with no struct page (MMIO) */
+};
+
+static inline struct page *host_pfn_to_page(struct mm_struct *mm,
+					    unsigned long pfn)
+{
+	unsigned long sec = pfn >> HOST_SECTION_SHIFT;
+	struct page *chunk;
+
+	if (sec >= mm->nr_sections || mm->sections[sec].nostruct)
+		return NULL;
+	chunk = mm->sections[sec].chunk[(pfn >> HOST_CHUNK_SHIFT) %
+					HOST_CHUNKS];
+	return chunk ? &chunk[pfn & ((1UL << HOST_CHUNK_SHIFT) - 1)] : NULL;
+}
+
+static inline unsigned long host_page_to_pfn(struct mm_struct *mm,
+					     const struct page *p)
+{
+	(void)mm;
+	return p->pfn;
+}
+
+static inline struct page *host_folio_head(struct page *page)
+{
+	return page->head ? page->head : page;
+}
 void host_page_ref(struct mm_struct *mm, struct page *page, int delta,
 		   enum kvmpfn_ref_op op);
 void host_ref_log(struct mm_struct *mm, unsigned long pfn, s32 count,

@@ -31,10 +31,9 @@
 #define CHUNK_PAGES	(1UL << CHUNK_SHIFT)
 #define CHUNKS		(SECTION_PAGES / CHUNK_PAGES)
 
-struct mem_section {
-	struct page *chunk[CHUNKS];
-	bool nostruct;		/* pfns with no struct page (MMIO) */
-};
+_Static_assert(SECTION_SHIFT == HOST_SECTION_SHIFT &&
+	       CHUNK_SHIFT == HOST_CHUNK_SHIFT && CHUNKS == HOST_CHUNKS,
+	       "host_pfn_to_page() (host_mm.h) knows the memmap's layout");
 
 /*
  * What a torn-down mm leaves to the next (pool.h): memmap chunks, and the
@@ -88,28 +87,6 @@ static int memmap_populate(struct mm_struct *mm, unsigned long pfn,
 		chunk_init(*chunk, c);
 	}
 	return 0;
-}
-
-struct page *host_pfn_to_page(struct mm_struct *mm, unsigned long pfn)
-{
-	unsigned long sec = pfn >> SECTION_SHIFT;
-	struct page *chunk;
-
-	if (sec >= mm->nr_sections || mm->sections[sec].nostruct)
-		return NULL;
-	chunk = mm->sections[sec].chunk[(pfn >> CHUNK_SHIFT) % CHUNKS];
-	return chunk ? &chunk[pfn & (CHUNK_PAGES - 1)] : NULL;
-}
-
-unsigned long host_page_to_pfn(struct mm_struct *mm, const struct page *p)
-{
-	(void)mm;
-	return p->pfn;
-}
-
-struct page *host_folio_head(struct page *page)
-{
-	return page->head ? page->head : page;
 }
 
 const char *host_ref_op_name(enum kvmpfn_ref_op op)

@@ -553,6 +553,50 @@ static void walk(struct ppc_walk *w)
 	}
 }
 
+static bool is_used(const u64 *used, u64 i)
+{
+	return used[i / 64] >> (i % 64) & 1;
+}
+
+/*
+ * walk() over the one gpa @w->start: the same entries (those the used
+ * bitmaps mark), the same positions and the same leaf, without the loops
+ * of a range walk.  Never prunes.
+ */
+static void walk_one(struct ppc_walk *w)
+{
+	struct ppc_mmu *m = ppc_mmu(w->sim);
+	struct ppc_radix_table *t;
+	struct ppc_pos pos;
+	u64 gpa = w->start, i;
+
+	if (gpa >> PPC_R_EADDR_BITS || !m->pgd_nr)
+		return;
+	i = gpa >> PPC_R_PGD_SHIFT;
+	if (!is_used(m->pgd_used, i))
+		return;
+	t = pde_child(m->pgd->e[i]);
+	if (!t)
+		return;
+	pgd_pos(m, i << PPC_R_PGD_SHIFT, &pos);
+	for (;;) {
+		u64 base = pos.gpa, e;
+
+		i = (gpa - base) >> ppc_level_shift(t->level);
+		if (i >= PPC_R_PTRS || !is_used(t->used, i))
+			return;
+		e = t->e[i];
+		pos_of(t, i, base, &pos);
+		if (ppc_pte_is_leaf(e)) {
+			w->ret |= w->leaf(w, &pos);
+			return;
+		}
+		t = t->level > PPC_LEVEL_PTE ? pde_child(e) : NULL;
+		if (!t)
+			return;
+	}
+}
+
 static void walk_gfns(struct ppc_walk *w, gfn_t start, gfn_t end)
 {
 	if (start >= PPC_GFN_LIMIT)
@@ -998,8 +1042,19 @@ void ppc_check(struct kvmpfn_sim *sim)
 		w.end = 1ULL << PPC_R_EADDR_BITS;
 		walk(&w);
 	} else {
-		for (i = 0; i < m->nr_touched; i++)
-			walk_gfns(&w, m->touched[i].start, m->touched[i].end);
+		for (i = 0; i < m->nr_touched; i++) {
+			gfn_t start = m->touched[i].start;
+
+			/* one page, the common case: straight down to it */
+			if (m->touched[i].end == start + 1 &&
+			    start < PPC_GFN_LIMIT) {
+				w.start = start << PPC_PAGE_SHIFT;
+				w.end = w.start + (1ULL << PPC_PAGE_SHIFT);
+				walk_one(&w);
+			} else {
+				walk_gfns(&w, start, m->touched[i].end);
+			}
+		}
 	}
 	/* during an invalidation the host check was skipped: keep the list */
 	if (!sim->kvm.mmu_invalidate_in_progress) {

@@ -19,6 +19,13 @@ u64 shadow_host_writable_mask = EPT_SPTE_HOST_WRITABLE;
 u64 shadow_mmu_writable_mask = EPT_SPTE_MMU_WRITABLE;
 bool tdp_enabled = true;
 
+/* The format the masks above hold: EPT, as they start. */
+static enum x86_paging masks_paging = X86_PAGING_TDP;
+
+/*
+ * Every x86 operation calls this for its VM; the masks change only when a
+ * VM of another paging mode runs, so the common case is one compare.
+ */
 void x86_spte_set_paging(enum x86_paging paging)
 {
 	static u64 *const mask[] = {
@@ -37,6 +44,9 @@ void x86_spte_set_paging(enum x86_paging paging)
 	};
 	unsigned int i;
 
+	if (paging == masks_paging)
+		return;
+	masks_paging = paging;
 	tdp_enabled = paging == X86_PAGING_TDP;
 	for (i = 0; i < sizeof(mask) / sizeof(mask[0]); i++)
 		*mask[i] = value[!tdp_enabled][i];

@@ -14,9 +14,27 @@
 bool kshim_warn(bool cond, const char *file, int line, const char *expr);
 void kshim_bug(bool cond, const char *file, int line, const char *expr);
 
-#define WARN_ON(cond)		kshim_warn(!!(cond), __FILE__, __LINE__, #cond)
+/* The common case, a WARN that does not fire, costs a test and no call. */
+static inline bool kshim_warn_on(bool cond, const char *file, int line,
+				 const char *expr)
+{
+	if (unlikely(cond))
+		kshim_warn(true, file, line, expr);
+	return cond;
+}
+
+static inline void kshim_bug_on(bool cond, const char *file, int line,
+				const char *expr)
+{
+	if (unlikely(cond))
+		kshim_bug(true, file, line, expr);
+}
+
+#define WARN_ON(cond)	\
+	kshim_warn_on(!!(cond), __FILE__, __LINE__, #cond)
 #define WARN_ON_ONCE(cond)	WARN_ON(cond)
-#define BUG_ON(cond)		kshim_bug(!!(cond), __FILE__, __LINE__, #cond)
+#define BUG_ON(cond)	\
+	kshim_bug_on(!!(cond), __FILE__, __LINE__, #cond)
 #define VM_BUG_ON(cond)		BUG_ON(cond)
 
 #endif

@@ -21,8 +21,15 @@ static inline bool kshim_dep_held(const struct lockdep_map *map)
 	return map->writer || map->readers;
 }
 
-void kshim_lockdep_assert(bool ok, const char *file, int line,
-			  const char *what);
+void kshim_lockdep_failed(const char *file, int line, const char *what);
+
+/* An assertion that holds, the common case, costs a test and no call. */
+static inline void kshim_lockdep_assert(bool ok, const char *file, int line,
+					const char *what)
+{
+	if (__builtin_expect(!ok, 0))
+		kshim_lockdep_failed(file, line, what);
+}
 
 /* Any lock of the kinds above, held in any mode. */
 #define kshim_lock_held(l)	kshim_dep_held(&(l)->dep_map)

@@ -109,7 +109,12 @@ extern _Thread_local struct task_struct *kshim_current;
 /* Pages and pfns. */
 bool pfn_valid(unsigned long pfn);
 struct page *pfn_to_page(unsigned long pfn);
-unsigned long page_to_pfn(const struct page *page);
+
+/* A struct page knows its pfn (and page_count() its folio's head). */
+static inline unsigned long page_to_pfn(const struct page *page)
+{
+	return page->pfn;
+}
 bool is_zero_pfn(unsigned long pfn);
 bool is_zone_device_page(const struct page *page);
 
@@ -128,7 +133,11 @@ static inline bool PageHWPoison(const struct page *page)
 	return kshim_page_flag(page, PG_hwpoison);
 }
 
-int page_count(const struct page *page);
+static inline int page_count(const struct page *page)
+{
+	return (page->head ? page->head : page)->_refcount;
+}
+
 void get_page(struct page *page);
 bool get_page_unless_zero(struct page *page);
 void put_page(struct page *page);
