@@ -43,6 +43,8 @@ struct p4_opts {
 	unsigned int ops;	/* operations an input runs after its config */
 	unsigned int reps;	/* best of this many passes */
 	const char *other;	/* another kvmpfn-bench build to run P4 in */
+	const char *dump;	/* write the corpus here, one file an input */
+	bool no_target;		/* another run judges the target */
 };
 
 /* the fuzz figure: exec/s of the model fuzz target over a fixed corpus */

@@ -684,7 +684,8 @@ static void usage(FILE *f)
 		"usage: kvmpfn-bench [--arch=NAME] [--stage=NAME] [--pages=N] [--p3-gib=N]\n"
 		"                    [--checks=MODE] [--reps=N] [--skip-p1] [--skip-p2]\n"
 		"                    [--skip-p3] [--skip-p4] [--p4-only] [--p4-inputs=N]\n"
-		"                    [--p4-ops=N] [--p4-also=PATH] [--quick] [--help]\n"
+		"                    [--p4-ops=N] [--p4-also=PATH] [--p4-dump=DIR]\n"
+		"                    [--quick] [--help]\n"
 		"\n"
 		"Prints one JSON object a line: P1 fault_4k (4K write faults a second,\n"
 		"cold and warm, checks off/incremental/full) and p1_ratio; P2\n"
@@ -710,6 +711,8 @@ static void usage(FILE *f)
 		"                (default 64)\n"
 		"  --p4-also=PATH  run P4 in another kvmpfn-bench build too, e.g. the\n"
 		"                fuzz preset's (ASan + UBSan): build/fuzz/bench/kvmpfn-bench\n"
+		"  --p4-dump=DIR write the P4 corpus to DIR (it must exist), one file\n"
+		"                an input, for build/*/fuzz/replay-model -r N DIR\n"
 		"  --skip-p4, --p4-only   leave P4 out; run only P4\n"
 		"  --quick       small sizes (P1 2048 pages, full 256, P2 256 slots,\n"
 		"                P3 64 MiB, 1 rep), for a smoke test\n"
@@ -854,6 +857,11 @@ static int parse(int argc, char **argv, struct opts *o, bool *help)
 				return bad("--p4-also= takes a path without quotes, not '%s'",
 					   a + 10);
 			o->p4.other = a + 10;
+		} else if (!strncmp(a, "--p4-dump=", 10)) {
+			if (!a[10])
+				return bad("--p4-dump= takes a directory, not '%s'",
+					   a + 10);
+			o->p4.dump = a + 10;
 		} else if (!strcmp(a, "--quick")) {
 			quick = true;
 		} else {
@@ -874,6 +882,7 @@ static int parse(int argc, char **argv, struct opts *o, bool *help)
 	if (p4_only)
 		o->skip_p1 = o->skip_p2 = o->skip_p3 = true;
 	o->p4.reps = o->reps;
+	o->p4.no_target = o->no_targets;
 	o->full_pages = o->pages < FULL_PAGES ? o->pages : FULL_PAGES;
 	if (quick && !pages_set)
 		o->full_pages = 256;

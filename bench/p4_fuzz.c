@@ -230,6 +230,28 @@ static void p4_record(const char *sanitizers, double exec_per_cpu_s)
 		     exec_per_cpu_s, "exec/s");
 }
 
+/* the corpus as files p4-NNNN in @dir (existing), for replay-T -r */
+static int corpus_dump(const struct p4_corpus *c, const char *dir)
+{
+	char path[4096];
+	unsigned int i;
+	FILE *f;
+
+	for (i = 0; i < c->n; i++) {
+		snprintf(path, sizeof(path), "%s/p4-%04u", dir, i);
+		f = fopen(path, "wb");
+		if (!f)
+			return -1;
+		if (fwrite(c->data[i], 1, c->size[i], f) != c->size[i]) {
+			fclose(f);
+			return -1;
+		}
+		if (fclose(f))
+			return -1;
+	}
+	return 0;
+}
+
 static void p4_here(const struct p4_opts *o, bool *sanitized)
 {
 	struct p4_corpus c;
@@ -242,6 +264,9 @@ static void p4_here(const struct p4_opts *o, bool *sanitized)
 				 "too few clean inputs drawn");
 		return;
 	}
+	if (o->dump && corpus_dump(&c, o->dump))
+		bench_error_line("fuzz", "-", o->dump,
+				 "cannot write the corpus there");
 	/* an untimed pass: the first inputs pay for cold code and caches */
 	for (i = 0; i < c.n; i++)
 		LLVMFuzzerTestOneInput(c.data[i], c.size[i]);
@@ -338,7 +363,7 @@ void bench_p4(const struct p4_opts *o)
 	p4_here(o, &sanitized);
 	if (o->other)
 		p4_other(o, &sanitized);
-	if (sanitized)
+	if (sanitized || o->no_target)
 		return;
 	bench_target("P4", "-", "model fuzz target exec/s per core (no sanitized build run)",
 		     WANT_AT_LEAST, P4_TARGET, -1, "exec/s");
