@@ -21,6 +21,17 @@ const char *bench_fig(char *buf, size_t len, const char *fmt, double x);
 void bench_error_line(const char *bench, const char *arch, const char *what,
 		      const char *why);
 
+/* a fixed-seed generator, so every build draws the same numbers */
+static inline uint64_t bench_xorshift64(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *s = x;
+}
+
 /* ---- targets (targets.c) ------------------------------------------------ */
 
 enum bench_want { WANT_AT_LEAST, WANT_AT_MOST };

@@ -426,16 +426,6 @@ static void bench_p1(const struct opts *o, enum kvmpfn_arch arch)
 
 /* ---- P2 ----------------------------------------------------------------- */
 
-static uint64_t xorshift64(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *s = x;
-}
-
 /*
  * Best of @reps passes of write faults on @gfns, all of which hit an
  * existing leaf; ns a fault, <0 on error.
@@ -500,7 +490,7 @@ static void bench_p2(const struct opts *o, enum kvmpfn_arch arch)
 	}
 	/* the same random gfns for both: one page a slot, every page hit */
 	for (i = 0; i < n; i++)
-		gfns[i] = xorshift64(&seed) % pages;
+		gfns[i] = bench_xorshift64(&seed) % pages;
 	one = p2_measure(o, arch, 1, pages, gfns, n);
 	many = p2_measure(o, arch, o->p2_slots, pages, gfns, n);
 	/* ns a fault with many slots / ns a fault with one (target <= 3) */

@@ -63,16 +63,6 @@ static bool coverage_built(void)
 	return strstr(KVMPFN_BENCH_SANITIZE, "fuzzer-no-link") != NULL;
 }
 
-static uint64_t rnd(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *s = x;
-}
-
 static int count_line(void *ctx, const char *line, size_t len)
 {
 	(void)line;
@@ -144,7 +134,7 @@ static size_t draw(uint64_t *seed, uint8_t *buf, unsigned int ops)
 	long base, want;
 
 	for (i = 0; i < P4_MAX_LEN; i++)
-		buf[i] = (uint8_t)rnd(seed);
+		buf[i] = (uint8_t)bench_xorshift64(seed);
 	buf[0] &= ~KVMPFN_DECODE_WHOLE;
 	base = lines_of(buf, 2);
 	if (base < 0)

@@ -133,7 +133,6 @@ u64 hpt_lookup(struct mm_struct *mm, unsigned long addr, int *level,
 	return pte;
 }
 
-/* The 4K entry at @addr holds a hwpoison marker (is_hwpoison_entry()). */
 /*
  * What @n calls of hpt_set() do for the entries of one table from @addr
  * (aligned to @n entries of @level, @n <= 512), the k-th set to @pte with
@@ -175,6 +174,7 @@ int hpt_set_run(struct mm_struct *mm, unsigned long addr, int level,
 	return 0;
 }
 
+/* The 4K entry at @addr holds a hwpoison marker (is_hwpoison_entry()). */
 bool hpt_hwpoison_entry(struct mm_struct *mm, unsigned long addr)
 {
 	int l = HPT_LEVEL_4K;
@@ -265,28 +265,5 @@ void hpt_for_each_leaf(struct mm_struct *mm,
  */
 int hpt_set(struct mm_struct *mm, unsigned long addr, int level, u64 pte)
 {
-	int l = level;
-	u64 *e;
-
-	e = hpt_walk(mm, addr, &l, true);
-	if (!e)
-		return -ENOMEM;
-	if (l != level)
-		return -EEXIST;
-	if (level > HPT_LEVEL_4K) {
-		struct hpt_node *parent = mm->pgd;
-		unsigned int i;
-
-		for (l = HPT_TOP; l > level; l--)
-			parent = parent->child[hpt_index(addr, l)];
-		i = hpt_index(addr, level);
-		if (parent->child[i]) {
-			hpt_free_node(parent->child[i], level - 1);
-			parent->child[i] = NULL;
-		}
-		if (pte)
-			pte |= HPTE_HUGE;
-	}
-	*e = pte;
-	return 0;
+	return hpt_set_run(mm, addr, level, 1, pte, 0);
 }
