@@ -220,6 +220,55 @@ static int stage_list(const char *arg, enum kvmpfn_stage *list)
 	return n;
 }
 
+/* What one run of a file gave, for the table after its runs. */
+struct run_cell {
+	struct kvmpfn_run_stats st;
+	int rc;
+	bool ran;
+};
+
+/*
+ * After a file ran on more than one model or stage: a model x stage
+ * table of faults mapped / failed and the references KVM took (+) and
+ * dropped (-) on struct pages, "!" marking a run that failed.
+ */
+static void run_table(const char *path, const enum kvmpfn_stage *fs, int nfs,
+		      const enum kvmpfn_arch *fa, int fn,
+		      struct run_cell cell[][KVMPFN_NR_ARCHES])
+{
+	char buf[64];
+	int s, a, w[KVMPFN_NR_ALL_STAGES];
+
+	printf("%s: faults mapped/failed, struct page references KVM took +/dropped -\n",
+	       path);
+	printf("%-6s", "model");
+	for (s = 0; s < nfs; s++) {
+		w[s] = (int)strlen(kvmpfn_stage_name(fs[s]));
+		if (w[s] < 9)
+			w[s] = 9;
+		/* no padding after the last column */
+		printf(" %-*s", s + 1 < nfs ? w[s] : 0,
+		       kvmpfn_stage_name(fs[s]));
+	}
+	printf("\n");
+	for (a = 0; a < fn; a++) {
+		printf("%-6s", kvmpfn_arch_name(fa[a]));
+		for (s = 0; s < nfs; s++) {
+			const struct run_cell *c = &cell[s][a];
+
+			if (!c->ran)
+				snprintf(buf, sizeof(buf), "-");
+			else
+				snprintf(buf, sizeof(buf), "%u/%u +%u-%u%s",
+					 c->st.faults_mapped,
+					 c->st.faults_failed, c->st.kvm_gets,
+					 c->st.kvm_puts, c->rc ? "!" : "");
+			printf(" %-*s", s + 1 < nfs ? w[s] : 0, buf);
+		}
+		printf("\n");
+	}
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	bool arch_given = false, stage_given = false, arch_all = false;
@@ -228,6 +277,7 @@ static int cmd_run(int argc, char **argv)
 	int nstages = 1, i, s, rc = 0, nfiles = 0;
 	enum kvmpfn_arch archs[KVMPFN_NR_ARCHES] = { KVMPFN_ARCH_REF };
 	struct kvmpfn_outcomes rec[KVMPFN_NR_ARCHES];
+	static struct run_cell cell[KVMPFN_NR_ALL_STAGES][KVMPFN_NR_ARCHES];
 	int narchs = 1, a;
 
 	for (i = 2; i < argc; i++) {
@@ -324,6 +374,7 @@ static int cmd_run(int argc, char **argv)
 			fa = file_archs;
 			fn = 1;
 		}
+		memset(cell, 0, sizeof(cell));
 		for (s = 0; s < nfs; s++) {
 			int r = 0, worst = 0;
 
@@ -333,7 +384,9 @@ static int cmd_run(int argc, char **argv)
 				opts.arch = fa[a];
 				opts.record = fn > 1 ? &rec[a] : NULL;
 				r = kvmpfn_run_file(argv[i], &opts, stdout,
-						    stderr, NULL);
+						    stderr, &cell[s][a].st);
+				cell[s][a].rc = r;
+				cell[s][a].ran = r != KVMPFN_EXIT_USAGE;
 				if (r > worst)
 					worst = r;
 			}
@@ -349,6 +402,8 @@ static int cmd_run(int argc, char **argv)
 			if (worst == KVMPFN_EXIT_USAGE)
 				break;
 		}
+		if (!opts.quiet && rc != KVMPFN_EXIT_USAGE && nfs * fn > 1)
+			run_table(argv[i], fs, nfs, fa, fn, cell);
 	}
 	return rc;
 }

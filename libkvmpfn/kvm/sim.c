@@ -899,6 +899,11 @@ int kvmpfn_pfn_name(struct kvmpfn_sim *sim, uint64_t pfn, char *buf,
 	return 0;
 }
 
+unsigned int kvmpfn_sim_steps(const struct kvmpfn_sim *sim)
+{
+	return sim->step;
+}
+
 void kvmpfn_step_refs(const struct kvmpfn_sim *sim, unsigned int *gets,
 		      unsigned int *puts)
 {

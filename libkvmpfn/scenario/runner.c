@@ -22,6 +22,7 @@ struct run {
 	int last_ret;			/* result of the last operation */
 	int last_ret_line;
 	bool last_ret_checked;
+	unsigned int refs_step;		/* the step count_refs() saw last */
 	unsigned int viol_seen;		/* violations already judged */
 	unsigned int viol_step_first;	/* first violation of the last op */
 	bool *viol_expected;
@@ -836,6 +837,20 @@ static void judge_unchecked_error(struct run *r)
 	}
 }
 
+/* the step's references on struct pages, into the run's totals */
+static void count_refs(struct run *r)
+{
+	unsigned int g, p, step = kvmpfn_sim_steps(r->sim);
+
+	/* a line that ran no operation left the last one's counts */
+	if (step == r->refs_step)
+		return;
+	r->refs_step = step;
+	kvmpfn_step_refs(r->sim, &g, &p);
+	r->st.kvm_gets += g;
+	r->st.kvm_puts += p;
+}
+
 static int run_line(struct run *r)
 {
 	struct scn_line *ln = r->ln;
@@ -852,6 +867,7 @@ static int run_line(struct run *r)
 		if (operation(r, &ret))
 			return -1;
 		r->st.steps++;
+		count_refs(r);
 		r->last_ret = ret;
 		r->last_ret_line = ln->lineno;
 		r->last_ret_checked = false;

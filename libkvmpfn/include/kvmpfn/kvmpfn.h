@@ -372,6 +372,8 @@ struct kvmpfn_leaf {
 /* struct page references KVM took and put during the last operation */
 void kvmpfn_step_refs(const struct kvmpfn_sim *sim, unsigned int *gets,
 		      unsigned int *puts);
+/* operations (steps) run so far; a setter such as the paging mode is none */
+unsigned int kvmpfn_sim_steps(const struct kvmpfn_sim *sim);
 
 /* -ENOENT if @gfn has no second-stage leaf */
 int kvmpfn_leaf(struct kvmpfn_sim *sim, int as_id, uint64_t gfn,

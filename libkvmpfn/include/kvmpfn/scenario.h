@@ -72,6 +72,9 @@ struct kvmpfn_run_stats {
 	unsigned int faults_mapped;
 	unsigned int faults_failed;
 	unsigned int violations;
+	/* references KVM took and dropped on struct pages, whole run */
+	unsigned int kvm_gets;
+	unsigned int kvm_puts;
 };
 
 /*
