@@ -122,6 +122,14 @@ int host_mmap(struct mm_struct *mm, unsigned long start, unsigned long len,
 		 * block can only be remapped as pfns, which is why TTM uses
 		 * VM_PFNMAP.
 		 */
+		/*
+		 * The page cache holds struct pages: memory without them can
+		 * only be remapped (VM_PFNMAP, VM_MIXEDMAP), never faulted in
+		 * as a file's pages.
+		 */
+		if (backing.kind == KVMPFN_BACK_FILE &&
+		    (backing.alloc->flags & KVMPFN_ALLOC_NOSTRUCT))
+			return -EINVAL;
 		if ((backing.kind == KVMPFN_BACK_FILE ||
 		     backing.kind == KVMPFN_BACK_MIXEDMAP) &&
 		    backing.alloc->order &&
