@@ -35,14 +35,14 @@ const struct arm64_s2_seams *arm64_s2_seams(void)
 /* by name, for kvmpfn_sim_set_seam(): the switches in struct order */
 static const char *const seam_names[] = {
 	"arm64-snapshot-late", "arm64-no-retry-check", "arm64-no-huge-check",
-	"arm64-no-dirty-mark", "arm64-no-bbm",
+	"arm64-no-dirty-mark", "arm64-no-bbm", "arm64-no-entry-ref",
 };
 
 static void seam_set(unsigned int i, bool on)
 {
 	bool *sw[] = {
 		&seams.snapshot_late, &seams.no_retry_check, &seams.no_huge_check,
-		&seams.no_dirty_mark, &seams.no_bbm,
+		&seams.no_dirty_mark, &seams.no_bbm, &seams.no_entry_ref,
 	};
 
 	if (i < sizeof(sw) / sizeof(sw[0]))

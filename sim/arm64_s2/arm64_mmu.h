@@ -32,6 +32,7 @@ struct arm64_s2_seams {
 	bool no_huge_check;	/* B11: THP adjust without the memslot check */
 	bool no_dirty_mark;	/* map writable without marking the page dirty */
 	bool no_bbm;		/* replace a valid leaf without break-before-make */
+	bool no_entry_ref;	/* a new entry takes no table-page reference */
 };
 
 const struct arm64_s2_seams *arm64_s2_seams(void);

@@ -314,9 +314,10 @@ void s2_set_pte(struct s2_pgt *pgt, struct s2_table *t, u32 idx,
 
 	t->pte[idx] = new;
 	/* the entry's reference on the table page that holds it */
-	if (s2_pte_is_counted(new) && !s2_pte_is_counted(old))
-		t->count++;
-	else if (!s2_pte_is_counted(new) && s2_pte_is_counted(old))
+	if (s2_pte_is_counted(new) && !s2_pte_is_counted(old)) {
+		if (!arm64_s2_seams()->no_entry_ref)
+			t->count++;
+	} else if (!s2_pte_is_counted(new) && s2_pte_is_counted(old))
 		table_put(pgt, t);
 	touch(pgt, t);
 }
