@@ -564,14 +564,14 @@ static void lock_left_held(struct kvmpfn_sim *sim, const char *what, int i)
 static void check_locks_dropped(struct kvmpfn_sim *sim)
 {
 	struct kvm *kvm = &sim->kvm;
+	u32 gpcs;
 	int i;
 
 	if (kshim_lock_held(&kvm->mmu_lock))
 		lock_left_held(sim, "mmu_lock", -1);
 	if (kshim_lock_held(&kvm->gpc_lock))
 		lock_left_held(sim, "gpc_lock", -1);
-	u32 gpcs = gpcs_to_check(sim);
-
+	gpcs = gpcs_to_check(sim);
 	for (i = 0; gpcs >> i; i++) {
 		if (!(gpcs >> i & 1))
 			continue;

@@ -21,6 +21,8 @@
 #define KVMPFN_MAX_GPC		8
 #define KVMPFN_MAX_MAPS		8
 #define KVMPFN_MAX_KMAPS	64
+_Static_assert(KVMPFN_MAX_GPC < 32 && KVMPFN_MAX_MAPS < 32,
+	       "gpc_used and maps_used are u32 bitmaps");
 #define KVMPFN_MAX_INVAL	16
 #define KVMPFN_MAX_TOUCHED	32
 #define KVMPFN_MAX_FAULT_DIRTY	8
@@ -162,6 +164,7 @@ struct kvmpfn_sim {
 	 * cleared, so a used one is always checked).
 	 */
 	u32 nr_kmaps_live;
+	/* bitmaps of the tables above; KVMPFN_MAX_GPC, _MAPS < 32 */
 	u32 gpc_used;		/* bit i: sim->gpc[i] */
 	u32 maps_used;		/* bit i: sim->maps[i] */
 	struct kvm_memory_slot **graveyard;
