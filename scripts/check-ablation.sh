@@ -133,8 +133,11 @@ if ((do_models)); then
 			b=$(basename "$f")
 			# a seam scenario runs under its seam, once per invariant
 			if [[ $f == */tests/seams/* ]]; then
+				# the seam is the file's name or its "# seam:" line
+				seam=$(sed -n 's/^# seam: *//p' "$f" | head -n1)
+				seam=${seam:-${b%.scn}}
 				for inv in $(grep -m1 '^# catches:' "$f" | grep -o 'I[0-9]*'); do
-					printf 'seam=%s:%s\t%s\t%s\n' "${b%.scn}" "$inv" \
+					printf 'seam=%s:%s\t%s\t%s\n' "$seam" "$inv" \
 						"$a" "$f" >>"$tmp/jobs"
 				done
 				continue
