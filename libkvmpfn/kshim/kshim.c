@@ -285,9 +285,7 @@ static void *kmap_addr(int i)
 static void *kmap_track(unsigned long pfn, bool has_page)
 {
 	struct kvmpfn_sim *sim = kvmpfn_cur;
-	int i;
-
-	int free = -1;
+	int i, free = -1;
 
 	for (i = 0; i < KVMPFN_MAX_KMAPS; i++) {
 		if (!sim->kmaps[i].live) {

@@ -204,6 +204,13 @@ struct kvmpfn_sim *kvmpfn_sim_create(enum kvmpfn_stage stage)
 	return kvmpfn_sim_create_arch(stage, KVMPFN_ARCH_REF);
 }
 
+/* a model's seam is a global switch: it goes with the simulator's run */
+static void seam_off(struct kvmpfn_sim *sim)
+{
+	if (sim->arch_seam)
+		sim->arch->seams->set((unsigned int)sim->arch_seam - 1, false);
+}
+
 /*
  * Everything of a fresh simulator but the arch state: @sim is zeroed but
  * for the blocks a reset keeps, and kvmpfn_cur is @sim.
@@ -272,8 +279,7 @@ void kvmpfn_sim_destroy(struct kvmpfn_sim *sim)
 	kshim_current = &sim->mm.task;
 	if (sim->arch->destroy)
 		sim->arch->destroy(sim, sim->mmu);
-	if (sim->arch_seam)
-		sim->arch->seams->set((unsigned int)sim->arch_seam - 1, false);
+	seam_off(sim);
 	free(sim->mmu);
 	pagestate_free(sim);
 	kvm_memslots_destroy(sim, NULL);
@@ -319,9 +325,7 @@ __no_fuzz_cov int kvmpfn_sim_reset(struct kvmpfn_sim *sim)
 	pagestate_free(sim);
 	kvm_memslots_destroy(sim, by_id);
 	host_mm_destroy(&sim->mm);
-	/* a model's seam is a global switch: it goes with the run */
-	if (sim->arch_seam)
-		ops->seams->set((unsigned int)sim->arch_seam - 1, false);
+	seam_off(sim);
 
 	memset(sim, 0, sizeof(*sim));
 	sim->arch_id = arch;
