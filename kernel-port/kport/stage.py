@@ -9,12 +9,16 @@ code: exactly what the simulator compiled for that stage, minus mutants.
 
 import subprocess
 
-__all__ = ["STAGES", "StageError", "stage_number", "resolve", "defines"]
+__all__ = ["STAGES", "CORE_STAGES", "StageError", "stage_number", "resolve", "defines"]
 
 # Stage 0 is Linux 6.12 as released (the tree given); stage n is the tree after patch n of 8.
 STAGES = ["legacy"] + ["v7.%d" % n for n in range(1, 9)]
+# The core's stages: the series, then "final" (Linux 6.13's design), which
+# no patch of the series reaches but a >= 6.13 tree can be built at.
+CORE_STAGES = STAGES + ["final"]
 _SYMBOLS = ["KVMPFN_STAGE_LEGACY"] + \
-    ["KVMPFN_STAGE_V7_%d" % n for n in range(1, 9)]
+    ["KVMPFN_STAGE_V7_%d" % n for n in range(1, 9)] + \
+    ["KVMPFN_STAGE_FINAL"]  # 6.13's design: the core has it, the series not
 
 
 class StageError(Exception):
@@ -23,12 +27,12 @@ class StageError(Exception):
 
 def stage_number(name):
     if isinstance(name, int):
-        if 0 <= name < len(STAGES):
+        if 0 <= name < len(CORE_STAGES):
             return name
-    elif name in STAGES:
-        return STAGES.index(name)
+    elif name in CORE_STAGES:
+        return CORE_STAGES.index(name)
     raise StageError("unknown stage %r (known: %s)" %
-                     (name, ", ".join(STAGES)))
+                     (name, ", ".join(CORE_STAGES)))
 
 
 def defines(stage):

@@ -13,6 +13,7 @@
 
 #include "kvm_mm.h"
 
+#if KVMPFN_STAGE < KVMPFN_STAGE_FINAL
 bool kvm_is_zone_device_page(struct page *page)
 {
 	/*
@@ -59,6 +60,7 @@ struct page *kvm_pfn_to_refcounted_page(kvm_pfn_t pfn)
 
 	return NULL;
 }
+#endif
 
 static bool memslot_is_readonly(const struct kvm_memory_slot *slot)
 {
@@ -91,6 +93,7 @@ unsigned long gfn_to_hva_memslot(struct kvm_memory_slot *slot, gfn_t gfn)
 	return gfn_to_hva_many(slot, gfn, NULL);
 }
 
+#if KVMPFN_STAGE < KVMPFN_STAGE_FINAL
 /*
  * Ask GUP once more, for write and with FOLL_HWPOISON, whether the failure
  * came from a poisoned page; the guest then gets a machine check instead
@@ -102,8 +105,9 @@ static inline int check_user_page_hwpoison(unsigned long addr)
 
 	return rc == -EHWPOISON;
 }
+#endif
 
-#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_3
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_3 && KVMPFN_STAGE < KVMPFN_STAGE_FINAL
 /* GUP's reference on @page stays only if the caller asked for FOLL_GET. */
 static kvm_pfn_t kvm_follow_refcounted_pfn(struct kvm_follow_pfn *foll,
 					   struct page *page)
@@ -119,7 +123,99 @@ static kvm_pfn_t kvm_follow_refcounted_pfn(struct kvm_follow_pfn *foll,
 }
 #endif
 
-#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_2
+#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
+/*
+ * Mapping remapped memory for direct access cannot pin it: nothing keeps
+ * the pfn from being freed behind KVM's back.  Off by default.
+ */
+static bool allow_unsafe_mappings;
+module_param(allow_unsafe_mappings, bool, 0444);
+
+/*
+ * Hand the result to the caller: exactly one of @page (GUP's, with its
+ * reference or pin) and @map (a remapped pfn, no reference) is set.
+ */
+static kvm_pfn_t kvm_resolve_pfn(struct kvm_follow_pfn *kfp, struct page *page,
+				 struct follow_pfnmap_args *map, bool writable)
+{
+	kvm_pfn_t pfn;
+
+	WARN_ON_ONCE(!!page == !!map);
+
+	if (kfp->map_writable)
+		*kfp->map_writable = writable;
+
+	if (map)
+		pfn = map->pfn;
+	else
+		pfn = page_to_pfn(page);
+
+	*kfp->refcounted_page = page;
+
+	return pfn;
+}
+
+/*
+ * Lockless attempt; it can only ever return a writable page, so it is
+ * skipped unless the fault writes or a writable mapping is welcome.  A
+ * read fault must take the slow path: fast GUP could hand back the page
+ * a pending CoW break is about to replace.
+ */
+static bool hva_to_pfn_fast(struct kvm_follow_pfn *kfp, kvm_pfn_t *pfn)
+{
+	struct page *page;
+	bool r;
+
+	if (!((kfp->flags & FOLL_WRITE) || kfp->map_writable))
+		return false;
+
+	if (kfp->pin)
+		r = pin_user_pages_fast(kfp->hva, 1, FOLL_WRITE, &page) == 1;
+	else
+		r = get_user_page_fast_only(kfp->hva, FOLL_WRITE, &page);
+
+	if (r) {
+		*pfn = kvm_resolve_pfn(kfp, page, NULL, true);
+		return true;
+	}
+
+	return false;
+}
+
+/* Sleeping GUP; returns 1 with *pfn set, or what GUP returned. */
+static int hva_to_pfn_slow(struct kvm_follow_pfn *kfp, kvm_pfn_t *pfn)
+{
+	unsigned int flags = FOLL_HWPOISON | FOLL_HONOR_NUMA_FAULT | kfp->flags;
+	struct page *page, *wpage;
+	int npages;
+
+	if (kfp->pin)
+		npages = pin_user_pages_unlocked(kfp->hva, 1, &page, flags);
+	else
+		npages = get_user_pages_unlocked(kfp->hva, 1, &page, flags);
+	if (npages != 1)
+		return npages;
+
+	/*
+	 * A pin is for KVM's own accesses, never for a guest mapping, so a
+	 * pinning caller never wants a read upgraded to writable.
+	 */
+	if (WARN_ON_ONCE(kfp->map_writable && kfp->pin))
+		goto out;
+
+	/* Upgrade a read fault to a writable mapping if the PTE allows it. */
+	if (!(flags & FOLL_WRITE) && kfp->map_writable &&
+	    get_user_page_fast_only(kfp->hva, FOLL_WRITE, &wpage)) {
+		put_page(page);
+		page = wpage;
+		flags |= FOLL_WRITE;
+	}
+
+out:
+	*pfn = kvm_resolve_pfn(kfp, page, NULL, flags & FOLL_WRITE);
+	return npages;
+}
+#elif KVMPFN_STAGE >= KVMPFN_STAGE_V7_2
 /*
  * Lockless attempt; it can only ever return a writable page, so it is
  * skipped unless the fault writes or a writable mapping is welcome.
@@ -268,7 +364,148 @@ static int kvm_try_get_pfn(kvm_pfn_t pfn)
 }
 #endif
 
-#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_2
+#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
+/*
+ * No reference is taken on a remapped pfn, refcounted page or not: the
+ * caller maps it only behind the mmu_notifier, which zaps the mapping
+ * before the pfn can go away.
+ */
+static int hva_to_pfn_remapped(struct vm_area_struct *vma,
+			       struct kvm_follow_pfn *kfp, kvm_pfn_t *p_pfn)
+{
+	struct follow_pfnmap_args args = { .vma = vma, .address = kfp->hva };
+	bool write_fault = kfp->flags & FOLL_WRITE;
+	int r;
+
+	/* A pin wants the page to outlive the notifier: not here. */
+	if (kfp->pin && !allow_unsafe_mappings)
+		return -EINVAL;
+
+	r = follow_pfnmap_start(&args);
+	if (r) {
+		bool unlocked = false;
+
+		/* Not populated yet: let the driver's fault handler do it. */
+		r = fixup_user_fault(current->mm, kfp->hva,
+				     write_fault ? FAULT_FLAG_WRITE : 0,
+				     &unlocked);
+		if (unlocked)
+			return -EAGAIN;
+		if (r)
+			return r;
+
+		r = follow_pfnmap_start(&args);
+		if (r)
+			return r;
+	}
+
+#ifdef KVMPFN_MUTANTS
+	if (kvmpfn_mutant(KVMPFN_B2))
+		args.writable = true;
+#endif
+	if (write_fault && !args.writable) {
+		*p_pfn = KVM_PFN_ERR_RO_FAULT;
+		goto out;
+	}
+
+	*p_pfn = kvm_resolve_pfn(kfp, NULL, &args, args.writable);
+out:
+	follow_pfnmap_end(&args);
+	return r;
+}
+
+kvm_pfn_t hva_to_pfn(struct kvm_follow_pfn *kfp)
+{
+	struct vm_area_struct *vma;
+	kvm_pfn_t pfn;
+	int npages, r;
+
+	might_sleep();
+
+	if (WARN_ON_ONCE(!kfp->refcounted_page))
+		return KVM_PFN_ERR_FAULT;
+
+	if (hva_to_pfn_fast(kfp, &pfn))
+		return pfn;
+
+	npages = hva_to_pfn_slow(kfp, &pfn);
+	if (npages == 1)
+		return pfn;
+	if (npages == -EINTR || npages == -EAGAIN)
+		return KVM_PFN_ERR_SIGPENDING;
+	if (npages == -EHWPOISON)
+		return KVM_PFN_ERR_HWPOISON;
+
+	mmap_read_lock(current->mm);
+retry:
+	vma = vma_lookup(current->mm, kfp->hva);
+
+	if (!vma) {
+		pfn = KVM_PFN_ERR_FAULT;
+	} else if (vma->vm_flags & (VM_IO | VM_PFNMAP)) {
+		r = hva_to_pfn_remapped(vma, kfp, &pfn);
+		if (r == -EAGAIN)
+			goto retry;
+		if (r < 0)
+			pfn = KVM_PFN_ERR_FAULT;
+	} else if ((kfp->flags & FOLL_NOWAIT) &&
+		   vma_is_valid(vma, kfp->flags & FOLL_WRITE)) {
+		pfn = KVM_PFN_ERR_NEEDS_IO;
+	} else {
+		pfn = KVM_PFN_ERR_FAULT;
+	}
+	mmap_read_unlock(current->mm);
+	return pfn;
+}
+
+static kvm_pfn_t kvm_follow_pfn(struct kvm_follow_pfn *kfp)
+{
+	kfp->hva = __gfn_to_hva_many(kfp->slot, kfp->gfn, NULL,
+				     kfp->flags & FOLL_WRITE);
+
+	if (kfp->hva == KVM_HVA_ERR_RO_BAD)
+		return KVM_PFN_ERR_RO_FAULT;
+
+	if (kvm_is_error_hva(kfp->hva))
+		return KVM_PFN_NOSLOT;
+
+	/* A read-only memslot is never mapped writable. */
+	if (memslot_is_readonly(kfp->slot) && kfp->map_writable) {
+		*kfp->map_writable = false;
+		kfp->map_writable = NULL;
+	}
+
+	return hva_to_pfn(kfp);
+}
+
+/*
+ * The guest fault path's lookup.  *@refcounted_page is the page GUP
+ * returned, with a reference the caller drops with
+ * kvm_release_faultin_page() once the mapping is in place (or not), or
+ * NULL for a remapped pfn, on which nobody holds anything.
+ */
+kvm_pfn_t __kvm_faultin_pfn(const struct kvm_memory_slot *slot, gfn_t gfn,
+			    unsigned int foll, bool *writable,
+			    struct page **refcounted_page)
+{
+	struct kvm_follow_pfn kfp = {
+		.slot = slot,
+		.gfn = gfn,
+		.flags = foll,
+		.map_writable = writable,
+		.refcounted_page = refcounted_page,
+	};
+
+	if (WARN_ON_ONCE(!writable || !refcounted_page))
+		return KVM_PFN_ERR_FAULT;
+
+	*writable = false;
+	*refcounted_page = NULL;
+
+	return kvm_follow_pfn(&kfp);
+}
+EXPORT_SYMBOL_GPL(__kvm_faultin_pfn);
+#elif KVMPFN_STAGE >= KVMPFN_STAGE_V7_2
 static int hva_to_pfn_remapped(struct vm_area_struct *vma,
 			       struct kvm_follow_pfn *foll, kvm_pfn_t *p_pfn)
 {
@@ -584,7 +821,7 @@ kvm_pfn_t __gfn_to_pfn_memslot(const struct kvm_memory_slot *slot, gfn_t gfn,
 EXPORT_SYMBOL_GPL(__gfn_to_pfn_memslot);
 #endif
 
-#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_8
+#if KVMPFN_STAGE == KVMPFN_STAGE_V7_8
 /* The remaining wrappers keep their contract: the caller owns a reference. */
 static kvm_pfn_t kvm_follow_pfn_get(const struct kvm_memory_slot *slot,
 				    gfn_t gfn, bool atomic, bool write_fault,
@@ -609,6 +846,7 @@ static kvm_pfn_t kvm_follow_pfn_get(const struct kvm_memory_slot *slot,
 }
 #endif
 
+#if KVMPFN_STAGE < KVMPFN_STAGE_FINAL
 kvm_pfn_t gfn_to_pfn_prot(struct kvm *kvm, gfn_t gfn, bool write_fault,
 			  bool *writable)
 {
@@ -729,6 +967,100 @@ void kvm_vcpu_unmap(struct kvm_vcpu *vcpu, struct kvm_host_map *map,
 	map->page = NULL;
 }
 EXPORT_SYMBOL_GPL(kvm_vcpu_unmap);
+#else
+/*
+ * A one-shot kernel access: the page GUP returns, with a reference the
+ * caller drops, or NULL (no page, or a remapped pfn nobody refcounts).
+ */
+struct page *__gfn_to_page(struct kvm *kvm, gfn_t gfn, bool write)
+{
+	struct page *refcounted_page = NULL;
+	struct kvm_follow_pfn kfp = {
+		.slot = gfn_to_memslot(kvm, gfn),
+		.gfn = gfn,
+		.flags = write ? FOLL_WRITE : 0,
+		.refcounted_page = &refcounted_page,
+	};
+
+	(void)kvm_follow_pfn(&kfp);
+	return refcounted_page;
+}
+EXPORT_SYMBOL_GPL(__gfn_to_page);
+
+/*
+ * Map a guest page into the kernel for direct access.  The mmu_notifier
+ * does not protect this mapping, so the page is pinned (FOLL_PIN), and
+ * remapped memory, which cannot be pinned, is refused unless the host
+ * said it accepts the risk (allow_unsafe_mappings).
+ */
+int __kvm_vcpu_map(struct kvm_vcpu *vcpu, gfn_t gfn, struct kvm_host_map *map,
+		   bool writable)
+{
+	struct kvm_follow_pfn kfp = {
+		.slot = gfn_to_memslot(vcpu->kvm, gfn),
+		.gfn = gfn,
+		.flags = writable ? FOLL_WRITE : 0,
+		.refcounted_page = &map->pinned_page,
+		.pin = true,
+	};
+
+	map->pinned_page = NULL;
+	map->page = NULL;
+	map->hva = NULL;
+	map->gfn = gfn;
+	map->writable = writable;
+
+	map->pfn = kvm_follow_pfn(&kfp);
+	if (is_error_noslot_pfn(map->pfn))
+		return -EFAULT;
+
+	if (pfn_valid(map->pfn)) {
+		map->page = pfn_to_page(map->pfn);
+		map->hva = kmap(map->page);
+#ifdef CONFIG_HAS_IOMEM
+	} else {
+		/* No struct page: device memory, mapped as such. */
+		map->hva = memremap(pfn_to_hpa(map->pfn), PAGE_SIZE,
+				    MEMREMAP_WB);
+#endif
+	}
+
+	return map->hva ? 0 : -EFAULT;
+}
+EXPORT_SYMBOL_GPL(__kvm_vcpu_map);
+
+static void kvm_set_page_dirty(struct page *page);
+static void kvm_set_page_accessed(struct page *page);
+
+void kvm_vcpu_unmap(struct kvm_vcpu *vcpu, struct kvm_host_map *map)
+{
+	if (!map->hva)
+		return;
+
+	if (map->page)
+		kunmap(map->page);
+#ifdef CONFIG_HAS_IOMEM
+	else
+		memunmap(map->hva);
+#endif
+
+	/* A writable map may have been written: log it and dirty the page. */
+	if (map->writable)
+		kvm_vcpu_mark_page_dirty(vcpu, map->gfn);
+
+	if (map->pinned_page) {
+		if (map->writable)
+			kvm_set_page_dirty(map->pinned_page);
+		kvm_set_page_accessed(map->pinned_page);
+		unpin_user_page(map->pinned_page);
+	}
+
+	map->hva = NULL;
+	map->page = NULL;
+	map->pinned_page = NULL;
+}
+EXPORT_SYMBOL_GPL(kvm_vcpu_unmap);
+#endif
 
 /*
  * Accessed/dirty state may only be pushed into pages that track it, i.e.
@@ -736,7 +1068,7 @@ EXPORT_SYMBOL_GPL(kvm_vcpu_unmap);
  */
 static bool kvm_is_ad_tracked_page(struct page *page)
 {
-#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_1
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_1 && KVMPFN_STAGE < KVMPFN_STAGE_FINAL
 	/*
 	 * With a zero count the page may already be free or never have
 	 * been refcounted; either way KVM must not touch it.  page_count()
@@ -766,7 +1098,13 @@ static void kvm_set_page_accessed(struct page *page)
 
 void kvm_release_page_clean(struct page *page)
 {
+#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
+	/* NULL: a remapped pfn, which nobody holds a reference on */
+	if (!page)
+		return;
+#else
 	WARN_ON(is_error_page(page));
+#endif
 
 	kvm_set_page_accessed(page);
 	put_page(page);
@@ -775,13 +1113,19 @@ EXPORT_SYMBOL_GPL(kvm_release_page_clean);
 
 void kvm_release_page_dirty(struct page *page)
 {
+#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
+	if (!page)
+		return;
+#else
 	WARN_ON(is_error_page(page));
+#endif
 
 	kvm_set_page_dirty(page);
 	kvm_release_page_clean(page);
 }
 EXPORT_SYMBOL_GPL(kvm_release_page_dirty);
 
+#if KVMPFN_STAGE < KVMPFN_STAGE_FINAL
 void kvm_release_pfn_clean(kvm_pfn_t pfn)
 {
 	struct page *page;
@@ -843,3 +1187,4 @@ void kvm_set_pfn_accessed(kvm_pfn_t pfn)
 		kvm_set_page_accessed(pfn_to_page(pfn));
 }
 EXPORT_SYMBOL_GPL(kvm_set_pfn_accessed);
+#endif

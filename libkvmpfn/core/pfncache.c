@@ -137,6 +137,24 @@ static inline bool mmu_notifier_retry_cache(struct kvm *kvm,
 	return kvm->mmu_invalidate_seq != mmu_seq;
 }
 
+#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
+/*
+ * The pfn behind the cache's hva; *@page gets GUP's page and reference,
+ * NULL for a remapped pfn.
+ */
+static kvm_pfn_t gpc_resolve(struct gfn_to_pfn_cache *gpc, struct page **page)
+{
+	struct kvm_follow_pfn kfp = {
+		.slot = gpc->memslot,
+		.gfn = gpa_to_gfn(gpc->gpa),
+		.flags = FOLL_WRITE,
+		.hva = gpc->uhva,
+		.refcounted_page = page,
+	};
+
+	return hva_to_pfn(&kfp);
+}
+#else
 /* The pfn behind the cache's hva (an HVA-only cache has no memslot). */
 static kvm_pfn_t gpc_resolve(struct gfn_to_pfn_cache *gpc)
 {
@@ -156,6 +174,7 @@ static kvm_pfn_t gpc_resolve(struct gfn_to_pfn_cache *gpc)
 	return hva_to_pfn(gpc->uhva, false, false, NULL, true, NULL);
 #endif
 }
+#endif
 
 static kvm_pfn_t hva_to_pfn_retry(struct gfn_to_pfn_cache *gpc)
 {
@@ -164,6 +183,9 @@ static kvm_pfn_t hva_to_pfn_retry(struct gfn_to_pfn_cache *gpc)
 	kvm_pfn_t new_pfn = KVM_PFN_ERR_FAULT;
 	void *new_khva = NULL;
 	unsigned long mmu_seq;
+#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
+	struct page *page;
+#endif
 
 	lockdep_assert_held(&gpc->refresh_lock);
 
@@ -193,13 +215,21 @@ static kvm_pfn_t hva_to_pfn_retry(struct gfn_to_pfn_cache *gpc)
 			if (new_khva != old_khva)
 				gpc_unmap(new_pfn, new_khva);
 
+#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
+			kvm_release_page_unused(page);
+#else
 			kvm_release_pfn_clean(new_pfn);
+#endif
 
 			cond_resched();
 		}
 
 		/* The cache always asks for a writable page. */
+#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
+		new_pfn = gpc_resolve(gpc, &page);
+#else
 		new_pfn = gpc_resolve(gpc);
+#endif
 		if (is_error_noslot_pfn(new_pfn))
 			goto out_error;
 
@@ -214,7 +244,11 @@ static kvm_pfn_t hva_to_pfn_retry(struct gfn_to_pfn_cache *gpc)
 			new_khva = gpc_map(new_pfn);
 
 		if (!new_khva) {
+#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
+			kvm_release_page_unused(page);
+#else
 			kvm_release_pfn_clean(new_pfn);
+#endif
 			goto out_error;
 		}
 
@@ -242,7 +276,11 @@ static kvm_pfn_t hva_to_pfn_retry(struct gfn_to_pfn_cache *gpc)
 	if (kvmpfn_mutant(KVMPFN_B6) && new_khva == old_khva)
 		return 0;
 #endif
+#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
+	kvm_release_page_clean(page);
+#else
 	kvm_release_pfn_clean(new_pfn);
+#endif
 
 	return 0;
 

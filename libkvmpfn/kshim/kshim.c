@@ -216,6 +216,25 @@ long get_user_pages_unlocked(unsigned long start, unsigned long nr_pages,
 	return r;
 }
 
+int pin_user_pages_fast(unsigned long start, int nr_pages,
+			unsigned int gup_flags, struct page **pages)
+{
+	if (nr_pages != 1)
+		return -EINVAL;
+	return get_user_page_fast_only(start, gup_flags, pages);
+}
+
+long pin_user_pages_unlocked(unsigned long start, unsigned long nr_pages,
+			     struct page **pages, unsigned int gup_flags)
+{
+	return get_user_pages_unlocked(start, nr_pages, pages, gup_flags);
+}
+
+void unpin_user_page(struct page *page)
+{
+	put_page(page);
+}
+
 long get_user_pages(unsigned long start, unsigned long nr_pages,
 		    unsigned int gup_flags, struct page **pages)
 {

@@ -34,6 +34,8 @@ struct kvmpfn_pfn_info {
 	bool writable;
 	bool refcounted;	/* the pfn is a refcounted struct page */
 	bool holds_ref;		/* and the fault holds a reference on it */
+	/* final: the page __kvm_faultin_pfn() returned, until released */
+	struct page *page;
 };
 
 /*
@@ -50,10 +52,13 @@ struct kvmpfn_stage_ops {
 	 */
 	unsigned int kernel_files;
 
+	/* NULL at final, which has no such guess */
 	struct page *(*pfn_to_refcounted_page)(kvm_pfn_t pfn);
-	void (*release_pfn_clean)(kvm_pfn_t pfn);
 	int (*vcpu_map)(struct kvm_vcpu *vcpu, gfn_t gfn,
 			struct kvm_host_map *map);
+	/* whether a successful vcpu_map holds a reference (or pin) */
+	bool (*map_holds_ref)(const struct kvm_host_map *map);
+	/* an error page if KVM got no refcounted page */
 	struct page *(*gfn_to_page)(struct kvm *kvm, gfn_t gfn);
 	void (*release_page_clean)(struct page *page);
 	void (*vcpu_unmap)(struct kvm_vcpu *vcpu, struct kvm_host_map *map,
@@ -68,6 +73,8 @@ struct kvmpfn_stage_ops {
 	void (*gpc_deactivate)(struct gfn_to_pfn_cache *gpc);
 	void (*gpc_invalidate_start)(struct kvm *kvm, unsigned long start,
 				     unsigned long end);
+	/* the core's allow_unsafe_mappings parameter; NULL before final */
+	const struct kvmpfn_module_param *allow_unsafe_mappings;
 
 	/* the architectures built at this stage; NULL if not in this build */
 	const struct kvmpfn_arch_ops *arch[KVMPFN_NR_ARCHES];

@@ -9,9 +9,14 @@
  *                 kvm_release_pfn_clean() after the install; A/D pushed to
  *                 struct page when a leaf is zapped.
  *   v7.4          __kvm_follow_pfn() with FOLL_GET, same reference rules.
- *   v7.5..        no FOLL_GET: nothing to release; a leaf remembers whether
+ *   v7.5..v7.8    no FOLL_GET: nothing to release; a leaf remembers whether
  *                 its pfn is a refcounted page and only such leaves touch
  *                 struct page, under mmu_lock.
+ *   final         6.13: __kvm_faultin_pfn() returns GUP's page with its
+ *                 reference, or no page for a remapped pfn;
+ *                 kvm_release_faultin_page() under mmu_lock marks it
+ *                 accessed, and dirty if the host allowed writes, then
+ *                 drops it.  A zap hands nothing to struct page.
  *
  * The v7.5 patch as posted marked the page accessed after dropping
  * mmu_lock (fixed in v8); the model does it under the lock, as v8 did.
@@ -62,7 +67,16 @@ static void ref_set_leaf(struct kvmpfn_sim *sim, struct gmap_leaf *old,
 static void ref_lookup_pfn(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 {
 	struct kvmpfn_pfn_info *info = &f->info;
-#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_4
+#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
+	bool writable;
+
+	info->pfn = __kvm_faultin_pfn(f->slot, f->gfn, f->write ? FOLL_WRITE : 0,
+				      &writable, &info->page);
+	info->hva = gfn_to_hva_memslot(f->slot, f->gfn);
+	info->writable = writable;
+	info->refcounted = info->page;
+	info->holds_ref = info->page;
+#elif KVMPFN_STAGE >= KVMPFN_STAGE_V7_4
 	struct kvm_follow_pfn foll = {
 		.slot = f->slot,
 		.gfn = f->gfn,
@@ -138,12 +152,17 @@ static int ref_fault_finish(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 	 */
 	if (leaf.writable)
 		mark_page_dirty_in_slot(kvm, f->slot, f->gfn);
-#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5 && KVMPFN_STAGE < KVMPFN_STAGE_FINAL
 	if (f->info.refcounted && sim->bug != KVMPFN_B17)
 		kvm_set_pfn_accessed(f->info.pfn);
 #endif
 
 out_unlock:
+#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
+	kvm_release_faultin_page(kvm, f->info.page, r, f->info.writable);
+	f->info.page = NULL;
+	write_unlock(&kvm->mmu_lock);
+#else
 	write_unlock(&kvm->mmu_lock);
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
 	/* B17: v7 as posted, with no reference and no lock held */
@@ -152,6 +171,7 @@ out_unlock:
 #endif
 	if (f->info.holds_ref)
 		kvm_release_pfn_clean(f->info.pfn);
+#endif
 	f->info.holds_ref = false;
 	return r;
 }
@@ -159,6 +179,10 @@ out_unlock:
 /* A leaf is going away under mmu_lock: hand its A/D bits to the page. */
 static void ref_leaf_zapped(struct gmap_leaf *e)
 {
+#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
+	/* the fault that made the leaf told the page already */
+	(void)e;
+#else
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
 	/* only a leaf that says its page is refcounted may touch the page */
 	if (!e->refcounted)
@@ -168,6 +192,7 @@ static void ref_leaf_zapped(struct gmap_leaf *e)
 		kvm_set_pfn_dirty(e->pfn);
 	if (e->accessed)
 		kvm_set_pfn_accessed(e->pfn);
+#endif
 }
 
 /* Call @fn on each leaf of @as_id in [start, end); @fn may remove it. */

@@ -9,10 +9,16 @@
  *                 write_fault, &writable, NULL): a reference on every
  *                 refcounted page, dropped by kvm_release_pfn_clean() at
  *                 the end.
- *   v7.6..        __kvm_follow_pfn() with FOLL_GET (+ FOLL_WRITE for a
+ *   v7.6..v7.8    __kvm_follow_pfn() with FOLL_GET (+ FOLL_WRITE for a
  *                 write): the same references.  Only x86 maps
  *                 non-refcounted pages in v7, so arm64 keeps FOLL_GET and
  *                 refcount-0 tail pages still fail with -EFAULT.
+ *   final         6.13: __kvm_faultin_pfn(); a remapped pfn comes with no
+ *                 reference, so refcount-0 tail pages map.  The page GUP
+ *                 returned is released under mmu_lock by
+ *                 kvm_release_faultin_page(), unused if the map failed,
+ *                 dirty if mapped writable; an access-flag fault no longer
+ *                 marks the page accessed.
  *
  * The fault is split where the scenario may interleave: begin does
  * everything up to the pfn lookup (mmap_lock, VMA, snapshot), finish takes
@@ -160,11 +166,15 @@ static long transparent_hugepage_adjust(struct kvmpfn_sim *sim,
 		 * B14 (c04bf723ccd6): move the reference from the faulting
 		 * page to the block's first page, as arm64 did before 6.7.
 		 */
+#if KVMPFN_STAGE < KVMPFN_STAGE_FINAL
 		if (arm64_bug(KVMPFN_B14))
 			kvm_release_pfn_clean(pfn);
+#endif
 		pfn &= ~(kvm_pfn_t)(PTRS_PER_PMD - 1);
+#if KVMPFN_STAGE < KVMPFN_STAGE_FINAL
 		if (arm64_bug(KVMPFN_B14) && pfn_valid(pfn))
 			get_page(pfn_to_page(pfn));
+#endif
 		*pfnp = pfn;
 		return PMD_SIZE;
 	}
@@ -177,7 +187,16 @@ static kvm_pfn_t arm64_lookup_pfn(struct kvm_memory_slot *memslot, gfn_t gfn,
 {
 	struct kvmpfn_pfn_info *info = &f->info;
 	kvm_pfn_t pfn;
-#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_6
+#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
+	bool writable;
+
+	pfn = __kvm_faultin_pfn(memslot, gfn, write_fault ? FOLL_WRITE : 0,
+				&writable, &info->page);
+	info->hva = __gfn_to_hva_memslot(memslot, gfn);
+	info->writable = writable;
+	info->refcounted = info->page;
+	info->holds_ref = info->page;
+#elif KVMPFN_STAGE >= KVMPFN_STAGE_V7_6
 	struct kvm_follow_pfn foll = {
 		.slot = memslot,
 		.gfn = gfn,
@@ -386,6 +405,21 @@ static int user_mem_abort_finish(struct kvmpfn_sim *sim,
 			     S2_WALK_HANDLE_FAULT | S2_WALK_SHARED, f);
 
 out_unlock:
+#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
+	/*
+	 * A failed map used nothing; B16 puts back the marking of a page
+	 * whose map failed (509552e65ae8).
+	 */
+	kvm_release_faultin_page(kvm, f->info.page,
+				 ret && !arm64_bug(KVMPFN_B16),
+				 writable && !seams->no_dirty_mark);
+	f->info.page = NULL;
+	read_unlock(&kvm->mmu_lock);
+
+	if (writable && !ret && !seams->no_dirty_mark)
+		mark_page_dirty_in_slot(kvm, memslot, gfn);
+	(void)pfn;
+#else
 	read_unlock(&kvm->mmu_lock);
 
 	/*
@@ -399,6 +433,7 @@ out_unlock:
 	}
 
 	kvm_release_pfn_clean(pfn);
+#endif
 	f->info.holds_ref = false;
 
 	if (retry)
@@ -411,8 +446,8 @@ out_unlock:
 
 /*
  * handle_access_fault: make the leaf young again under the read lock, then
- * mark the page accessed after dropping it, with no reference held: the
- * page is only known alive while mmu_lock is held (I4).
+ * (up to v7.8) mark the page accessed after dropping it, with no reference
+ * held: the page is only known alive while mmu_lock is held (I4).
  */
 static int handle_access_fault(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 {
@@ -424,8 +459,10 @@ static int handle_access_fault(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 	pte = s2_mkyoung(&mmu->pgt, f->priv[P_IPA], NULL);
 	read_unlock(&kvm->mmu_lock);
 
+#if KVMPFN_STAGE < KVMPFN_STAGE_FINAL
 	if (s2_pte_valid(pte))
 		kvm_set_pfn_accessed(s2_pte_to_pfn(pte));
+#endif
 	/* the leaf went meanwhile: the access faults again */
 	return s2_pte_valid(pte) ? 0 : -EAGAIN;
 }
@@ -502,7 +539,13 @@ static int arm64_fault_finish(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 
 static bool arm64_refcounted(u64 pfn)
 {
+#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
+	/* 6.13 keeps no such state: no entry ever leads KVM to struct page */
+	(void)pfn;
+	return false;
+#else
 	return kvm_pfn_to_refcounted_page(pfn) != NULL;
+#endif
 }
 
 static int arm64_init(struct kvmpfn_sim *sim, void *mmu)

@@ -14,7 +14,7 @@
  *                 ZONE_DEVICE pages are PG_reserved, GUP refcounts them,
  *                 and ppc never puts them (I2; and a ZONE_DEVICE page
  *                 mapped writable is never dirtied, I16).
- *   v7.7..        "KVM: PPC: Migrate to __kvm_follow_pfn": one
+ *   v7.7..v7.8    "KVM: PPC: Migrate to __kvm_follow_pfn": one
  *                 __kvm_follow_pfn() with FOLL_GET (the fast path is the
  *                 core's), and the page to put is the one the core says is
  *                 refcounted, which ends the leak; kvm_ro is gone, as the
@@ -22,6 +22,10 @@
  *                 kernel-port ends the leak in a patch of its own just
  *                 before (it puts the zero page and ZONE_DEVICE pages too),
  *                 so the migration itself changes nothing.
+ *   final         6.13: __kvm_faultin_pfn(); the page to put is the one
+ *                 GUP returned (refcounted_page), none for a remapped pfn,
+ *                 which therefore maps even with a refcount of 0.  The
+ *                 dirtying and put after the install stay as they were.
  *
  * At every stage the leaf is built from the host's PTE, read under
  * mmu_lock after the invalidation check (find_kvm_host_pte), not from the
@@ -73,7 +77,15 @@ static int ppc_faultin_pfn(struct kvmpfn_sim *sim, struct kvmpfn_fault *f,
 	unsigned long hva;
 	kvm_pfn_t pfn;
 
-#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_7
+#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
+	(void)kvm_ro;
+	hva = gfn_to_hva_memslot(memslot, f->gfn);
+	pfn = __kvm_faultin_pfn(memslot, f->gfn, writing ? FOLL_WRITE : 0,
+				&upgrade_write, &page);
+	if (is_error_noslot_pfn(pfn))
+		return -EFAULT;
+	info->holds_ref = page;
+#elif KVMPFN_STAGE >= KVMPFN_STAGE_V7_7
 	struct kvm_follow_pfn foll = {
 		.slot = memslot,
 		.gfn = f->gfn,
@@ -297,8 +309,14 @@ static int ppc_patch_dcbz(struct kvmpfn_sim *sim, gfn_t gfn)
 {
 	struct page *hpage = gfn_to_page(&sim->kvm, gfn);
 
+#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
+	/* NULL: no page GUP could return */
+	if (!hpage)
+		return -EFAULT;
+#else
 	if (is_error_page(hpage))
 		return -EFAULT;
+#endif
 	if (sim->bug == KVMPFN_B8)
 		get_page(hpage);
 	/* kmap_local_page(), patch the words, kunmap_local(): no refcount */

@@ -98,6 +98,10 @@ static bool x86_spte_refcounted(struct kvmpfn_sim *sim, u64 spte)
 	kvm_pfn_t pfn = spte_to_pfn(spte);
 	struct page *page;
 
+#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
+	/* 6.13 keeps no such state: no SPTE ever leads KVM to struct page */
+	return false;
+#endif
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
 	if (spte_has_refcount_bit())
 		return is_refcounted_page_spte(spte);
@@ -107,7 +111,7 @@ static bool x86_spte_refcounted(struct kvmpfn_sim *sim, u64 spte)
 			kshim_page_flag(page, PG_zone_device));
 }
 
-#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5 && KVMPFN_STAGE < KVMPFN_STAGE_FINAL
 /*
  * v7.5 on: hand a leaf's dirty (or accessed) state to its page, if the
  * SPTE says it is refcounted.  Where SPTEs have no refcount bit every SPTE
@@ -145,13 +149,18 @@ static void leaf_view(struct kvmpfn_sim *sim, int as_id, u64 spte, int level,
 
 /*
  * I16 as 6.12 (and the series) define it: when a leaf's dirty or accessed
- * state leaves the SPTE, a page KVM may mark keeps it.
+ * state leaves the SPTE, a page KVM may mark keeps it.  At final the
+ * fault told the page (kvm_release_faultin_page()), and the checker judges
+ * I16 there.
  */
 static void check_ad_kept(struct kvmpfn_sim *sim, u64 old_spte, gfn_t gfn,
 			  bool dirty)
 {
 	kvm_pfn_t pfn = spte_to_pfn(old_spte);
 	struct page *page;
+
+	if (KVMPFN_STAGE == KVMPFN_STAGE_FINAL)
+		return;
 
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
 	if (!is_refcounted_page_spte(old_spte))
@@ -171,7 +180,9 @@ static void x86_spte_set_dirty(struct kvmpfn_sim *sim, u64 old_spte,
 			       gfn_t gfn)
 {
 	if (!x86_tdp_seam(X86_SEAM_NO_AD_PROPAGATION)) {
-#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
+#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
+		(void)old_spte;
+#elif KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
 		spte_set_page_ad(old_spte, true);
 #else
 		kvm_set_pfn_dirty(spte_to_pfn(old_spte));
@@ -184,7 +195,9 @@ static void x86_spte_set_accessed(struct kvmpfn_sim *sim, u64 old_spte,
 				  gfn_t gfn)
 {
 	if (!x86_tdp_seam(X86_SEAM_NO_AD_PROPAGATION)) {
-#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
+#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
+		(void)old_spte;
+#elif KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
 		spte_set_page_ad(old_spte, false);
 #else
 		kvm_set_pfn_accessed(spte_to_pfn(old_spte));
@@ -462,7 +475,7 @@ static u64 make_spte(struct kvmpfn_sim *sim,
 	else
 		access &= ~ACC_WRITE_MASK;
 	spte |= (u64)pfn << SPTE_PFN_SHIFT;
-#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5 && KVMPFN_STAGE < KVMPFN_STAGE_FINAL
 	/*
 	 * Only where the mode has the bit.  Bug zoo B18: the v7 port set it
 	 * for every refcounted page, shadow-paging SPTEs included, where
@@ -737,10 +750,26 @@ out:
 }
 
 /* Resolve the pfn the way x86 calls the core at this stage. */
-static void __kvm_faultin_pfn(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
+static void x86_faultin_pfn(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 {
 	struct kvmpfn_pfn_info *info = &f->info;
-#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_4
+#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
+	unsigned int foll = f->write ? FOLL_WRITE : 0;
+	bool writable;
+
+	/* every paging mode alike: nothing depends on an SPTE bit any more */
+	info->pfn = __kvm_faultin_pfn(f->slot, f->gfn, foll | FOLL_NOWAIT,
+				      &writable, &info->page);
+	if (info->pfn == KVM_PFN_ERR_NEEDS_IO)
+		/* no async #PF in the model: wait for the I/O, interruptibly */
+		info->pfn = __kvm_faultin_pfn(f->slot, f->gfn,
+					      foll | FOLL_INTERRUPTIBLE,
+					      &writable, &info->page);
+	info->hva = __gfn_to_hva_memslot(f->slot, f->gfn);
+	info->writable = writable;
+	info->refcounted = info->page;
+	info->holds_ref = info->page;
+#elif KVMPFN_STAGE >= KVMPFN_STAGE_V7_4
 	struct kvm_follow_pfn foll = {
 		.slot = f->slot,
 		.gfn = f->gfn,
@@ -799,7 +828,7 @@ static int kvm_faultin_pfn(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 	if (tdp_invalidate_retry_gfn_unsafe(kvm, f->mmu_seq, f->gfn))
 		return RET_PF_RETRY;
 
-	__kvm_faultin_pfn(sim, f);
+	x86_faultin_pfn(sim, f);
 
 	/* kvm_handle_error_pfn(): the caller turns the pfn into an error */
 	if (is_error_pfn(f->info.pfn))
@@ -808,7 +837,10 @@ static int kvm_faultin_pfn(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 		return RET_PF_CONTINUE;
 
 	if (tdp_invalidate_retry_gfn_unsafe(kvm, f->mmu_seq, f->gfn)) {
-#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
+#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
+		kvm_release_page_unused(f->info.page);
+		f->info.page = NULL;
+#elif KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
 		if (f->info.holds_ref)
 			kvm_release_pfn_clean(f->info.pfn);
 #else
@@ -892,15 +924,24 @@ static int x86_fault_finish(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 	if (is_page_fault_stale(sim, f))
 		goto out_unlock;
 	r = kvm_tdp_mmu_map(sim, f);
-#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5 && KVMPFN_STAGE < KVMPFN_STAGE_FINAL
 	/* no reference held: only under mmu_lock, only once mapped */
 	if ((r == RET_PF_FIXED || r == RET_PF_SPURIOUS) && f->info.refcounted &&
 	    !f->info.holds_ref && sim->bug != KVMPFN_B17)
 		kvm_set_pfn_accessed(orig_pfn);
 #endif
 out_unlock:
+#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
+	/* kvm_mmu_finish_page_fault(): a retry used nothing */
+	kvm_release_faultin_page(kvm, f->info.page, r == RET_PF_RETRY,
+				 f->info.writable);
+	f->info.page = NULL;
 	x86_map_unlock(kvm);
-#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
+	(void)orig_pfn;
+#else
+	x86_map_unlock(kvm);
+#endif
+#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5 && KVMPFN_STAGE < KVMPFN_STAGE_FINAL
 	/* bug zoo B17: the v7 patch as posted, after the unlock */
 	if ((r == RET_PF_FIXED || r == RET_PF_SPURIOUS) && f->info.refcounted &&
 	    !f->info.holds_ref && sim->bug == KVMPFN_B17)
@@ -908,7 +949,7 @@ out_unlock:
 	/* shadow paging kept FOLL_GET: drop the reference, as 6.12 does */
 	if (f->info.holds_ref)
 		kvm_release_pfn_clean(orig_pfn);
-#else
+#elif KVMPFN_STAGE < KVMPFN_STAGE_V7_5
 	kvm_release_pfn_clean(orig_pfn);
 #endif
 	f->info.holds_ref = false;
@@ -1218,7 +1259,9 @@ static bool clear_dirty_range(struct kvmpfn_sim *sim, struct x86_sp *sp,
 		/* tdp_mmu_clear_spte_bits: no handle_changed_spte */
 		x86_set_spte(sim, sp, i, spte & ~PT_WRITABLE_MASK, SET_RAW,
 			     NULL);
-#if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
+#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
+		/* the fault that made it writable dirtied the page */
+#elif KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
 		spte_set_page_ad(spte, true);
 #else
 		kvm_set_pfn_dirty(spte_to_pfn(spte));
@@ -1306,10 +1349,10 @@ static void check_leaf_spte(struct kvmpfn_sim *sim, struct x86_sp *sp,
 		check_violation(sim, KVMPFN_WARN, gfn, 0, spte_to_pfn(spte),
 				"x86: leaf SPTE at level %d", sp->level);
 	check_spte_rsvd(sim, spte, sp->level, gfn, true);
-#if KVMPFN_STAGE < KVMPFN_STAGE_V7_5
+#if KVMPFN_STAGE < KVMPFN_STAGE_V7_5 || KVMPFN_STAGE == KVMPFN_STAGE_FINAL
 	if (spte & SPTE_MMU_PAGE_REFCOUNTED)
 		check_violation(sim, KVMPFN_WARN, gfn, 0, spte_to_pfn(spte),
-				"x86: refcounted SPTE bit before v7.5");
+				"x86: refcounted SPTE bit outside v7.5 .. v7.8");
 #endif
 }
 

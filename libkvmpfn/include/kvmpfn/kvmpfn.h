@@ -44,7 +44,12 @@ extern "C" {
 const char *kvmpfn_version(void);
 const char *kvmpfn_strerror(int err);
 
-/* Stages of the series; "legacy" is Linux 6.12.y (modelled on 6.12.117/.118). */
+/*
+ * Stages of the series; "legacy" is Linux 6.12.y (modelled on 6.12.117/.118).
+ * "final" is not a v7 patch but the design Linux merged in 6.13 instead
+ * (__kvm_faultin_pfn() with a refcounted_page out-parameter, no reference on
+ * remapped pfns, accessed/dirty at fault time, kvm_vcpu_map() pinning).
+ */
 enum kvmpfn_stage {
 	KVMPFN_LEGACY,
 	KVMPFN_V7_1,
@@ -55,6 +60,7 @@ enum kvmpfn_stage {
 	KVMPFN_V7_6,
 	KVMPFN_V7_7,
 	KVMPFN_V7_8,
+	KVMPFN_FINAL,
 	KVMPFN_NR_STAGES,	/* the model's stages end here */
 	/*
 	 * Kernel-built twins: the same stages, but the functions the core
@@ -78,7 +84,7 @@ enum kvmpfn_stage {
 
 const char *kvmpfn_stage_name(enum kvmpfn_stage stage);
 /*
- * "legacy", "v7.1" ... "v7.8", "kernel:legacy" ... "kernel:v7.8",
+ * "legacy", "v7.1" ... "v7.8", "final", "kernel:legacy" ... "kernel:v7.8",
  * "kernel:tree"; -EINVAL if unknown (available or not)
  */
 int kvmpfn_stage_parse(const char *name, enum kvmpfn_stage *stage);

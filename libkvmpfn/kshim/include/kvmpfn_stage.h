@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The points of the "KVM: allow mapping non-refcounted pages" (v7) series
- * that the core can be built at.  A stage unit is compiled once per value
+ * that the core can be built at, and the design Linux 6.13 merged.  A stage unit is compiled once per value
  * of KVMPFN_STAGE; kernel-port resolves the same #if blocks with unifdef.
  * Force-included into stage units only; the kernel never sees this file.
  */
@@ -17,6 +17,12 @@
 #define KVMPFN_STAGE_V7_6	6	/* arm64 migrated */
 #define KVMPFN_STAGE_V7_7	7	/* ppc migrated */
 #define KVMPFN_STAGE_V7_8	8	/* __gfn_to_pfn_memslot removed */
+/*
+ * Not a v7 patch: what Linux 6.13 merged instead.  Code that differs
+ * between the series and 6.13 tests KVMPFN_STAGE == KVMPFN_STAGE_FINAL;
+ * a test ">= KVMPFN_STAGE_V7_n" is true here only where 6.13 agrees.
+ */
+#define KVMPFN_STAGE_FINAL	9
 
 #ifndef KVMPFN_STAGE
 #error "stage units are compiled with -DKVMPFN_STAGE=<n>"

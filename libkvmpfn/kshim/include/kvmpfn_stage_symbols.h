@@ -28,6 +28,10 @@
 #define kvm_release_pfn			KVMPFN_STAGE_SYM(kvm_release_pfn)
 #define kvm_set_pfn_dirty		KVMPFN_STAGE_SYM(kvm_set_pfn_dirty)
 #define kvm_set_pfn_accessed		KVMPFN_STAGE_SYM(kvm_set_pfn_accessed)
+/* final (6.13) */
+#define __kvm_faultin_pfn		KVMPFN_STAGE_SYM(__kvm_faultin_pfn)
+#define __gfn_to_page			KVMPFN_STAGE_SYM(__gfn_to_page)
+#define __kvm_vcpu_map			KVMPFN_STAGE_SYM(__kvm_vcpu_map)
 
 /* core/pfncache.c */
 #define gfn_to_pfn_cache_invalidate_start KVMPFN_STAGE_SYM(gfn_to_pfn_cache_invalidate_start)

@@ -16,6 +16,7 @@
 #include <linux/kvm.h>
 #include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -159,10 +160,14 @@ struct kvm_vcpu {
 };
 
 struct kvm_host_map {
+	/* 6.13 on (stage final): the page the map pinned, if any */
+	struct page *pinned_page;
 	struct page *page;
 	void *hva;
 	kvm_pfn_t pfn;
 	gfn_t gfn;
+	/* 6.13 on: mapped for write, so dirtied when unmapped */
+	bool writable;
 };
 
 #define INVALID_GPA	(~(gpa_t)0)

@@ -35,6 +35,8 @@ static inline void kshim_lockdep_assert(bool ok, const char *file, int line,
 #define kshim_lock_held(l)	kshim_dep_held(&(l)->dep_map)
 #define lockdep_is_held(l)	kshim_lock_held(l)
 
+#define lockdep_assert_once(c)						\
+	kshim_lockdep_assert((c), __FILE__, __LINE__, "assertion failed: " #c)
 #define lockdep_assert_held(l)						\
 	kshim_lockdep_assert(kshim_lock_held(l), __FILE__, __LINE__,	\
 			     "lock not held: " #l)

@@ -156,6 +156,16 @@ long get_user_pages_unlocked(unsigned long start, unsigned long nr_pages,
 			     struct page **pages, unsigned int gup_flags);
 long get_user_pages(unsigned long start, unsigned long nr_pages,
 		    unsigned int gup_flags, struct page **pages);
+/*
+ * FOLL_PIN: the model's pin is a reference like FOLL_GET's.  The kernel
+ * tells pins from gets (GUP_PIN_COUNTING_BIAS) only for the host's own
+ * folio_maybe_dma_pinned() questions, which nothing here asks.
+ */
+int pin_user_pages_fast(unsigned long start, int nr_pages,
+			unsigned int gup_flags, struct page **pages);
+long pin_user_pages_unlocked(unsigned long start, unsigned long nr_pages,
+			     struct page **pages, unsigned int gup_flags);
+void unpin_user_page(struct page *page);
 int fixup_user_fault(struct mm_struct *mm, unsigned long address,
 		     unsigned int fault_flags, bool *unlocked);
 
