@@ -324,6 +324,20 @@ static void find_pfn(struct kvmpfn_sim *sim, const struct kvmpfn_leaf_view *v,
 	}
 }
 
+bool check_untouched_remapped(struct kvmpfn_sim *sim, int as_id, gfn_t gfn)
+{
+	struct kvm_memory_slot *slot;
+	struct vm_area_struct *vma;
+
+	if (sim->ops->stage != KVMPFN_FINAL)
+		return false;
+	slot = kvm_memslot_find(&sim->kvm, as_id, gfn);
+	if (!slot)
+		return false;
+	vma = host_vma_find(&sim->mm, __gfn_to_hva_memslot(slot, gfn));
+	return vma && (vma->vm_flags & (VM_IO | VM_PFNMAP));
+}
+
 bool check_pfn_mapped(struct kvmpfn_sim *sim, unsigned long pfn,
 		      bool writable, const struct kvmpfn_leaf_view *hint)
 {

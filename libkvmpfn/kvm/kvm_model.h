@@ -278,6 +278,12 @@ void check_touch_all(struct kvmpfn_sim *sim);
  */
 bool check_pfn_mapped(struct kvmpfn_sim *sim, unsigned long pfn,
 		      bool writable, const struct kvmpfn_leaf_view *hint);
+/*
+ * Stage final: does KVM leave @gfn's page alone?  6.13 takes no reference
+ * on a remapped pfn (VM_PFNMAP/VM_IO) and so never marks its page; the
+ * architectures' I16 checks skip such leaves there.  False before final.
+ */
+bool check_untouched_remapped(struct kvmpfn_sim *sim, int as_id, gfn_t gfn);
 /* check/entry.c: a fault made a dirty record; the fault attempt ended */
 void check_fault_dirty_record(struct kvmpfn_sim *sim, gfn_t gfn,
 			      unsigned long pfn, bool page);

@@ -319,7 +319,8 @@ static void check_leaf_dirty(struct s2_pgt *pgt, kvm_pte_t pte, int level,
 	bool tracked = false;
 
 	(void)pgt;
-	if (!s2_pte_writable(pte))
+	if (!s2_pte_writable(pte) ||
+	    check_untouched_remapped(sim, 0, ipa >> PAGE_SHIFT))
 		return;
 	for (i = 0; i < n; i++) {
 		struct page *p = host_pfn_to_page(&sim->mm, pfn + i);

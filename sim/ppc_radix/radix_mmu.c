@@ -1024,6 +1024,7 @@ static bool check_leaf(struct ppc_walk *w, const struct ppc_pos *pos)
 		unsigned long dpfn = pfn + (pos->t ? pos->t->sub[pos->idx] : 0);
 
 		if (page_must_be_dirty(sim, dpfn) && !page_dirty(sim, dpfn) &&
+		    !check_untouched_remapped(sim, 0, gfn) &&
 		    first_report(pos, PPC_META_SEEN_I16))
 			check_violation(sim, 16, gfn, 0, dpfn,
 					"writable radix PTE of a refcounted page that was never marked dirty");
