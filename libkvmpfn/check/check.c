@@ -338,6 +338,13 @@ bool check_untouched_remapped(struct kvmpfn_sim *sim, int as_id, gfn_t gfn)
 	return vma && (vma->vm_flags & (VM_IO | VM_PFNMAP));
 }
 
+bool check_final_refcounted(struct kvmpfn_sim *sim, int as_id, gfn_t gfn,
+			    unsigned long pfn)
+{
+	return host_pfn_to_page(&sim->mm, pfn) &&
+	       !check_untouched_remapped(sim, as_id, gfn);
+}
+
 bool check_pfn_mapped(struct kvmpfn_sim *sim, unsigned long pfn,
 		      bool writable, const struct kvmpfn_leaf_view *hint)
 {

@@ -284,6 +284,14 @@ bool check_pfn_mapped(struct kvmpfn_sim *sim, unsigned long pfn,
  * architectures' I16 checks skip such leaves there.  False before final.
  */
 bool check_untouched_remapped(struct kvmpfn_sim *sim, int as_id, gfn_t gfn);
+/*
+ * Stage final: is the page a leaf of @gfn maps one KVM got from GUP, with a
+ * reference it dropped after the fault?  6.13 keeps no per-entry bit for
+ * it, so the models' views derive it: a struct page not behind a
+ * VM_PFNMAP/VM_IO mapping.
+ */
+bool check_final_refcounted(struct kvmpfn_sim *sim, int as_id, gfn_t gfn,
+			    unsigned long pfn);
 /* check/entry.c: a fault made a dirty record; the fault attempt ended */
 void check_fault_dirty_record(struct kvmpfn_sim *sim, gfn_t gfn,
 			      unsigned long pfn, bool page);

@@ -70,7 +70,7 @@ int arm64_s2_test_configure(struct kvmpfn_sim *sim, u32 ia_bits,
 			    bool eager_split)
 {
 	struct arm64_mmu *mmu = kvmpfn_arch_mmu(sim);
-	bool (*refcounted)(u64) = mmu->pgt.refcounted;
+	kvmpfn_s2_refcounted_fn refcounted = mmu->pgt.refcounted;
 	struct s2_pgt next;
 	int r;
 
@@ -92,7 +92,7 @@ static struct arm64_mmu *arm64_mmu(struct kvmpfn_sim *sim)
 }
 
 int arm64_s2_init(struct kvmpfn_sim *sim, void *p,
-		  bool (*refcounted)(u64 pfn))
+		  kvmpfn_s2_refcounted_fn refcounted)
 {
 	struct arm64_mmu *mmu = p;
 	int r = s2_pgt_init(&mmu->pgt, sim, S2_IPA_BITS_DEFAULT);
@@ -115,7 +115,7 @@ void arm64_s2_destroy(struct kvmpfn_sim *sim, void *p)
 __no_fuzz_cov int arm64_s2_reset(struct kvmpfn_sim *sim, void *p)
 {
 	struct arm64_mmu *mmu = p;
-	bool (*refcounted)(u64 pfn) = mmu->pgt.refcounted;
+	kvmpfn_s2_refcounted_fn refcounted = mmu->pgt.refcounted;
 
 	s2_pgt_destroy(&mmu->pgt);
 	memset(mmu, 0, sizeof(*mmu));

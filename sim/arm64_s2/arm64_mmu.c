@@ -537,14 +537,14 @@ static int arm64_fault_finish(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 	}
 }
 
-static bool arm64_refcounted(u64 pfn)
+static bool arm64_refcounted(struct kvmpfn_sim *sim,
+			     const struct kvmpfn_leaf_view *v)
 {
 #if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
-	/* 6.13 keeps no such state: no entry ever leads KVM to struct page */
-	(void)pfn;
-	return false;
+	return sim && check_final_refcounted(sim, v->as_id, v->gfn, v->pfn);
 #else
-	return kvm_pfn_to_refcounted_page(pfn) != NULL;
+	(void)sim;
+	return kvm_pfn_to_refcounted_page(v->pfn) != NULL;
 #endif
 }
 

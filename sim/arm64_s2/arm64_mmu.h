@@ -39,7 +39,7 @@ const struct arm64_s2_seams *arm64_s2_seams(void);
 extern const struct kvmpfn_arch_seams arm64_s2_seam_table;
 
 int arm64_s2_init(struct kvmpfn_sim *sim, void *mmu,
-		  bool (*refcounted)(u64 pfn));
+		  kvmpfn_s2_refcounted_fn refcounted);
 void arm64_s2_destroy(struct kvmpfn_sim *sim, void *mmu);
 int arm64_s2_reset(struct kvmpfn_sim *sim, void *mmu);
 bool arm64_s2_unmap_gfn_range(struct kvmpfn_sim *sim, int as_id, gfn_t start,

@@ -263,7 +263,7 @@ void s2_leaf_view(const struct s2_pgt *pgt, kvm_pte_t pte, int level,
 	 * dirty (6.12 marks the page dirty when it maps it writable).
 	 */
 	v->dirty = v->writable;
-	v->refcounted = pgt->refcounted && pgt->refcounted(v->pfn);
+	v->refcounted = pgt->refcounted && pgt->refcounted(pgt->sim, v);
 }
 
 void s2_set_pte(struct s2_pgt *pgt, struct s2_table *t, u32 idx,

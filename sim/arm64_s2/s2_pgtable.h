@@ -28,6 +28,10 @@ struct kvmpfn_sim;
 struct kvmpfn_fault;
 struct kvmpfn_leaf_view;
 
+/* Does the leaf @v (gfn, pfn filled in) map a page KVM may refcount? */
+typedef bool (*kvmpfn_s2_refcounted_fn)(struct kvmpfn_sim *sim,
+					const struct kvmpfn_leaf_view *v);
+
 /* IPA sizes: KVM's default, and the limits with a 4K granule, no LPA2. */
 #define S2_IPA_BITS_DEFAULT	40	/* KVM_PHYS_SHIFT */
 #define S2_IPA_BITS_MIN		32
@@ -73,8 +77,8 @@ struct s2_pgt {
 	u64 nr_frees;
 	u32 errors;			/* I20 findings (also without a sim) */
 
-	/* is @pfn a struct page KVM may touch (for leaf views) */
-	bool (*refcounted)(u64 pfn);
+	/* is the leaf's page one KVM may touch (for leaf views) */
+	kvmpfn_s2_refcounted_fn refcounted;
 
 	/* tables and leaves changed since the last check (incremental mode) */
 	u32 touched[S2_MAX_TOUCHED];

@@ -79,7 +79,8 @@ static int ppc_faultin_pfn(struct kvmpfn_sim *sim, struct kvmpfn_fault *f,
 
 #if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
 	(void)kvm_ro;
-	hva = gfn_to_hva_memslot(memslot, f->gfn);
+	/* the plain translation, as the v7 code gets from kvm_follow_pfn.hva */
+	hva = __gfn_to_hva_memslot(memslot, f->gfn);
 	pfn = __kvm_faultin_pfn(memslot, f->gfn, writing ? FOLL_WRITE : 0,
 				&upgrade_write, &page);
 	if (is_error_noslot_pfn(pfn))

@@ -99,7 +99,7 @@ static bool x86_spte_refcounted(struct kvmpfn_sim *sim, u64 spte)
 	struct page *page;
 
 #if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
-	/* 6.13 keeps no such state: no SPTE ever leads KVM to struct page */
+	/* no SPTE ever leads 6.13 to struct page: leaf_view() derives it */
 	return false;
 #endif
 #if KVMPFN_STAGE >= KVMPFN_STAGE_V7_5
@@ -140,7 +140,11 @@ static void leaf_view(struct kvmpfn_sim *sim, int as_id, u64 spte, int level,
 	v->gfn = gfn;
 	v->pfn = spte_to_pfn(spte);
 	v->writable = is_writable_pte(spte);
+#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
+	v->refcounted = check_final_refcounted(sim, as_id, gfn, v->pfn);
+#else
 	v->refcounted = x86_spte_refcounted(sim, spte);
+#endif
 	v->accessed = is_accessed_spte(spte);
 	v->dirty = is_dirty_spte(spte);
 }
