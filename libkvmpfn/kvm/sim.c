@@ -189,6 +189,10 @@ int kvmpfn_sim_set_seam(struct kvmpfn_sim *sim, const char *name)
 
 void kvm_ctx_enter(struct kvmpfn_sim *sim)
 {
+	/* the core's module parameter is one per stage, not per simulator */
+	if (sim->ops->allow_unsafe_mappings)
+		*sim->ops->allow_unsafe_mappings->value =
+			sim->allow_unsafe_mappings;
 	kvmpfn_cur = sim;
 	kshim_current = &sim->mm.task;
 	sim->kvm_depth++;
@@ -345,6 +349,17 @@ __no_fuzz_cov int kvmpfn_sim_reset(struct kvmpfn_sim *sim)
 		if (ops->init && ops->init(sim, mmu))
 			return -ENOMEM;
 	}
+	return 0;
+}
+
+int kvmpfn_sim_set_param(struct kvmpfn_sim *sim, const char *name,
+			 bool value)
+{
+	if (strcmp(name, "allow_unsafe_mappings"))
+		return -EINVAL;
+	if (!sim->ops->allow_unsafe_mappings)
+		return -ENOENT;
+	sim->allow_unsafe_mappings = value;
 	return 0;
 }
 

@@ -613,6 +613,30 @@ static int op_x86(struct run *r, int *ret)
 	return 0;
 }
 
+/*
+ * kvm_param allow_unsafe_mappings=yes|no: a kvm module parameter, before
+ * the operations it is for.  A stage whose KVM lacks the parameter ignores
+ * the line, as modprobe does.
+ */
+static int op_kvm_param(struct run *r, int *ret)
+{
+	int v;
+
+	if (r->ln->ntok != 2 || !r->ln->tok[1].key[0])
+		return diag(r, r->ln->tok[0].col,
+			    "kvm_param allow_unsafe_mappings=yes|no");
+	if (strcmp(r->ln->tok[1].key, "allow_unsafe_mappings"))
+		return diag(r, r->ln->tok[1].col,
+			    "unknown kvm parameter '%s' (allow_unsafe_mappings)",
+			    r->ln->tok[1].key);
+	if (yesno(r, "allow_unsafe_mappings", &v))
+		return -1;
+	*ret = kvmpfn_sim_set_param(r->sim, "allow_unsafe_mappings", v);
+	if (*ret == -KVMPFN_ENOENT)
+		*ret = 0;
+	return 0;
+}
+
 static int operation(struct run *r, int *ret)
 {
 	const char *op = r->ln->tok[0].val;
@@ -773,6 +797,9 @@ static int operation(struct run *r, int *ret)
 		*ret = kvmpfn_gfn_to_page(r->sim, b);
 	} else if (!strcmp(op, "x86")) {
 		if (op_x86(r, ret))
+			return -1;
+	} else if (!strcmp(op, "kvm_param")) {
+		if (op_kvm_param(r, ret))
 			return -1;
 	} else if (!strcmp(op, "vcpu_unmap")) {
 		if (num(r, "id", true, 0, &a))

@@ -161,6 +161,14 @@ enum kvmpfn_arch kvmpfn_sim_arch(const struct kvmpfn_sim *sim);
  */
 int kvmpfn_sim_set_x86_paging(struct kvmpfn_sim *sim,
 			      enum kvmpfn_x86_paging paging, bool pke);
+/*
+ * Set a kvm module parameter, as at load time: "allow_unsafe_mappings"
+ * (Linux 6.13: kvm_vcpu_map() may map remapped memory it cannot pin).
+ * -EINVAL: no such parameter; -ENOENT: this stage's KVM does not have it
+ * (nothing changes, as modprobe ignores an unknown parameter).
+ */
+int kvmpfn_sim_set_param(struct kvmpfn_sim *sim, const char *name,
+			 bool value);
 /* "tdp", "shadow64", "pae"; -EINVAL if unknown */
 int kvmpfn_x86_paging_parse(const char *name, enum kvmpfn_x86_paging *p);
 
