@@ -189,3 +189,30 @@ void check_fault_dirty(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 	sim->nr_fault_dirty = 0;
 	sim->nr_fault_unmapped = 0;
 }
+
+/*
+ * I16 at final (6.13): the fault hands accessed/dirty state to the page it
+ * got from GUP when it drops that reference (kvm_release_faultin_page(),
+ * dirty if the host allowed writes), and nothing hands anything over when
+ * the leaf goes.  So a writable leaf the fault left over a page KVM may
+ * mark must find that page (or its folio) dirty already.
+ */
+void check_fault_ad(struct kvmpfn_sim *sim, struct kvmpfn_fault *f,
+		    struct page *page)
+{
+	struct kvmpfn_leaf_view v;
+	unsigned long pfn;
+
+	if (sim->checks == KVMPFN_CHECKS_OFF || PageReserved(page) ||
+	    kshim_page_flag(page, PG_free))
+		return;
+	if (sim->arch->lookup(sim, f->slot->as_id, f->gfn, &v) || !v.writable)
+		return;
+	if (kshim_page_flag(page, PG_dirty) ||
+	    kshim_page_flag(host_folio_head(page), PG_dirty))
+		return;
+	pfn = host_page_to_pfn(&sim->mm, page);
+	check_violation(sim, 16, f->gfn, 0, pfn,
+			"fault left a writable leaf and released pfn 0x%lx without marking it dirty",
+			pfn);
+}

@@ -131,6 +131,7 @@ static void seam_keep_ref(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 int kvm_fault_finish(struct kvmpfn_sim *sim, int vcpu)
 {
 	struct kvmpfn_fault *f;
+	struct page *page;
 	int r;
 
 	if (vcpu < 0 || vcpu >= KVMPFN_MAX_VCPUS)
@@ -139,8 +140,12 @@ int kvm_fault_finish(struct kvmpfn_sim *sim, int vcpu)
 	if (!f->active)
 		return -EINVAL;
 	f->active = false;
+	/* final: the page GUP returned, alive until the finish drops it */
+	page = f->info.page;
 
 	r = fault_half(sim, f, sim->arch->fault_finish);
+	if (!r && page)
+		check_fault_ad(sim, f, page);
 	if (!r && sim->seam == KVMPFN_SEAM_KEEP_REF)
 		seam_keep_ref(sim, f);
 	return r;

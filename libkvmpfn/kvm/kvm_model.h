@@ -297,6 +297,9 @@ bool check_final_refcounted(struct kvmpfn_sim *sim, int as_id, gfn_t gfn,
 void check_fault_dirty_record(struct kvmpfn_sim *sim, gfn_t gfn,
 			      unsigned long pfn, bool page);
 void check_fault_dirty(struct kvmpfn_sim *sim, struct kvmpfn_fault *f);
+/* check/entry.c: I16 at final, after a fault that had @page from GUP */
+void check_fault_ad(struct kvmpfn_sim *sim, struct kvmpfn_fault *f,
+		    struct page *page);
 
 /* check/pagestate.c */
 void pagestate_step(struct kvmpfn_sim *sim);
