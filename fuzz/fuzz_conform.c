@@ -47,10 +47,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (kvmpfn_decode(data, size, KVMPFN_FUZZ_ARCH_MASK, &hdr, add_line,
 			  &t) && !t.len)
 		return 0;
-	o.kernel = (enum kvmpfn_stage)(hdr.stage + KVMPFN_KERNEL_LEGACY);
 	/* KVMPFN_STAGE=kernel:tree: a developer's tree against its stage */
 	if (fuzz_stage() >= 0 && kvmpfn_stage_is_kernel(fuzz_stage()))
 		o.kernel = (enum kvmpfn_stage)fuzz_stage();
+	else if (hdr.stage <= KVMPFN_V7_8)
+		o.kernel = (enum kvmpfn_stage)(hdr.stage + KVMPFN_KERNEL_LEGACY);
+	else
+		return 0;	/* final has no twin in a 6.12 tree */
 	o.model = kvmpfn_stage_model(o.kernel);
 	o.arch = hdr.arch;
 	if (!kvmpfn_stage_available(o.kernel))

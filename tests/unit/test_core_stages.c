@@ -203,7 +203,7 @@ static void test_stage_names(void **state)
 {
 	static const char *const names[] = {
 		"legacy", "v7.1", "v7.2", "v7.3", "v7.4",
-		"v7.5", "v7.6", "v7.7", "v7.8",
+		"v7.5", "v7.6", "v7.7", "v7.8", "final",
 	};
 	enum kvmpfn_stage s, p;
 

@@ -247,12 +247,12 @@ static void test_stage_filter(void **state)
 	static const char text[] = BLOB
 		"fault gfn=0x100001 write\n"
 		"expect error EFAULT stage=legacy..v7.4\n"
-		"expect ok stage=v7.5..v7.8\n"
-		"expect mapped gfn=0x100001 refcounted=no stage=v7.5..v7.8\n";
+		"expect ok stage=v7.5..final\n"
+		"expect mapped gfn=0x100001 refcounted=no stage=v7.5..final\n";
 	static const char only_new[] = BLOB
 		"fault gfn=0x100001 write\n"
 		"expect error EFAULT stage=legacy..v7.4\n"
-		"expect unmapped gfn=0x100001 stage=v7.5..v7.8\n";
+		"expect unmapped gfn=0x100001 stage=v7.5..final\n";
 	enum kvmpfn_stage s;
 
 	(void)state;
