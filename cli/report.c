@@ -17,12 +17,17 @@
 
 /* chart geometry, in pixels */
 #define CH_LEFT		64	/* y axis labels */
-#define CH_COL		78	/* one operation line */
-#define CH_TOP		58	/* title and the two mark bands */
+#define CH_COL		70	/* one operation line */
+/* above the plot: the title, KVM's references a row each, violations */
+#define CH_MARK0	36
+#define CH_MARK		12
+#define CH_VIOL		20
 #define CH_UNIT		34	/* one reference */
-#define CH_XLAB		40	/* line number and operation under the axis */
+#define CH_XLAB		52	/* line, operation and argument under the axis */
+#define CH_MINW		480	/* room for the legend's notes */
 #define CH_LEG		16	/* one legend row */
 #define CH_OFFSET	3	/* lines that coincide are drawn this far apart */
+#define CH_LANE		6	/* a line's "mapped" lane under the plot */
 
 /* Okabe-Ito: told apart with the common colour-vision deficiencies */
 static const char *const palette[] = {
@@ -432,7 +437,7 @@ static int svg_grid(struct ctx *c, int x, int y)
 	unsigned int m, s;
 
 	fprintf(c->f, "<g class=\"grid\" transform=\"translate(%d,%d)\">\n", x, y);
-	fprintf(c->f, "<text x=\"0\" y=\"14\" class=\"hd\">model \\ stage</text>\n");
+	fprintf(c->f, "<text x=\"0\" y=\"14\" class=\"hd\">model</text>\n");
 	for (s = 0; s < r->nstages; s++) {
 		fprintf(c->f, "<text x=\"%u\" y=\"14\" class=\"hd\">",
 			GRID_HEAD + s * GRID_W + 4);
@@ -480,11 +485,13 @@ struct chart {
 	int top;		/* the y axis goes 0..top */
 	bool kvm;		/* KVM held references on the page */
 	int width, height, plot_h;
+	int lanes_h;		/* the "mapped" lanes */
+	int top_h;		/* title and marks above the plot */
 };
 
 static int y_of(const struct chart *ch, int v)
 {
-	return CH_TOP + ch->plot_h - v * ch->plot_h / ch->top;
+	return ch->top_h + ch->plot_h - v * ch->plot_h / ch->top;
 }
 
 static int x_of(unsigned int col)
@@ -492,9 +499,12 @@ static int x_of(unsigned int col)
 	return CH_LEFT + (int)col * CH_COL + CH_COL / 2;
 }
 
+static unsigned int chart_marks(struct ctx *c, const struct chart *ch,
+				bool draw);
+
 static void chart_measure(struct ctx *c, struct chart *ch)
 {
-	unsigned int run, col;
+	unsigned int run, col, marks;
 	int max = 1;
 
 	ch->kvm = false;
@@ -520,7 +530,12 @@ static void chart_measure(struct ctx *c, struct chart *ch)
 	if (ch->plot_h > 200)
 		ch->plot_h = 200;
 	ch->width = CH_LEFT + (int)c->ncols * CH_COL + 16;
-	ch->height = CH_TOP + ch->plot_h + CH_XLAB +
+	if (ch->width < CH_MINW)
+		ch->width = CH_MINW;
+	marks = chart_marks(c, ch, false);
+	ch->top_h = CH_MARK0 + CH_MARK * (int)(marks ? marks - 1 : 0) + CH_VIOL;
+	ch->lanes_h = (int)ch->nlines * CH_LANE + 8;
+	ch->height = ch->top_h + ch->plot_h + ch->lanes_h + CH_XLAB +
 		     (int)(ch->nlines + 2) * CH_LEG + 6;
 }
 
@@ -539,7 +554,7 @@ static void chart_path(struct ctx *c, const struct chart *ch, unsigned int v,
 		v >= NR_PALETTE ? " stroke-dasharray=\"8 2 2 2\"" : "");
 	for (col = 0; col < c->ncols; col++) {
 		const struct report_step *s = state_at(c, run, col);
-		int x = x_of(col), y;
+		int x = x_of(col), y, end;
 
 		if (!s || !s->page[ch->p].present) {
 			pen = false;
@@ -547,12 +562,15 @@ static void chart_path(struct ctx *c, const struct chart *ch, unsigned int v,
 		}
 		y = y_of(ch, kvm ? s->page[ch->p].kvm_refs :
 				   s->page[ch->p].refcount) + dy;
-		/* a step chart: the value holds until the next line */
+		/*
+		 * a step chart: the value changes at the line's column and
+		 * holds until the next one
+		 */
+		end = x + (col + 1 < c->ncols ? CH_COL : CH_COL / 2);
 		if (pen)
-			fprintf(c->f, "V%d H%d ", y, x + CH_COL / 2);
+			fprintf(c->f, "V%d H%d ", y, end);
 		else
-			fprintf(c->f, "M%d %d H%d ", x - CH_COL / 2, y,
-				x + CH_COL / 2);
+			fprintf(c->f, "M%d %d H%d ", x, y, end);
 		pen = true;
 	}
 	fputs("\"/>\n", c->f);
@@ -588,16 +606,17 @@ static void chart_points(struct ctx *c, const struct chart *ch,
  * on the page (one label per distinct count), and violations raised on it
  * (a red rule through the plot and the invariant ids).
  */
-static void chart_marks(struct ctx *c, const struct chart *ch)
+static unsigned int chart_marks(struct ctx *c, const struct chart *ch,
+				bool draw)
 {
-	unsigned int col, v, i, k;
+	unsigned int col, v, i, k, most = 0;
 
 	for (col = 0; col < c->ncols; col++) {
-		char seen[8][24];
-		char ids[96] = "";
-		unsigned int nseen = 0;
-		int x = x_of(col);
+		bool inv[KVMPFN_REPORT_MAX_INV + 1] = { 0 }, any = false;
 		bool expected_only = true;
+		unsigned int nseen = 0;
+		char seen[8][24];
+		int x = x_of(col);
 
 		for (v = 0; v < ch->nlines; v++) {
 			const struct report_run *run = &c->r->run[ch->first[v]];
@@ -614,44 +633,106 @@ static void chart_marks(struct ctx *c, const struct chart *ch)
 					;
 				if (k == nseen && nseen < 8) {
 					strcpy(seen[nseen], t);
-					fprintf(c->f, "<text class=\"kvmmark\" x=\"%d\" y=\"%u\" fill=\"%s\">%s</text>\n",
-						x, 36 - 10 * nseen,
-						ch->nlines > 1 ? palette[v % NR_PALETTE] : "#333",
-						t);
+					if (draw)
+						fprintf(c->f, "<text class=\"kvmmark\" x=\"%d\" y=\"%u\" fill=\"%s\">%s</text>\n",
+							x, CH_MARK0 + CH_MARK * nseen,
+							ch->nlines > 1 ? palette[v % NR_PALETTE] : "#333",
+							t);
 					nseen++;
 				}
 			}
 			for (i = 0; i < s->nviol; i++) {
-				char id[12];
+				int id = s->viol[i].id;
 
-				if (!viol_on_page(s, &s->viol[i], ch->p))
+				if (!viol_on_page(s, &s->viol[i], ch->p) ||
+				    id < 0 || id > KVMPFN_REPORT_MAX_INV)
 					continue;
 				expected_only &= s->viol[i].expected;
-				if (s->viol[i].id)
-					snprintf(id, sizeof(id), "I%d", s->viol[i].id);
-				else
-					snprintf(id, sizeof(id), "WARN");
-				if (!strstr(ids, id) &&
-				    strlen(ids) + strlen(id) + 2 < sizeof(ids)) {
-					if (ids[0])
-						strcat(ids, " ");
-					strcat(ids, id);
-				}
+				inv[id] = any = true;
 			}
 		}
-		if (ids[0]) {
-			fprintf(c->f, "<g class=\"violation\"><line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#c00\" stroke-dasharray=\"3 2\"/><text x=\"%d\" y=\"%d\" class=\"vmark\">&#9888; %s%s</text></g>\n",
-				x, x, 42, CH_TOP + ch->plot_h, x, 52, ids,
-				expected_only ? " (expected)" : "");
+		if (nseen > most)
+			most = nseen;
+		if (!any || !draw)
+			continue;
+		fprintf(c->f, "<g class=\"violation\"><line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#c00\" stroke-dasharray=\"3 2\"/><text x=\"%d\" y=\"%d\" class=\"vmark\">&#9888;",
+			x, x, ch->top_h - 4, ch->top_h + ch->plot_h, x,
+			ch->top_h - 8);
+		for (i = 0; i <= KVMPFN_REPORT_MAX_INV; i++)
+			if (inv[i] && i)
+				fprintf(c->f, " I%u", i);
+		fprintf(c->f, "%s%s</text></g>\n", inv[0] ? " WARN" : "",
+			expected_only ? " (expected)" : "");
+	}
+	return most;
+}
+
+/* under the plot, a lane per line: where a second-stage leaf maps the page */
+static void chart_lanes(struct ctx *c, const struct chart *ch)
+{
+	int yb = ch->top_h + ch->plot_h;
+	unsigned int v, col;
+
+	fprintf(c->f, "<text class=\"band\" x=\"%d\" y=\"%d\" text-anchor=\"end\">mapped</text>\n",
+		CH_LEFT - 6, yb + 6 + (int)ch->nlines * CH_LANE / 2 + 3);
+	for (v = 0; v < ch->nlines; v++) {
+		int y = yb + 6 + (int)v * CH_LANE;
+
+		for (col = 0; col < c->ncols; col++) {
+			const struct report_step *s = state_at(c, ch->first[v],
+							       col);
+
+			if (!s || !s->page[ch->p].present ||
+			    !s->page[ch->p].mapped)
+				continue;
+			fprintf(c->f, "<rect class=\"lane\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>\n",
+				x_of(col), y,
+				col + 1 < c->ncols ? CH_COL : CH_COL / 2,
+				CH_LANE - 2, palette[v % NR_PALETTE]);
 		}
 	}
+}
+
+/* the operation's first argument ("gfn=0x100001") under its name */
+static void arg_label(struct ctx *c, const struct col *k, int x)
+{
+	const char *a = k->text ? strchr(k->text, ' ') : NULL;
+	size_t n;
+
+	if (!a)
+		return;
+	a += strspn(a, " \t");
+	n = strcspn(a, " \t#");
+	/* the value only: the operation's name above says what it is */
+	if (memchr(a, '=', n)) {
+		size_t k = (size_t)((const char *)memchr(a, '=', n) - a) + 1;
+
+		a += k;
+		n -= k;
+	}
+	if (!n)
+		return;
+	fprintf(c->f, "<tspan x=\"%d\" dy=\"12\" class=\"arg\">", x);
+	if (n > 12) {
+		char cut[20];
+
+		/* a column is ~12 characters wide; the tooltip has it all */
+		snprintf(cut, sizeof(cut), "%.11s\xe2\x80\xa6", a);
+		esc(c->f, cut);
+	} else {
+		char word[13];
+
+		snprintf(word, sizeof(word), "%.*s", (int)n, a);
+		esc(c->f, word);
+	}
+	fputs("</tspan>", c->f);
 }
 
 static void chart_draw(struct ctx *c, struct chart *ch, int x0, int y0)
 {
 	const struct report *r = c->r;
 	unsigned int col, v;
-	int y, yb = CH_TOP + ch->plot_h;
+	int y, yb = ch->top_h + ch->plot_h;
 	uint64_t pfn = 0;
 	bool have_pfn = false;
 
@@ -679,13 +760,12 @@ static void chart_draw(struct ctx *c, struct chart *ch, int x0, int y0)
 	fputs("<text class=\"title\" x=\"4\" y=\"16\">", c->f);
 	esc(c->f, r->page[ch->p]);
 	if (have_pfn)
-		fprintf(c->f, "</text><text class=\"sub\" x=\"%d\" y=\"16\">pfn 0x%llx, %u line%s for %u run%s</text>\n",
-			CH_LEFT + 70, (unsigned long long)pfn, ch->nlines,
+		fprintf(c->f, "<tspan class=\"sub\" dx=\"12\">pfn 0x%llx, %u line%s for %u run%s</tspan>",
+			(unsigned long long)pfn, ch->nlines,
 			ch->nlines == 1 ? "" : "s", c->nruns,
 			c->nruns == 1 ? "" : "s");
-	else
-		fputs("</text>\n", c->f);
-	fprintf(c->f, "<text class=\"band\" x=\"4\" y=\"36\">KVM +get &#8722;put</text>\n");
+	fprintf(c->f, "</text>\n<text class=\"band\" x=\"4\" y=\"%d\">KVM +get &#8722;put</text>\n",
+		CH_MARK0);
 	/* y axis: a gridline a reference, numbered at most ~6 times */
 	for (y = 0; y <= ch->top; y++) {
 		int step = ch->top > 6 ? (ch->top + 5) / 6 : 1;
@@ -698,25 +778,30 @@ static void chart_draw(struct ctx *c, struct chart *ch, int x0, int y0)
 			y_of(ch, y) + 4, y);
 	}
 	fprintf(c->f, "<text class=\"yt\" transform=\"translate(14,%d) rotate(-90)\">refcount</text>\n",
-		CH_TOP + ch->plot_h / 2);
-	/* x axis: the operation lines; a line that failed somewhere in red */
+		ch->top_h + ch->plot_h / 2);
+	chart_lanes(c, ch);
+	/*
+	 * x axis: the operation lines; one that failed in some run is red
+	 * and crossed
+	 */
 	for (col = 0; col < c->ncols; col++) {
 		const struct col *k = &c->col[col];
 
 		fprintf(c->f, "<text class=\"xl%s\" x=\"%d\" y=\"%d\">L%u%s<tspan x=\"%d\" dy=\"13\">",
-			k->nerr ? " err" : "", x_of(col), yb + 15, k->line,
-			k->nerr ? (k->nok ? " (err in some)" : " (err)") : "",
-			x_of(col));
+			k->nerr ? " err" : "", x_of(col),
+			yb + ch->lanes_h + 12, k->line,
+			k->nerr ? " \xe2\x9c\x97" : "", x_of(col));
 		esc(c->f, k->op);
 		fputs("</tspan>", c->f);
-		if (k->text) {
-			fputs("<title>", c->f);
-			esc(c->f, k->text);
-			fputs("</title>", c->f);
-		}
-		fputs("</text>\n", c->f);
+		arg_label(c, k, x_of(col));
+		fputs("<title>", c->f);
+		esc(c->f, k->text ? k->text : k->op);
+		if (k->nerr)
+			fprintf(c->f, " (failed in %u of %u runs)", k->nerr,
+				k->nerr + k->nok);
+		fputs("</title></text>\n", c->f);
 	}
-	chart_marks(c, ch);
+	chart_marks(c, ch, true);
 	for (v = 0; v < ch->nlines; v++) {
 		if (ch->kvm)
 			chart_path(c, ch, v, true);
@@ -724,7 +809,7 @@ static void chart_draw(struct ctx *c, struct chart *ch, int x0, int y0)
 		chart_points(c, ch, v);
 	}
 	/* legend */
-	y = yb + CH_XLAB + CH_LEG;
+	y = yb + ch->lanes_h + CH_XLAB + CH_LEG;
 	for (v = 0; v < ch->nlines; v++, y += CH_LEG) {
 		fprintf(c->f, "<line x1=\"8\" x2=\"36\" y1=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2.2\"%s/><text class=\"leg\" x=\"44\" y=\"%d\">",
 			y - 4, y - 4, palette[v % NR_PALETTE],
@@ -733,23 +818,26 @@ static void chart_draw(struct ctx *c, struct chart *ch, int x0, int y0)
 		runs_label(c, v);
 		fputs("</text>\n", c->f);
 	}
-	fprintf(c->f, "<text class=\"note\" x=\"8\" y=\"%d\">&#9679; mapped by a second-stage leaf, &#9675; not mapped%s; lines that coincide are drawn %dpx apart</text>\n",
-		y, ch->kvm ? "; dashed: references KVM holds" : "",
-		CH_OFFSET);
+	fprintf(c->f, "<text class=\"note\" x=\"8\" y=\"%d\">&#9679; and the lane under the plot: mapped by a second-stage leaf; &#9675; not mapped%s</text>\n",
+		y, ch->kvm ? "; dashed: references KVM holds" : "");
+	if (ch->nlines > 1)
+		fprintf(c->f, "<text class=\"note\" x=\"8\" y=\"%d\">lines that coincide are drawn %dpx apart</text>\n",
+			y + CH_LEG, CH_OFFSET);
 	fputs(c->fmt == REPORT_HTML ? "</svg></figure>\n" : "</g>\n", c->f);
 }
 
 /* the charts' styles, shared by both formats */
 static const char chart_css[] =
 	"text{font-family:'DejaVu Sans',Verdana,sans-serif;font-size:11px;fill:#222}"
-	".title{font-size:14px;font-weight:bold}.sub{fill:#555}"
+	".title{font-size:14px;font-weight:bold}.sub{fill:#555;font-size:11px;font-weight:normal}"
 	".band{fill:#777;font-size:10px}.yl{text-anchor:end;fill:#555}"
 	".yt{text-anchor:middle;fill:#555}"
 	".xl{text-anchor:middle;fill:#333}.xl.err{fill:#b00000}"
+	".arg{font-size:9px;fill:#666}"
 	".kvmmark{text-anchor:middle;font-weight:bold;font-size:11px}"
 	".vmark{text-anchor:middle;fill:#c00;font-weight:bold;font-size:12px}"
 	".leg{font-size:11px}.note{fill:#666;font-size:10px}"
-	".hd{font-weight:bold}.st{font-weight:bold}";
+	".hd{font-weight:bold}.st{font-weight:bold}.fail .st{fill:#a00000}";
 
 static void html_steps(struct ctx *c)
 {

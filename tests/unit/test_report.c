@@ -180,7 +180,12 @@ static void test_grid_and_charts(void **state)
 	assert_int_equal(count(c1, "class=\"kvmrefs\""), 3);
 	assert_null(strstr(c0, "class=\"kvmrefs\""));
 	/* the failing line is marked in words, not colour alone */
-	assert_non_null(strstr(c1, "L7 (err in some)"));
+	assert_non_null(strstr(c1, "L7 \xe2\x9c\x97<"));
+	assert_non_null(strstr(c1, "(failed in 2 of 4 runs)"));
+	assert_null(strstr(c1, "L5 \xe2\x9c\x97"));
+	/* mapped lanes: blob+0 from line 5 on; blob+1 at line 7 on two lines */
+	assert_int_equal(count(c0, "class=\"lane\""), 2);
+	assert_int_equal(count(c1, "class=\"lane\""), 2);
 	free(c0);
 	free(c1);
 	free(html);
