@@ -60,30 +60,21 @@ struct ctx {
 /* Text into HTML or XML: every character markup could take is escaped. */
 static void esc(FILE *f, const char *s)
 {
+	static const char *const entity[128] = {
+		['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
+		['"'] = "&quot;", ['\''] = "&#39;",
+	};
+
 	for (; s && *s; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		case '\'':
-			fputs("&#39;", f);
-			break;
-		default:
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch < 128 && entity[ch])
+			fputs(entity[ch], f);
+		else if (ch < 0x20 && ch != '\t')
 			/* control characters are not allowed in XML 1.0 */
-			if ((unsigned char)*s < 0x20 && *s != '\t')
-				fputc('?', f);
-			else
-				fputc(*s, f);
-		}
+			fputc('?', f);
+		else
+			fputc(ch, f);
 	}
 }
 
@@ -106,6 +97,16 @@ static const struct report_step *col_step(const struct ctx *c,
 	int i = c->colstep[run * c->ncols + col];
 
 	return i < 0 ? NULL : &c->r->run[run].step[i];
+}
+
+/* page @p after the step of column @col of @run; NULL: no step, no page */
+static const struct report_page *page_at(const struct ctx *c,
+					 unsigned int run, unsigned int col,
+					 unsigned int p)
+{
+	const struct report_step *s = col_step(c, run, col);
+
+	return s && s->page[p].present ? &s->page[p] : NULL;
 }
 
 /*
@@ -512,12 +513,11 @@ static void chart_measure(struct ctx *c, struct chart *ch)
 		if (!c->r->run[run].ran)
 			continue;
 		for (col = 0; col < c->ncols; col++) {
-			const struct report_step *s = col_step(c, run, col);
-			const struct report_page *pg;
+			const struct report_page *pg = page_at(c, run, col,
+							       ch->p);
 
-			if (!s || !s->page[ch->p].present)
+			if (!pg)
 				continue;
-			pg = &s->page[ch->p];
 			if (pg->refcount > max)
 				max = pg->refcount;
 			if (pg->kvm_refs > max)
@@ -584,11 +584,10 @@ static void chart_points(struct ctx *c, const struct chart *ch,
 
 	for (col = 0; col < c->ncols; col++) {
 		const struct report_step *s = col_step(c, run, col);
-		const struct report_page *pg;
+		const struct report_page *pg = page_at(c, run, col, ch->p);
 
-		if (!s || !s->page[ch->p].present)
+		if (!pg)
 			continue;
-		pg = &s->page[ch->p];
 		/* filled: a second-stage leaf maps the page */
 		fprintf(c->f, "<circle cx=\"%d\" cy=\"%d\" r=\"3.5\" fill=\"%s\" stroke=\"%s\"><title>L%u %s: refcount %d, KVM holds %d%s%s%s%s</title></circle>\n",
 			x_of(col), y_of(ch, pg->refcount) + dy,
