@@ -3,12 +3,14 @@
  * kvmpfn-sim: run scenarios against the model, list the invariants.
  *
  *   kvmpfn-sim run [--arch=A|all] [--stage=S|all] [--trace] [--quiet] FILE...
+ *   kvmpfn-sim run [--arch=A|all] [--stage=S|all] --report=OUT.html|OUT.svg FILE
  *   kvmpfn-sim invariants
  *   kvmpfn-sim stages
  *
  * Exit codes: 0 every expectation met and no invariant violated; 1 a
  * violation or an unmet expectation; 2 bad input or usage.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +23,11 @@
 #include <kvmpfn/decode.h>
 #include <kvmpfn/explore.h>
 #include <kvmpfn/kvmpfn.h>
+#include <kvmpfn/observe.h>
 #include <kvmpfn/pagestate.h>
 #include <kvmpfn/scenario.h>
+
+#include "report.h"
 
 static int usage(FILE *f)
 {
@@ -31,6 +36,9 @@ static int usage(FILE *f)
 		"                      [--checks=full|incremental|off] [--trace] [--quiet]\n"
 		"                      [--seam=NAME] FILE...   (NAME: a test-only seam,\n"
 		"                      tests/seams/README.md)\n"
+		"       kvmpfn-sim run [options as above] --report=OUT.html|OUT.svg FILE\n"
+		"                      (one FILE: its runs drawn as a models x stages grid\n"
+		"                      and a refcount chart per page, self-contained)\n"
 		"       kvmpfn-sim explore [--arch=A] [--stage=S] --depth=N [--shard=I/N]\n"
 		"                          [--no-prune] [--ignore=I4,...] [--out=FILE] [--describe]\n"
 		"       kvmpfn-sim decode FILE        (a fuzz input as a scenario)\n"
@@ -269,6 +277,195 @@ static void run_table(const char *path, const enum kvmpfn_stage *fs, int nfs,
 	}
 }
 
+/* ---- run --report: the observed runs drawn ---------------------------- */
+
+/* the page named @name after step @st, or NULL if it was not observed */
+static const struct kvmpfn_obs_page *obs_page_named(const struct kvmpfn_obs_step *st,
+						    const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < st->npages; i++)
+		if (!strcmp(st->pages[i].name, name))
+			return &st->pages[i];
+	return NULL;
+}
+
+/* whether page @name ("NAME+N") is of an allocation a step of @o made */
+static bool scenario_page(const struct kvmpfn_obs *o, const char *name)
+{
+	const char *plus = strrchr(name, '+');
+	size_t n = plus ? (size_t)(plus - name) : 0;
+	unsigned int i;
+
+	for (i = 0; n && i < o->nsteps; i++) {
+		const char *t = o->steps[i].text;
+
+		if (o->steps[i].op != KVMPFN_OP_ALLOC)
+			continue;
+		t += strspn(t, " \t");
+		t += strcspn(t, " \t");
+		t += strspn(t, " \t");
+		if (!strncmp(t, name, n) && strchr(" \t#", t[n]))
+			return true;
+	}
+	return false;
+}
+
+/* pages drawn at most: a guest's anonymous memory can be thousands */
+#define REPORT_MAX_PAGES	64
+
+/*
+ * The pages a report charts: every page of the scenario's allocations,
+ * then any other page KVM mapped or held (the zero page, anonymous
+ * memory), in the order the runs first observed them, at most
+ * REPORT_MAX_PAGES.  NULL if out of memory.
+ */
+static const char **report_pages(struct kvmpfn_obs *const *obs,
+				 unsigned int nobs, unsigned int *n)
+{
+	const char **page = calloc(REPORT_MAX_PAGES, sizeof(*page));
+	unsigned int o, i, j, k, pass;
+
+	*n = 0;
+	for (pass = 0; page && pass < 2; pass++)
+		for (o = 0; o < nobs; o++)
+			for (i = 0; obs[o] && i < obs[o]->nsteps; i++) {
+				const struct kvmpfn_obs_step *st = &obs[o]->steps[i];
+
+				for (j = 0; j < st->npages; j++) {
+					const struct kvmpfn_obs_page *pg = &st->pages[j];
+
+					if (pass ? !pg->mapped && !pg->kvm_refs :
+						   !scenario_page(obs[o], pg->name))
+						continue;
+					for (k = 0; k < *n && strcmp(page[k], pg->name); k++)
+						;
+					if (k == *n && *n < REPORT_MAX_PAGES)
+						page[(*n)++] = pg->name;
+				}
+			}
+	return page;
+}
+
+/*
+ * One observed run as the renderer takes it, its three arrays in @mem for
+ * the caller to free; -1 if out of memory.
+ */
+static int report_run_of(const struct kvmpfn_obs *o, const char *const *page,
+			 unsigned int npages, struct report_run *run,
+			 void *mem[3])
+{
+	struct report_step *step;
+	struct report_page *pg;
+	unsigned int i, j, nviol = 0;
+	struct report_viol *viol;
+
+	memset(run, 0, sizeof(*run));
+	if (!o)
+		return 0;
+	for (i = 0; i < o->nsteps; i++)
+		nviol += o->steps[i].nviol;
+	mem[0] = step = calloc(o->nsteps + 1, sizeof(*step));
+	mem[1] = pg = calloc((size_t)o->nsteps * npages + 1, sizeof(*pg));
+	mem[2] = viol = calloc(nviol + 1, sizeof(*viol));
+	if (!step || !pg || !viol)
+		return -1;
+	run->ran = true;
+	run->rc = o->rc;
+	run->faults_mapped = o->stats.faults_mapped;
+	run->faults_failed = o->stats.faults_failed;
+	run->gets = o->stats.kvm_gets;
+	run->puts = o->stats.kvm_puts;
+	run->violations = o->stats.violations;
+	run->nsteps = o->nsteps;
+	run->step = step;
+	for (i = 0; i < o->nsteps; i++) {
+		const struct kvmpfn_obs_step *os = &o->steps[i];
+		struct report_step *rs = &step[i];
+
+		rs->line = os->line;
+		rs->op = kvmpfn_op_name(os->op);
+		rs->text = os->text;
+		rs->result = os->ret;
+		rs->gets = os->gets;
+		rs->puts = os->puts;
+		rs->has_pfn = os->is_fault && os->mapped;
+		rs->pfn = os->pfn;
+		rs->viol = viol;
+		rs->nviol = os->nviol;
+		for (j = 0; j < os->nviol; j++, viol++) {
+			viol->id = os->viol[j].id;
+			viol->pfn = os->viol[j].pfn;
+			viol->expected = os->viol[j].expected;
+			viol->msg = os->viol[j].msg;
+		}
+		rs->page = pg;
+		for (j = 0; j < npages; j++, pg++) {
+			const struct kvmpfn_obs_page *op = obs_page_named(os, page[j]);
+
+			if (!op)
+				continue;
+			pg->present = true;
+			pg->pfn = op->pfn;
+			pg->refcount = op->refcount;
+			pg->kvm_refs = op->kvm_refs;
+			pg->mapped = op->mapped;
+			pg->dirty = op->dirty;
+			pg->accessed = op->accessed;
+			pg->freed = op->freed;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Draw the runs of @path, obs[stage][model] (NULL: a run that did not
+ * start), into @out.  0, or -1 after a message.
+ */
+static int write_report(const char *path, const char *out_path, FILE *out,
+			enum report_format fmt, const enum kvmpfn_stage *fs,
+			int nfs, const enum kvmpfn_arch *fa, int fn,
+			struct kvmpfn_obs *obs[][KVMPFN_NR_ARCHES])
+{
+	struct kvmpfn_obs *flat[KVMPFN_NR_ALL_STAGES * KVMPFN_NR_ARCHES];
+	const char *model[KVMPFN_NR_ARCHES], *stage[KVMPFN_NR_ALL_STAGES];
+	struct report_run run[KVMPFN_NR_ALL_STAGES * KVMPFN_NR_ARCHES];
+	void *mem[KVMPFN_NR_ALL_STAGES * KVMPFN_NR_ARCHES][3];
+	struct report r = {
+		.path = path, .nmodels = (unsigned int)fn, .model = model,
+		.nstages = (unsigned int)nfs, .stage = stage, .run = run,
+	};
+	const char **page;
+	int a, s, rc = 0;
+
+	memset(mem, 0, sizeof(mem));
+	for (a = 0; a < fn; a++) {
+		model[a] = kvmpfn_arch_name(fa[a]);
+		for (s = 0; s < nfs; s++)
+			flat[a * nfs + s] = obs[s][a];
+	}
+	for (s = 0; s < nfs; s++)
+		stage[s] = kvmpfn_stage_name(fs[s]);
+	page = report_pages(flat, (unsigned int)(fn * nfs), &r.npages);
+	r.page = page;
+	for (a = 0; page && a < fn * nfs && !rc; a++)
+		rc = report_run_of(flat[a], page, r.npages, &run[a], mem[a]);
+	if (!page || rc) {
+		fprintf(stderr, "kvmpfn-sim: out of memory drawing the report\n");
+		rc = -1;
+	} else if (report_write(&r, fmt, out) || fflush(out) || ferror(out)) {
+		fprintf(stderr, "kvmpfn-sim: cannot write the report to '%s': %s\n",
+			out_path, strerror(errno));
+		rc = -1;
+	}
+	for (a = 0; a < fn * nfs; a++)
+		for (s = 0; s < 3; s++)
+			free(mem[a][s]);
+	free(page);
+	return rc;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	bool arch_given = false, stage_given = false, arch_all = false;
@@ -278,7 +475,10 @@ static int cmd_run(int argc, char **argv)
 	enum kvmpfn_arch archs[KVMPFN_NR_ARCHES] = { KVMPFN_ARCH_REF };
 	struct kvmpfn_outcomes rec[KVMPFN_NR_ARCHES];
 	static struct run_cell cell[KVMPFN_NR_ALL_STAGES][KVMPFN_NR_ARCHES];
-	int narchs = 1, a;
+	static struct kvmpfn_obs *obs[KVMPFN_NR_ALL_STAGES][KVMPFN_NR_ARCHES];
+	const char *report_path = NULL;
+	FILE *report_out = NULL;
+	int narchs = 1, a, report_fmt = REPORT_HTML;
 
 	for (i = 2; i < argc; i++) {
 		if (!strncmp(argv[i], "--arch=", 7)) {
@@ -321,6 +521,14 @@ static int cmd_run(int argc, char **argv)
 		} else if (!strncmp(argv[i], "--checks=", 9)) {
 			if (checks_parse(argv[i] + 9, &opts.checks))
 				return KVMPFN_EXIT_USAGE;
+		} else if (!strncmp(argv[i], "--report=", 9)) {
+			report_path = argv[i] + 9;
+			report_fmt = report_format_of(report_path);
+			if (report_fmt < 0) {
+				fprintf(stderr, "kvmpfn-sim: --report=%s: the report is .html or .svg\n",
+					report_path);
+				return KVMPFN_EXIT_USAGE;
+			}
 		} else if (!strcmp(argv[i], "--trace")) {
 			opts.trace = true;
 		} else if (!strcmp(argv[i], "--quiet")) {
@@ -336,6 +544,17 @@ static int cmd_run(int argc, char **argv)
 	if (!nfiles) {
 		fprintf(stderr, "kvmpfn-sim: run needs at least one FILE\n");
 		return usage(stderr);
+	}
+	if (report_path && nfiles > 1) {
+		fprintf(stderr, "kvmpfn-sim: --report draws the runs of one FILE, not %d\n",
+			nfiles);
+		return KVMPFN_EXIT_USAGE;
+	}
+	/* before the runs: a report that cannot be written is bad usage */
+	if (report_path && !(report_out = fopen(report_path, "w"))) {
+		fprintf(stderr, "kvmpfn-sim: cannot write the report to '%s': %s\n",
+			report_path, strerror(errno));
+		return KVMPFN_EXIT_USAGE;
 	}
 	if (arch_all) {
 		narchs = arch_all_list(archs, opts.bug);
@@ -375,6 +594,7 @@ static int cmd_run(int argc, char **argv)
 			fn = 1;
 		}
 		memset(cell, 0, sizeof(cell));
+		memset(obs, 0, sizeof(obs));
 		for (s = 0; s < nfs; s++) {
 			int r = 0, worst = 0;
 
@@ -383,8 +603,20 @@ static int cmd_run(int argc, char **argv)
 				memset(&rec[a], 0, sizeof(rec[a]));
 				opts.arch = fa[a];
 				opts.record = fn > 1 ? &rec[a] : NULL;
-				r = kvmpfn_run_file(argv[i], &opts, stdout,
-						    stderr, &cell[s][a].st);
+				if (!report_out)
+					r = kvmpfn_run_file(argv[i], &opts, stdout,
+							    stderr,
+							    &cell[s][a].st);
+				else if (kvmpfn_observe_file(argv[i], &opts,
+							     stdout, stderr,
+							     &obs[s][a])) {
+					fprintf(stderr, "kvmpfn-sim: out of memory observing %s\n",
+						argv[i]);
+					r = KVMPFN_EXIT_USAGE;
+				} else {
+					r = obs[s][a]->rc;
+					cell[s][a].st = obs[s][a]->stats;
+				}
 				cell[s][a].rc = r;
 				cell[s][a].ran = r != KVMPFN_EXIT_USAGE;
 				if (r > worst)
@@ -404,6 +636,21 @@ static int cmd_run(int argc, char **argv)
 		}
 		if (!opts.quiet && rc != KVMPFN_EXIT_USAGE && nfs * fn > 1)
 			run_table(argv[i], fs, nfs, fa, fn, cell);
+		if (report_out) {
+			/* what ran is drawn, even after a bad line */
+			if (write_report(argv[i], report_path, report_out,
+					 (enum report_format)report_fmt, fs,
+					 nfs, fa, fn, obs))
+				rc = KVMPFN_EXIT_USAGE;
+			for (s = 0; s < nfs; s++)
+				for (a = 0; a < fn; a++)
+					kvmpfn_obs_free(obs[s][a]);
+		}
+	}
+	if (report_out && fclose(report_out) && rc != KVMPFN_EXIT_USAGE) {
+		fprintf(stderr, "kvmpfn-sim: cannot write the report to '%s': %s\n",
+			report_path, strerror(errno));
+		rc = KVMPFN_EXIT_USAGE;
 	}
 	return rc;
 }

@@ -8,13 +8,14 @@ set -euo pipefail
 
 usage() {
 	cat <<-EOF
-	usage: scripts/install-deps.sh [--fuzz] [--coverage] [--kernel] [--graph]
+	usage: scripts/install-deps.sh [--fuzz] [--coverage] [--kernel] [--graph] [--browser]
 
 	Without options: what building and testing needs (default/asan presets).
 	  --fuzz      libFuzzer/sanitizer runtime for clang (fuzz preset)
 	  --coverage  gcovr (coverage preset)
 	  --kernel    Linux 6.12 source and the tools to build and check it
 	  --graph     Graphviz dot (scripts/state-graph.sh renders the SVG)
+	  --browser   headless Chromium (report.chromium renders the HTML report)
 	EOF
 }
 
@@ -32,6 +33,8 @@ kernel=(linux-source-6.12 unifdef coccinelle gcc-aarch64-linux-gnu
 	gcc-powerpc64le-linux-gnu bc flex bison libelf-dev libssl-dev perl git
 	python3 xz-utils rsync cpio kmod binutils binutils-powerpc64le-linux-gnu)
 graph=(graphviz)
+# report.chromium loads `kvmpfn-sim run --report=` output in a real browser
+browser=(chromium)
 
 wanted=("${base[@]}")
 for arg in "$@"; do
@@ -40,6 +43,7 @@ for arg in "$@"; do
 	--coverage) wanted+=("${coverage[@]}") ;;
 	--kernel) wanted+=("${kernel[@]}") ;;
 	--graph) wanted+=("${graph[@]}") ;;
+	--browser) wanted+=("${browser[@]}") ;;
 	-h | --help) usage; exit 0 ;;
 	*) echo "install-deps: unknown option '$arg'" >&2; usage >&2; exit 2 ;;
 	esac
