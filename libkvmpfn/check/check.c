@@ -200,6 +200,13 @@ void check_kvm_get(struct kvmpfn_sim *sim, struct page *page)
 				"KVM took a reference on a page whose refcount is 0");
 		page->flags |= 1U << PG_revived;
 	}
+	/*
+	 * I5 at final: 6.13 holds no reference GUP did not give it, so a
+	 * remapped pfn is never referenced at all, not even for a moment.
+	 */
+	if (sim->ops->stage == KVMPFN_FINAL && !sim->in_gup)
+		check_violation(sim, 5, 0, 0, pfn,
+				"KVM took a reference of its own (final holds only what GUP returns)");
 	ref_owner(page)->kvm_refs++;
 	sim->step_gets++;
 	held_add(sim, ref_owner(page));

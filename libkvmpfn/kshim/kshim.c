@@ -147,7 +147,10 @@ static struct page *gup_grab(struct mm_struct *mm, unsigned long addr,
 		return NULL;
 	if (!page_count(page) || kshim_page_flag(page, PG_free))
 		return NULL;
+	/* the one place GUP takes a reference (I5 at final asks) */
+	kvmpfn_cur->in_gup = true;
 	get_page(page);
+	kvmpfn_cur->in_gup = false;
 	return page;
 }
 

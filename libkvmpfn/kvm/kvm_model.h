@@ -192,6 +192,7 @@ struct kvmpfn_sim {
 	enum kvmpfn_seam seam;		/* a shared test-only seam, or 0 */
 	int arch_seam;			/* 1 + the model's seam set, or 0 */
 	bool allow_unsafe_mappings;	/* kvm.allow_unsafe_mappings (final) */
+	bool in_gup;			/* GUP is taking its reference */
 	unsigned long b10_block;	/* B10: a host level read earlier */
 	int b10_level;
 	int nr_open_inval;

@@ -215,6 +215,44 @@ static void test_vcpu_map_unpinned_reported(void **state)
 	kvmpfn_sim_destroy(sim);
 }
 
+/*
+ * I5 at final: 6.13 holds only the references GUP hands it.  ppc's dcbz
+ * patching with B8's extra get_page() is one of its own: at final the
+ * checker says so at the get, before the missing put makes it an I2 leak.
+ */
+static void test_final_refs_only_from_gup(void **state)
+{
+	enum kvmpfn_stage st[] = { KVMPFN_V7_8, KVMPFN_FINAL };
+	struct kvmpfn_mmap_args a = {
+		.hva = HVA, .len = 4096, .prot = RW, .kind = KVMPFN_MAP_ANON,
+	};
+	unsigned int i, n, j, i5;
+
+	(void)state;
+	if (!kvmpfn_arch_available(KVMPFN_ARCH_PPC))
+		skip();
+	for (i = 0; i < 2; i++) {
+		struct kvmpfn_sim *sim = kvmpfn_sim_create_arch(st[i],
+							KVMPFN_ARCH_PPC);
+		const struct kvmpfn_violation *v;
+
+		assert_non_null(sim);
+		assert_int_equal(kvmpfn_host_mmap(sim, &a), 0);
+		assert_int_equal(slot_create(sim, 1, GFN, 1, HVA, 0), 0);
+		/* without the mutant: GUP's reference only, nothing to say */
+		assert_int_equal(kvmpfn_gfn_to_page(sim, GFN), 0);
+		assert_int_equal(kvmpfn_violations(sim, &v), 0);
+		assert_int_equal(kvmpfn_sim_set_bug(sim, 8), 0);
+		assert_int_equal(kvmpfn_gfn_to_page(sim, GFN), 0);
+		n = kvmpfn_violations(sim, &v);
+		for (j = 0, i5 = 0; j < n; j++)
+			if (v[j].id == 5 && strstr(v[j].msg, "GUP"))
+				i5++;
+		assert_int_equal(i5, st[i] == KVMPFN_FINAL);
+		kvmpfn_sim_destroy(sim);
+	}
+}
+
 static void test_strerror(void **state)
 {
 	(void)state;
@@ -232,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_free_under_vcpu_map),
 		cmocka_unit_test(test_report_i19),
 		cmocka_unit_test(test_vcpu_map_unpinned_reported),
+		cmocka_unit_test(test_final_refs_only_from_gup),
 		cmocka_unit_test(test_strerror),
 	};
 
