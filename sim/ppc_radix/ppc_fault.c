@@ -304,26 +304,38 @@ static int ppc_instantiate_finish(struct kvmpfn_sim *sim,
  * mapping: gfn_to_page(), map, patch, unmap, put_page().  Linux 6.12.117
  * also calls get_page() after gfn_to_page() and so leaks one reference
  * per call; 17b7dbaf183e (6.13) removed it.  The model runs the fixed
- * code; --bug=B8 puts the get_page() back.
+ * code; --bug=B8 puts the get_page() back.  At final the patching goes
+ * through kvm_vcpu_map() (ee0fa693546d, 6.13): a pinned, writable map,
+ * which remapped memory does not get.
  */
+#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
+static int ppc_patch_dcbz(struct kvmpfn_sim *sim, gfn_t gfn)
+{
+	struct kvm_vcpu vcpu = { .kvm = &sim->kvm };
+	struct kvm_host_map map;
+
+	if (kvm_vcpu_map(&vcpu, gfn, &map))
+		return -EFAULT;
+	if (sim->bug == KVMPFN_B8 && map.pinned_page)
+		get_page(map.pinned_page);
+	/* patch the words through map.hva */
+	kvm_vcpu_unmap(&vcpu, &map);
+	return 0;
+}
+#else
 static int ppc_patch_dcbz(struct kvmpfn_sim *sim, gfn_t gfn)
 {
 	struct page *hpage = gfn_to_page(&sim->kvm, gfn);
 
-#if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
-	/* NULL: no page GUP could return */
-	if (!hpage)
-		return -EFAULT;
-#else
 	if (is_error_page(hpage))
 		return -EFAULT;
-#endif
 	if (sim->bug == KVMPFN_B8)
 		get_page(hpage);
 	/* kmap_local_page(), patch the words, kunmap_local(): no refcount */
 	put_page(hpage);
 	return 0;
 }
+#endif
 
 static int ppc_fault_finish(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 {
