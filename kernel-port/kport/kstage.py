@@ -72,6 +72,21 @@ def _used(item):
     return set(_IDENT.findall(_COMMENT.sub(" ", item.text)))
 
 
+_INVOCATION = re.compile(r"\s*([A-Za-z_]\w*)\s*\((.*)\)\s*;\s*", re.S)
+
+
+def _registers(item, var_names):
+    """True for a file-scope macro invocation that names one of the picked
+    variables, e.g. module_param(allow_unsafe_mappings, bool, 0444): it
+    belongs with the variable (it makes it a module parameter)."""
+    if item.kind not in ("proto", "var"):
+        return False
+    m = _INVOCATION.fullmatch(_COMMENT.sub(" ", item.text))
+    if not m or m.group(1) in var_names:
+        return False
+    return bool(set(_IDENT.findall(m.group(2))) & var_names)
+
+
 def extract(tree_text, names, origin, optional=()):
     """The tree's items named in names, and the static items they use,
     transitively, in the tree's order.  A name the tree lacks is an error,
@@ -104,8 +119,11 @@ def extract(tree_text, names, origin, optional=()):
                 if used in defs and used not in want and \
                         all(_is_static(d) for d in defs[used]):
                     todo.append(used)
+    vars_ = {nm for nm in want
+             if any(d.kind == "var" for d in defs[nm])}
     picked = [it for it in items
-              if it.kind in ("func", "var") and it.name in want]
+              if (it.kind in ("func", "var") and it.name in want) or
+              _registers(it, vars_)]
     used = set()
     for it in picked:
         used |= _used(it)
@@ -138,7 +156,10 @@ def tree_version(ksrc):
                         re.M))
     if len(v) != 3:
         raise KStageError("%s/Makefile has no kernel version" % ksrc)
-    return "%s.%s.%s" % (v["VERSION"], v["PATCHLEVEL"], v["SUBLEVEL"])
+    # a release candidate says so (6.17.0-rc3); a release has none
+    extra = re.search(r"^EXTRAVERSION =[ \t]*(\S*)[ \t]*$", head, re.M)
+    return "%s.%s.%s%s" % (v["VERSION"], v["PATCHLEVEL"], v["SUBLEVEL"],
+                           extra.group(1) if extra else "")
 
 
 def patched_trees(ksrc, patches, files, out):

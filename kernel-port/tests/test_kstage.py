@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Which patches of a series make each kernel-built stage."""
+"""Which patches of a series make each kernel-built stage, what the
+extraction takes from a tree, and the version it reads."""
 
 import os
 import sys
@@ -44,6 +45,54 @@ class TestSeriesStages(unittest.TestCase):
                       os.path.join(d, "0002-p1.patch"))
             with self.assertRaises(kstage.KStageError):
                 kstage.series_files(d)
+
+
+# A synthetic tree: a module parameter, a function using it, and what
+# must not come along (a parameter nobody picked uses, an export).
+TREE = """static bool unsafe;
+module_param(unsafe, bool, 0444);
+
+static bool other;
+module_param(other, bool, 0444);
+
+int f(int x)
+{
+\treturn unsafe ? x : 0;
+}
+EXPORT_SYMBOL_GPL(f);
+"""
+
+
+class TestExtract(unittest.TestCase):
+    def test_a_module_param_comes_with_its_variable(self):
+        picked, extra, skipped = kstage.extract(TREE, ["f"], "tree")
+        texts = [it.text for it in picked]
+        self.assertEqual(extra, ["unsafe"])
+        self.assertEqual(skipped, [])
+        self.assertIn("module_param(unsafe, bool, 0444);", texts)
+        self.assertNotIn("module_param(other, bool, 0444);", texts)
+        self.assertEqual([it.name for it in picked if it.kind != "proto"],
+                         ["unsafe", "f"])
+
+    def test_a_missing_function_is_an_error(self):
+        with self.assertRaises(kstage.KStageError):
+            kstage.extract(TREE, ["g"], "tree")
+
+
+class TestTreeVersion(unittest.TestCase):
+    def version(self, extra):
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "Makefile"), "w") as f:
+                f.write("# SPDX-License-Identifier: GPL-2.0\nVERSION = 6\n"
+                        "PATCHLEVEL = 17\nSUBLEVEL = 0\n%s\n"
+                        "NAME = Baby Opossum Posse\n" % extra)
+            return kstage.tree_version(d)
+
+    def test_a_release(self):
+        self.assertEqual(self.version("EXTRAVERSION ="), "6.17.0")
+
+    def test_a_release_candidate(self):
+        self.assertEqual(self.version("EXTRAVERSION = -rc3"), "6.17.0-rc3")
 
 
 if __name__ == "__main__":
