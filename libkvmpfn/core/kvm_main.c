@@ -1012,7 +1012,7 @@ int __kvm_vcpu_map(struct kvm_vcpu *vcpu, gfn_t gfn, struct kvm_host_map *map,
 
 	map->pfn = kvm_follow_pfn(&kfp);
 	if (is_error_noslot_pfn(map->pfn))
-		return -EFAULT;
+		return -EINVAL;
 
 	if (pfn_valid(map->pfn)) {
 		map->page = pfn_to_page(map->pfn);

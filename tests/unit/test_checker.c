@@ -109,7 +109,7 @@ static void test_free_under_vcpu_map(void **state)
 		if (s == KVMPFN_FINAL) {
 			/* 6.13 cannot pin remapped memory: it refuses it */
 			assert_int_equal(kvmpfn_vcpu_map(sim, 0, GFN),
-					 -KVMPFN_EFAULT);
+					 -KVMPFN_EINVAL);
 			assert_int_equal(page_state(sim, pfn).kvm_refs, 0);
 			assert_int_equal(kvmpfn_violations(sim, &v), 0);
 			kvmpfn_sim_destroy(sim);
@@ -155,7 +155,7 @@ static void test_report_i19(void **state)
 		/* 6.13 refuses, unless loaded with allow_unsafe_mappings */
 		if (s == KVMPFN_FINAL) {
 			assert_int_equal(kvmpfn_vcpu_map(sim, 0, GFN),
-					 -KVMPFN_EFAULT);
+					 -KVMPFN_EINVAL);
 			assert_int_equal(kvmpfn_sim_set_param(sim,
 					 "allow_unsafe_mappings", true), 0);
 		} else {
