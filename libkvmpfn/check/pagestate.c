@@ -156,6 +156,7 @@ static const struct kvmpfn_pstate_edge edges[] = {
 	{ S(KVM_REF), S(ZONE_DEVICE), "a ZONE_DEVICE page's reference is released" },
 	{ S(KVM_REF), S(FREE), "KVM drops the last reference after the owner let go" },
 	{ S(PAGE), S(ACCESSED), "a fault takes the page, does not install it (retried, raced) and releases it clean: marked accessed" },
+	{ S(PAGE), S(DIRTY), "KVM marks a folio dirty through another of its pages (a zap of a sibling's leaf; at final, a fault on one): PG_dirty is the folio's" },
 	{ S(MAPPED_NORC), S(KVM_REF), "fault_begin/vcpu_map take a reference on a page a not-refcounted leaf maps (ppc: zero page, ZONE_DEVICE)" },
 	{ S(KVM_REF), S(MAPPED_NORC), "fault_finish installs a not-refcounted leaf (ppc: zero page, ZONE_DEVICE) and releases the reference" },
 	{ S(GPC), S(KVM_REF), "fault_begin/vcpu_map on a page a pfncache holds" },
@@ -425,9 +426,9 @@ static enum kvmpfn_pstate classify(struct kvmpfn_sim *sim, unsigned long pfn,
 		return KVMPFN_PS_RESERVED;
 	if (!host_folio_head(p)->_refcount)
 		return KVMPFN_PS_TAIL0;
-	if (kshim_page_flag(p, PG_dirty))
+	if (kshim_page_flag(host_folio_head(p), PG_dirty))
 		return KVMPFN_PS_DIRTY;
-	if (kshim_page_flag(p, PG_referenced))
+	if (kshim_page_flag(host_folio_head(p), PG_referenced))
 		return KVMPFN_PS_ACCESSED;
 	return KVMPFN_PS_PAGE;
 }

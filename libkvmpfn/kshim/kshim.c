@@ -95,7 +95,8 @@ void SetPageDirty(struct page *page)
 	check_kvm_ad(kvmpfn_cur, page, true);
 	if (kvmpfn_cur->seam == KVMPFN_SEAM_LOSE_DIRTY)
 		return;		/* a test-only seam: the mark never lands */
-	page->flags |= 1U << PG_dirty;
+	/* a folio flag, as the kernel's PF_HEAD policy makes it */
+	host_folio_head(page)->flags |= 1U << PG_dirty;
 	host_ref_log(shim_mm(), page_to_pfn(page), page_count(page),
 		     REF_KVM_DIRTY);
 }
@@ -103,7 +104,7 @@ void SetPageDirty(struct page *page)
 void mark_page_accessed(struct page *page)
 {
 	check_kvm_ad(kvmpfn_cur, page, false);
-	page->flags |= 1U << PG_referenced;
+	host_folio_head(page)->flags |= 1U << PG_referenced;
 	host_ref_log(shim_mm(), page_to_pfn(page), page_count(page),
 		     REF_KVM_ACCESSED);
 }

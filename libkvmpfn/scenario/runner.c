@@ -404,7 +404,7 @@ static int expect(struct run *r)
 		return 0;
 	}
 	if (!strcmp(what, "page")) {
-		/* the struct page's own flags: PG_dirty, PG_referenced */
+		/* the page's folio flags: PG_dirty, PG_referenced */
 		struct kvmpfn_page_state st;
 		struct scn_tok *pt = arg(r, "page");
 		uint64_t pfn;
