@@ -90,6 +90,7 @@ static const struct kvmpfn_pstate_edge edges[] = {
 	{ S(UNALLOCATED), S(KVM_REF), "fault_begin/vcpu_map fault in an anonymous page and hold GUP's reference" },
 	{ S(UNALLOCATED), S(GPC), "a pfncache activation/refresh faults in an anonymous page" },
 	{ S(UNALLOCATED), S(ACCESSED), "a fault faults in an anonymous page, does not install it (retry, race) and releases it clean: marked accessed" },
+	{ S(UNALLOCATED), S(DIRTY), "a fault faults in a THP and KVM marks the folio dirty through the page it maps (arm64, ppc; every model at final): the folio's other pages read dirty" },
 
 	/* the page's owner */
 	{ S(PAGE), S(FREE), "the last reference is dropped: free, munmap, migrate, CoW or THP split/collapse" },
@@ -119,6 +120,7 @@ static const struct kvmpfn_pstate_edge edges[] = {
 
 	/* second-stage mappings */
 	{ S(PAGE), S(MAPPED_RC), "fault maps a refcounted page" },
+	{ S(PAGE), S(MAPPED_NORC), "final: a fault maps a refcounted page behind VM_PFNMAP without a reference (6.13 takes none on a remapped pfn)" },
 	{ S(ACCESSED), S(MAPPED_RC), "fault maps a page KVM marked accessed before" },
 	{ S(DIRTY), S(MAPPED_RC), "fault maps a page KVM marked dirty before" },
 	{ S(ZERO), S(MAPPED_RC), "read fault on anonymous memory maps the zero page (refcounted for KVM)" },
@@ -140,6 +142,7 @@ static const struct kvmpfn_pstate_edge edges[] = {
 	{ S(MAPPED_NORC), S(ZERO), "ppc: a zero-page leaf is zapped (CoW on write, memslot change)" },
 	{ S(MAPPED_NORC), S(ZONE_DEVICE), "ppc: a ZONE_DEVICE leaf is zapped" },
 	{ S(MAPPED_NORC), S(FREE), "the driver zaps and frees the object behind a not-refcounted leaf" },
+	{ S(MAPPED_NORC), S(PAGE), "final: the leaf of a refcounted page behind VM_PFNMAP (mapped with no reference) is zapped" },
 
 	/* references KVM holds across steps */
 	{ S(PAGE), S(KVM_REF), "fault_begin holds GUP's reference until fault_finish; vcpu_map pins" },
@@ -156,6 +159,7 @@ static const struct kvmpfn_pstate_edge edges[] = {
 	{ S(KVM_REF), S(ZONE_DEVICE), "a ZONE_DEVICE page's reference is released" },
 	{ S(KVM_REF), S(FREE), "KVM drops the last reference after the owner let go" },
 	{ S(PAGE), S(ACCESSED), "a fault takes the page, does not install it (retried, raced) and releases it clean: marked accessed" },
+	{ S(ACCESSED), S(DIRTY), "a zap hands a sibling leaf's dirty bit to the folio (x86, ref up to v7.8): an accessed page of it reads dirty" },
 	{ S(PAGE), S(DIRTY), "KVM marks a folio dirty through another of its pages (a zap of a sibling's leaf; at final, a fault on one): PG_dirty is the folio's" },
 	{ S(MAPPED_NORC), S(KVM_REF), "fault_begin/vcpu_map take a reference on a page a not-refcounted leaf maps (ppc: zero page, ZONE_DEVICE)" },
 	{ S(KVM_REF), S(MAPPED_NORC), "fault_finish installs a not-refcounted leaf (ppc: zero page, ZONE_DEVICE) and releases the reference" },
