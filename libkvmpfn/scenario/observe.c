@@ -156,28 +156,6 @@ static int gfn_backing(struct kvmpfn_sim *sim, u64 gfn, unsigned long *hva)
 	return (int)vma->vm_backing->kind;
 }
 
-static enum kvmpfn_obs_kind step_kind(struct kvmpfn_sim *sim, u64 gfn)
-{
-	struct kvmpfn_page_state st;
-	struct kvmpfn_alloc buf;
-	unsigned long hva = 0;
-	int b = gfn_backing(sim, gfn, &hva);
-	uint64_t pfn;
-	bool w;
-
-	if (b < 0)
-		return KVMPFN_KIND_NONE;
-	if (kvmpfn_host_translate(sim, hva, &pfn, &w) ||
-	    kvmpfn_page_state(sim, pfn, &st)) {
-		/* not populated yet: the VMA says what it would be */
-		return b == KVMPFN_BACK_ANON ? KVMPFN_KIND_ANON :
-		       b == KVMPFN_BACK_FILE ? KVMPFN_KIND_FILE :
-					       KVMPFN_KIND_NONE;
-	}
-	return kind_of(sim, pfn, &st, b,
-		       host_alloc_of_pfn(&sim->mm, pfn, &buf) != &buf);
-}
-
 /* ---- the pages a step observes ------------------------------------------ */
 
 static int grow(void **v, unsigned int *cap, unsigned int need, size_t size)
@@ -328,6 +306,37 @@ static int note_leaves(struct kvmpfn_observer *o)
 		}
 	}
 	return 0;
+}
+
+/*
+ * The kind of the page the step's gfn leads to, from the host PTE (else
+ * what the VMA would give); an unnamed page there is observed from now on.
+ */
+static enum kvmpfn_obs_kind step_page(struct kvmpfn_observer *o, u64 gfn,
+				      bool *nomem)
+{
+	struct kvmpfn_sim *sim = o->sim;
+	struct kvmpfn_alloc buf, *a;
+	struct kvmpfn_page_state st;
+	unsigned long hva = 0;
+	int b = gfn_backing(sim, gfn, &hva);
+	uint64_t pfn;
+	bool w;
+
+	if (b < 0)
+		return KVMPFN_KIND_NONE;
+	if (kvmpfn_host_translate(sim, hva, &pfn, &w) ||
+	    kvmpfn_page_state(sim, pfn, &st)) {
+		/* not populated yet: the VMA says what it would be */
+		return b == KVMPFN_BACK_ANON ? KVMPFN_KIND_ANON :
+		       b == KVMPFN_BACK_FILE ? KVMPFN_KIND_FILE :
+					       KVMPFN_KIND_NONE;
+	}
+	a = host_alloc_of_pfn(&sim->mm, pfn, &buf);
+	if (a && (a == &buf || !a->name[0]) &&
+	    set_note(&o->extra, &o->nextra, &o->capextra, pfn, (s8)b, true))
+		*nomem = true;
+	return kind_of(sim, pfn, &st, b, a && a != &buf && a->name[0]);
 }
 
 /* @a: the named allocation the page is of, NULL for an unnamed page */
@@ -511,8 +520,11 @@ static int record_step(struct kvmpfn_observer *o, const struct scn_line *ln,
 		       st->op == KVMPFN_OP_FAULT_FINISH;
 	if (st->has_gfn) {
 		struct kvmpfn_leaf leaf;
+		bool nomem = false;
 
-		st->kind = step_kind(o->sim, st->gfn);
+		st->kind = step_page(o, st->gfn, &nomem);
+		if (nomem)
+			return -ENOMEM;
 		if (st->is_fault && st->op != KVMPFN_OP_FAULT_BEGIN &&
 		    !st->ret && !kvmpfn_leaf(o->sim, 0, st->gfn, &leaf)) {
 			st->mapped = true;

@@ -9,9 +9,9 @@
  * page references KVM took and dropped, the invariant violations raised
  * and the state of the observed pages after the step.  The observed pages
  * are every page of every named allocation made so far (freed or not) and
- * every page without a name (anonymous memory, the zero page) that a
- * second-stage leaf has mapped at some step of the run: once seen, a page
- * stays observed, so that its state after a zap is still there.  At most
+ * every page without a name (anonymous memory) that a second-stage leaf
+ * mapped or a step's gfn led to at some step of the run: once seen, a
+ * page stays observed, so that its state after a zap is still there.  At most
  * KVMPFN_OBS_MAX_PAGES pages a step are kept (the step says if it was cut).
  *
  * Consumers: "kvmpfn-sim compare" (two stages, step by step) and the HTML
