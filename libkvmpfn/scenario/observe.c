@@ -339,6 +339,26 @@ static enum kvmpfn_obs_kind step_page(struct kvmpfn_observer *o, u64 gfn,
 	return kind_of(sim, pfn, &st, b, a && a != &buf && a->name[0]);
 }
 
+/* "NAME+INDEX" without printf: a step names every page it observes */
+static void name_index(char buf[KVMPFN_OBS_NAME], const char *name,
+		       unsigned long idx)
+{
+	char digits[24];
+	size_t n = strlen(name), d = 0;
+
+	if (n > KVMPFN_OBS_NAME - 2)
+		n = KVMPFN_OBS_NAME - 2;
+	memcpy(buf, name, n);
+	buf[n++] = '+';
+	do {
+		digits[d++] = (char)('0' + idx % 10);
+		idx /= 10;
+	} while (idx);
+	while (d && n < KVMPFN_OBS_NAME - 1)
+		buf[n++] = digits[--d];
+	buf[n] = '\0';
+}
+
 /* @a: the named allocation the page is of, NULL for an unnamed page */
 static void fill_page(struct kvmpfn_observer *o, struct kvmpfn_obs_page *p,
 		      unsigned long pfn, const struct kvmpfn_alloc *a,
@@ -349,8 +369,7 @@ static void fill_page(struct kvmpfn_observer *o, struct kvmpfn_obs_page *p,
 	memset(p, 0, sizeof(*p));
 	p->pfn = pfn;
 	if (a)
-		snprintf(p->name, sizeof(p->name), "%s+%lu", a->name,
-			 pfn - a->pfn);
+		name_index(p->name, a->name, pfn - a->pfn);
 	else if (pfn == o->sim->mm.zero_pfn)
 		snprintf(p->name, sizeof(p->name), "zero");
 	else
@@ -388,15 +407,55 @@ static int page_cmp(const void *a, const void *b)
 	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
 }
 
+/* Room for the step's pages, counted first so that it is one allocation. */
+static unsigned int count_pages(struct kvmpfn_observer *o)
+{
+	struct mm_struct *mm = &o->sim->mm;
+	unsigned long n = o->nextra;
+	u32 i, same;
+
+	for (i = 0; i < mm->nr_allocs; i += same) {
+		struct kvmpfn_alloc buf, *a = host_alloc_by_id(mm, i, &buf,
+							       &same);
+
+		if (a == &buf || !a->name[0])
+			continue;
+		same = 1;
+		n += 1UL << a->order;
+	}
+	return n < KVMPFN_OBS_MAX_PAGES ? (unsigned int)n :
+					  KVMPFN_OBS_MAX_PAGES;
+}
+
+/* The unnamed pages below @pfn not taken yet; *@x: the next to take. */
+static void take_extras(struct kvmpfn_observer *o, struct kvmpfn_obs_step *st,
+			unsigned int *x, unsigned long below, unsigned int cap)
+{
+	for (; *x < o->nextra && o->extra[*x].pfn < below; (*x)++) {
+		if (st->npages == cap) {
+			st->pages_cut = true;
+			return;
+		}
+		fill_page(o, &st->pages[st->npages++], o->extra[*x].pfn, NULL,
+			  o->extra[*x].backing);
+	}
+}
+
 static int snap_pages(struct kvmpfn_observer *o, struct kvmpfn_obs_step *st)
 {
 	struct mm_struct *mm = &o->sim->mm;
-	struct kvmpfn_obs_page *v = NULL;
-	unsigned int n = 0, cap = 0, i, same;
+	unsigned int cap, x = 0, i, same;
 	int e = note_leaves(o);
 
 	if (e)
 		return e;
+	cap = count_pages(o);
+	if (!cap)
+		return 0;
+	st->pages = malloc(cap * sizeof(*st->pages));
+	if (!st->pages)
+		return -ENOMEM;
+	/* allocations come in pfn order mostly: the extras go in between */
 	for (i = 0; i < mm->nr_allocs; i += same) {
 		struct kvmpfn_alloc buf, *a = host_alloc_by_id(mm, i, &buf,
 							       &same);
@@ -406,40 +465,29 @@ static int snap_pages(struct kvmpfn_observer *o, struct kvmpfn_obs_step *st)
 		if (a == &buf || !a->name[0])
 			continue;
 		same = 1;
+		take_extras(o, st, &x, a->pfn, cap);
 		backing = alloc_backing(mm, a);
 		pages = 1UL << a->order;
 		for (j = 0; j < pages; j++) {
 			const struct obs_extra *k;
 
-			if (n >= KVMPFN_OBS_MAX_PAGES) {
+			if (st->npages == cap) {
 				st->pages_cut = true;
 				break;
 			}
-			if (grow((void **)&v, &cap, n + 1, sizeof(*v))) {
-				free(v);
-				return -ENOMEM;
-			}
 			k = set_find(o->named, o->nnamed, a->pfn + j);
-			fill_page(o, &v[n++], a->pfn + j, a,
+			fill_page(o, &st->pages[st->npages++], a->pfn + j, a,
 				  k && k->backing >= 0 ? k->backing : backing);
 		}
 	}
-	for (i = 0; i < o->nextra; i++) {
-		if (n >= KVMPFN_OBS_MAX_PAGES) {
-			st->pages_cut = true;
+	take_extras(o, st, &x, ~0UL, cap);
+	for (i = 1; i < st->npages; i++) {
+		if (st->pages[i - 1].pfn > st->pages[i].pfn) {
+			qsort(st->pages, st->npages, sizeof(*st->pages),
+			      page_cmp);
 			break;
 		}
-		if (grow((void **)&v, &cap, n + 1, sizeof(*v))) {
-			free(v);
-			return -ENOMEM;
-		}
-		fill_page(o, &v[n++], o->extra[i].pfn, NULL,
-			  o->extra[i].backing);
 	}
-	if (n > 1)
-		qsort(v, n, sizeof(*v), page_cmp);
-	st->pages = v;
-	st->npages = n;
 	return 0;
 }
 
@@ -518,6 +566,7 @@ static int record_step(struct kvmpfn_observer *o, const struct scn_line *ln,
 	st->is_fault = st->op == KVMPFN_OP_FAULT ||
 		       st->op == KVMPFN_OP_FAULT_BEGIN ||
 		       st->op == KVMPFN_OP_FAULT_FINISH;
+	st->vcpu = (unsigned int)vcpu;
 	if (st->has_gfn) {
 		struct kvmpfn_leaf leaf;
 		bool nomem = false;

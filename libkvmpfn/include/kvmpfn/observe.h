@@ -100,6 +100,7 @@ struct kvmpfn_obs_step {
 	 * the one covering gfn after the step (a fault_begin maps nothing).
 	 */
 	bool is_fault;
+	unsigned int vcpu;		/* a fault's vCPU (vcpu=, default 0) */
 	bool mapped;
 	uint64_t pfn;
 	int level;
