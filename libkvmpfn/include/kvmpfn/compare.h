@@ -16,6 +16,10 @@
  *   - A step whose result differs is an error difference only: its map,
  *     refs, ad and count differences follow from it (violations are
  *     always reported).
+ *   - After a fault_begin whose result differs, the steps of that vCPU's
+ *     faults up to its fault_finish are not compared (one stage has a
+ *     fault in flight, the other not: EBUSY against a lookup, EINVAL for
+ *     nothing to finish); their violations are.
  *   - map is compared on faults only, when both results agree.
  *   - count is not compared at a step whose refs differ: the counts
  *     follow from KVM's references.
