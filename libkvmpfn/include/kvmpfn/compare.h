@@ -32,7 +32,9 @@
  *     pages of a folio share its count).  The differences a
  *     step with an error difference leaves behind are taken as the
  *     starting point, not reported.  Pages only one stage observed (an
- *     anonymous page only one of them mapped) are not compared.
+ *     anonymous page only one of them mapped) are not compared, and a
+ *     page's count only from the step after both first observed it (it
+ *     may share a folio whose count differed before).
  *
  * Declared differences: a scenario line
  *   differs stage=A,B what=ASPECT[,ASPECT...] [arch=LIST]
@@ -115,7 +117,7 @@ struct kvmpfn_diff_class {
 };
 
 const struct kvmpfn_diff_class *kvmpfn_diff_classes(unsigned int *n);
-/* the table's entry for @key, or NULL */
+/* the table's entry for @key (an entry's KIND may be '*'), or NULL */
 const struct kvmpfn_diff_class *kvmpfn_diff_class_find(const char *key);
 
 struct kvmpfn_compare_opts {
