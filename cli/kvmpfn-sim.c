@@ -188,6 +188,27 @@ static int checks_parse(const char *arg, enum kvmpfn_checks *mode)
 }
 
 /*
+ * What run and compare share: --checks=, --quiet, and a FILE (counted) or
+ * an unknown option.  0, or the exit code.
+ */
+static int common_arg(const char *arg, enum kvmpfn_checks *checks,
+		      bool *quiet, int *nfiles)
+{
+	if (!strncmp(arg, "--checks=", 9))
+		return checks_parse(arg + 9, checks) ? KVMPFN_EXIT_USAGE : 0;
+	if (!strcmp(arg, "--quiet")) {
+		*quiet = true;
+		return 0;
+	}
+	if (arg[0] == '-' && arg[1]) {
+		fprintf(stderr, "kvmpfn-sim: unknown option '%s'\n", arg);
+		return usage(stderr);
+	}
+	(*nfiles)++;
+	return 0;
+}
+
+/*
  * --stage=S: one stage; "all": the model's stages; "kernel:all": every
  * kernel-built stage this build has.  Returns how many, 0 after an error
  * message (unknown, or not in this build).
@@ -323,19 +344,14 @@ static int cmd_run(int argc, char **argv)
 					argv[i] + 7);
 				return KVMPFN_EXIT_USAGE;
 			}
-		} else if (!strncmp(argv[i], "--checks=", 9)) {
-			if (checks_parse(argv[i] + 9, &opts.checks))
-				return KVMPFN_EXIT_USAGE;
 		} else if (!strcmp(argv[i], "--trace")) {
 			opts.trace = true;
-		} else if (!strcmp(argv[i], "--quiet")) {
-			opts.quiet = true;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "kvmpfn-sim: unknown option '%s'\n",
-				argv[i]);
-			return usage(stderr);
 		} else {
-			nfiles++;
+			int r = common_arg(argv[i], &opts.checks, &opts.quiet,
+					   &nfiles);
+
+			if (r)
+				return r;
 		}
 	}
 	if (!nfiles) {
@@ -1171,19 +1187,14 @@ static int cmd_compare(int argc, char **argv)
 			narchs = arch_every(argv[i] + 7, archs);
 			if (!narchs)
 				return KVMPFN_EXIT_USAGE;
-		} else if (!strncmp(argv[i], "--checks=", 9)) {
-			if (checks_parse(argv[i] + 9, &o.checks))
-				return KVMPFN_EXIT_USAGE;
-		} else if (!strcmp(argv[i], "--quiet")) {
-			o.quiet = true;
 		} else if (!strcmp(argv[i], "--show-class")) {
 			o.show_class = true;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "kvmpfn-sim: unknown option '%s'\n",
-				argv[i]);
-			return usage(stderr);
 		} else {
-			nfiles++;
+			int r = common_arg(argv[i], &o.checks, &o.quiet,
+					   &nfiles);
+
+			if (r)
+				return r;
 		}
 	}
 	if (nst != 2) {

@@ -11,6 +11,7 @@
 
 #include "kvm_model.h"
 #include "lexer.h"
+#include "scnutil.h"
 
 static const char *const kind_names[KVMPFN_NR_KINDS] = {
 	[KVMPFN_KIND_NONE] = "none",
@@ -29,17 +30,41 @@ const char *kvmpfn_obs_kind_name(enum kvmpfn_obs_kind kind)
 	return (unsigned int)kind < KVMPFN_NR_KINDS ? kind_names[kind] : "?";
 }
 
-int kvmpfn_obs_kind_parse(const char *name, enum kvmpfn_obs_kind *kind)
+int scn_name_index(const char *const *names, unsigned int n,
+		   const char *name)
 {
 	unsigned int i;
 
-	for (i = 0; i < KVMPFN_NR_KINDS; i++) {
-		if (!strcmp(name, kind_names[i])) {
-			*kind = (enum kvmpfn_obs_kind)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	for (i = 0; i < n; i++)
+		if (!strcmp(name, names[i]))
+			return (int)i;
+	return -1;
+}
+
+int scn_on_file(const char *path, FILE *err,
+		int (*fn)(const char *path, const char *buf, size_t len,
+			  void *ctx),
+		void *ctx)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int rc = scn_read_file(path, &buf, &len, err);
+
+	if (rc)
+		return rc;
+	rc = fn(path, buf ? buf : "", len, ctx);
+	free(buf);
+	return rc;
+}
+
+int kvmpfn_obs_kind_parse(const char *name, enum kvmpfn_obs_kind *kind)
+{
+	int i = scn_name_index(kind_names, KVMPFN_NR_KINDS, name);
+
+	if (i < 0)
+		return -EINVAL;
+	*kind = (enum kvmpfn_obs_kind)i;
+	return 0;
 }
 
 /* A pfn range a second-stage leaf maps, with what backs its gfn. */
@@ -710,22 +735,34 @@ int kvmpfn_observe_buffer(const char *path, const char *buf, size_t len,
 	return kvmpfn_observer_finish(o, obsp);
 }
 
+struct observe_file {
+	const struct kvmpfn_run_opts *opts;
+	FILE *out, *err;
+	struct kvmpfn_obs **obsp;
+	bool read;		/* the file was read */
+};
+
+static int observe_text(const char *path, const char *buf, size_t len,
+			void *ctx)
+{
+	struct observe_file *f = ctx;
+
+	f->read = true;
+	return kvmpfn_observe_buffer(path, buf, len, f->opts, f->out, f->err,
+				     f->obsp);
+}
+
 int kvmpfn_observe_file(const char *path, const struct kvmpfn_run_opts *opts,
 			FILE *out, FILE *err, struct kvmpfn_obs **obsp)
 {
-	char *buf = NULL;
-	size_t len = 0;
+	struct observe_file f = { opts, out, err, obsp, false };
 	int rc;
 
 	if (!path || !opts || !out || !err || !obsp)
 		return -EINVAL;
 	*obsp = NULL;
-	if (scn_read_file(path, &buf, &len, err))
-		return obs_unstarted(opts, obsp);
-	rc = kvmpfn_observe_buffer(path, buf ? buf : "", len, opts, out, err,
-				   obsp);
-	free(buf);
-	return rc;
+	rc = scn_on_file(path, err, observe_text, &f);
+	return f.read ? rc : obs_unstarted(opts, obsp);
 }
 
 void kvmpfn_obs_free(struct kvmpfn_obs *obs)
