@@ -459,6 +459,19 @@ static const struct kvmpfn_obs_page *prev_page(const struct pair *p, int k,
 	return p->p[k] ? kvmpfn_obs_page_of(p->p[k], pfn) : NULL;
 }
 
+/*
+ * A page one stage mapped before the step and the other not: what the
+ * step does to it (a zap marking it dirty in one stage) follows from the
+ * difference that mapped it, reported where it happened.
+ */
+static bool mapped_apart(const struct pair *p, uint64_t pfn)
+{
+	const struct kvmpfn_obs_page *a = prev_page(p, 0, pfn);
+	const struct kvmpfn_obs_page *b = prev_page(p, 1, pfn);
+
+	return a && b && a->mapped != b->mapped;
+}
+
 /* length of the allocation part of a page's name ("vram" of "vram+1") */
 static size_t alloc_len(const char *name)
 {
@@ -523,7 +536,8 @@ static int ad_diff(struct pair *p, const struct kvmpfn_obs_page *pg[2],
 	int k;
 
 	if (!now || now == ad_gap(prev_page(p, 0, pg[0]->pfn),
-				  prev_page(p, 1, pg[0]->pfn)))
+				  prev_page(p, 1, pg[0]->pfn)) ||
+	    mapped_apart(p, pg[0]->pfn))
 		return 0;
 	for (k = 0; k < 2; k++)
 		snprintf(val[k], sizeof(val[k]), "%s, %s",
@@ -555,7 +569,8 @@ static int count_diff(struct pair *p, const struct kvmpfn_obs_page *pg[2],
 	 * share a folio whose count differed before: its gap is where it
 	 * starts from.
 	 */
-	if (!now || !was[0] || !was[1] || now == count_gap(was[0], was[1]))
+	if (!now || !was[0] || !was[1] || now == count_gap(was[0], was[1]) ||
+	    was[0]->mapped != was[1]->mapped)
 		return 0;
 	for (k = 0; k < 2; k++)
 		snprintf(val[k], sizeof(val[k]), "count %d", pg[k]->refcount);

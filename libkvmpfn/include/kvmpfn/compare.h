@@ -31,7 +31,10 @@
  *     one allocation that differ the same way are one difference (the
  *     pages of a folio share its count).  The differences a
  *     step with an error difference leaves behind are taken as the
- *     starting point, not reported.  Pages only one stage observed (an
+ *     starting point, not reported, and so are the differences of a
+ *     page that a leaf mapped in one stage and not in the other before
+ *     the step (a zap marks it dirty in one only): they follow from the
+ *     difference that mapped it.  Pages only one stage observed (an
  *     anonymous page only one of them mapped) are not compared, and a
  *     page's count only from the step after both first observed it (it
  *     may share a folio whose count differed before).
