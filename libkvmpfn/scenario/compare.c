@@ -330,8 +330,8 @@ static void class_key(struct kvmpfn_diff *d, const char *fmt, ...)
 
 struct pair {
 	const struct kvmpfn_obs_step *s[2];	/* A's step, B's step */
-	const struct kvmpfn_obs_step *p[2];	/* the steps before, or NULL */
-	int e, l;				/* earlier, later stage's side */
+	const struct kvmpfn_obs_step *p[2];	/* the steps before (or NULL) */
+	int e, l;				/* earlier, later stage */
 	enum kvmpfn_obs_kind kind;		/* the step's page */
 };
 
@@ -535,8 +535,10 @@ static int ad_diff(struct pair *p, const struct kvmpfn_obs_page *pg[2],
 	char dir[64] = "", val[2][48];
 	int k;
 
-	if (!now || now == ad_gap(prev_page(p, 0, pg[0]->pfn),
-				  prev_page(p, 1, pg[0]->pfn)) ||
+	/* a freed page has no flags to compare: it went back, cleared */
+	if (!now || pg[0]->freed || pg[1]->freed ||
+	    now == ad_gap(prev_page(p, 0, pg[0]->pfn),
+			  prev_page(p, 1, pg[0]->pfn)) ||
 	    mapped_apart(p, pg[0]->pfn))
 		return 0;
 	for (k = 0; k < 2; k++)

@@ -34,7 +34,9 @@
  *     starting point, not reported, and so are the differences of a
  *     page that a leaf mapped in one stage and not in the other before
  *     the step (a zap marks it dirty in one only): they follow from the
- *     difference that mapped it.  Pages only one stage observed (an
+ *     difference that mapped it.  A page freed in either stage has no
+ *     flags to compare (a collapse that a pin held off in one stage freed
+ *     it in the other).  Pages only one stage observed (an
  *     anonymous page only one of them mapped) are not compared, and a
  *     page's count only from the step after both first observed it (it
  *     may share a folio whose count differed before).
@@ -138,7 +140,7 @@ struct kvmpfn_compare_stats {
 	unsigned int diffs;
 	unsigned int declared;		/* differences a line declared */
 	unsigned int undeclared;
-	unsigned int unseen;		/* declared aspects that did not differ */
+	unsigned int unseen;		/* declared, did not differ */
 	unsigned int unknown;		/* differences of a class not known */
 	int rc[2];			/* each run's verdict */
 };
