@@ -53,6 +53,7 @@ static void table_well_formed(void **state)
 
 		assert_int_equal(sscanf(c[i].key, "%63[^/]/%63[^/]/%63[^/]/%63s",
 					part[0], part[1], part[2], part[3]), 4);
+		/* a '*' stands for a kind or a direction only */
 		assert_int_equal(kvmpfn_aspect_parse(part[0], &a), 0);
 		for (j = 0; j < KVMPFN_NR_OPS; j++)
 			op |= !strcmp(part[1], kvmpfn_op_name(j));
@@ -62,7 +63,7 @@ static void table_well_formed(void **state)
 					 0);
 		assert_true(strlen(c[i].why) > 20);
 		assert_true(strlen(c[i].scenario) > 4);
-		if (strcmp(part[2], "*"))
+		if (strcmp(part[2], "*") && strcmp(part[3], "*"))
 			assert_ptr_equal(kvmpfn_diff_class_find(c[i].key),
 					 &c[i]);
 		for (j = 0; j < i; j++)
@@ -72,7 +73,10 @@ static void table_well_formed(void **state)
 	assert_null(kvmpfn_diff_class_find("error/fault/anon/ok->EFAULT"));
 	/* a '*' kind matches any kind, and only the kind */
 	assert_non_null(kvmpfn_diff_class_find("refs/fault_begin/zero/+1-0->+1-1"));
-	assert_null(kvmpfn_diff_class_find("refs/fault/zero/+1-0->+1-2"));
+	assert_null(kvmpfn_diff_class_find("refs/fault_finish/zero/+1-0->+1-2"));
+	assert_non_null(kvmpfn_diff_class_find("refs/fault/zero/+4-0->+4-4"));
+	assert_null(kvmpfn_diff_class_find("refs/fault/zero"));
+	assert_null(kvmpfn_diff_class_find("refs/fault/zero/+1-0->+1-1/x"));
 	assert_null(kvmpfn_diff_class_find("refs/fault_begin/zero/+1-0->+1-2"));
 }
 

@@ -122,7 +122,7 @@ struct kvmpfn_diff_class {
 };
 
 const struct kvmpfn_diff_class *kvmpfn_diff_classes(unsigned int *n);
-/* the table's entry for @key (an entry's KIND may be '*'), or NULL */
+/* the table's entry for @key (a part of an entry may be '*'), or NULL */
 const struct kvmpfn_diff_class *kvmpfn_diff_class_find(const char *key);
 
 struct kvmpfn_compare_opts {
