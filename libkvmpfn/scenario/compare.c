@@ -28,6 +28,7 @@ static const struct kvmpfn_diff_class known[] = {
 	{ "refs/fault_begin/*/+1-0->+1-1", "v7.5: without FOLL_GET, GUP's reference on any refcounted page (anon, file, zero, ZONE_DEVICE) is dropped inside the lookup instead of being held until the fault finishes", "examples/memslot-delete-inflight.scn" },
 	{ "refs/fault_finish/*/+0-1->+0-0", "v7.5: the other half: a finishing fault has no reference left to release (kvm_release_pfn_clean() at legacy), also when the memslot went away meanwhile (kind none)", "tests/scenarios/invalidate-races-fault.scn" },
 	{ "ad/fault_finish/*/accessed:yes->no", "v7.5: a fault that backs off releases its reference with kvm_release_pfn_clean(), which marks the page accessed, at legacy; holding none, v7.5 marks nothing", "examples/memslot-delete-inflight.scn" },
+	{ "ad/fault/*/accessed:yes->no", "v7.5: the same for a fault that backs off after its tries (an open invalidation): legacy's release marks the page accessed, v7.5 holds and marks nothing", "tests/compare/retried-fault-marks-accessed.scn" },
 	/* v7.7 "KVM: PPC: Migrate to __kvm_follow_pfn": ppc */
 	{ "map/fault/zero/not-refcounted->refcounted", "v7.7: ppc takes refcounted from __kvm_follow_pfn(): the zero page counts as refcounted (legacy's !PageReserved filter said not)", "examples/zero-page.scn" },
 	{ "refs/fault/zero/*", "v7.7: ppc puts the GUP reference on the zero page that legacy's !PageReserved filter leaked, one per try of a retried fault", "examples/zero-page.scn" },
