@@ -582,7 +582,8 @@ static int record_step(struct kvmpfn_observer *o, const struct scn_line *ln,
 	if (vc && (!scn_number(vc, &vcpu) || vcpu >= KVMPFN_MAX_VCPUS))
 		vcpu = 0;
 	st->has_gfn = g && scn_number(g, &st->gfn);
-	if (st->op == KVMPFN_OP_FAULT_BEGIN && st->has_gfn)
+	/* a begin that failed (EBUSY: one in flight already) starts none */
+	if (st->op == KVMPFN_OP_FAULT_BEGIN && st->has_gfn && !st->ret)
 		o->begun[vcpu] = st->gfn;
 	if (st->op == KVMPFN_OP_FAULT_FINISH) {
 		st->gfn = o->begun[vcpu];
