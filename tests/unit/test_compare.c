@@ -73,7 +73,7 @@ static void table_well_formed(void **state)
 	assert_null(kvmpfn_diff_class_find("error/fault/anon/ok->EFAULT"));
 	/* a '*' kind matches any kind, and only the kind */
 	assert_non_null(kvmpfn_diff_class_find("refs/fault_begin/zero/+1-0->+1-1"));
-	assert_null(kvmpfn_diff_class_find("refs/fault_finish/zero/+1-0->+1-2"));
+	assert_null(kvmpfn_diff_class_find("refs/vcpu_map/zero/+1-0->+1-2"));
 	assert_non_null(kvmpfn_diff_class_find("refs/fault/zero/+4-0->+4-4"));
 	assert_null(kvmpfn_diff_class_find("refs/fault/zero"));
 	assert_null(kvmpfn_diff_class_find("refs/fault/zero/+1-0->+1-1/x"));
