@@ -619,13 +619,22 @@ static int cmp_pages(struct pair *p, struct kvmpfn_diffs *out)
 /* vCPUs whose fault in flight one stage has and the other has not */
 #define FOLLOW_VCPUS	64
 
+/* whether a step did its work in one run and not in the other */
+static bool step_apart(const struct kvmpfn_obs_step *x,
+		       const struct kvmpfn_obs_step *y)
+{
+	return !x->ret != !y->ret || x->mapped != y->mapped ||
+	       (x->mapped && (x->pfn != y->pfn || x->writable != y->writable));
+}
+
 int kvmpfn_compare_obs(const struct kvmpfn_obs *a, const struct kvmpfn_obs *b,
 		       struct kvmpfn_diffs *out)
 {
 	bool swap = kvmpfn_stage_model(b->stage) < kvmpfn_stage_model(a->stage);
-	bool follows[FOLLOW_VCPUS] = { false };
+	unsigned int follows[FOLLOW_VCPUS] = { 0 };	/* the begin's line */
 	unsigned int i;
 
+	out->parted = out->parted_from = 0;
 	if (a->nsteps != b->nsteps)
 		return -KVMPFN_EINVAL;
 	for (i = 0; i < a->nsteps; i++) {
@@ -635,7 +644,7 @@ int kvmpfn_compare_obs(const struct kvmpfn_obs *a, const struct kvmpfn_obs *b,
 			       i ? &b->steps[i - 1] : NULL },
 			.e = swap, .l = !swap,
 		};
-		bool *f = NULL;
+		unsigned int *f = NULL;
 		int e = 0;
 
 		if (p.s[0]->line != p.s[1]->line || p.s[0]->op != p.s[1]->op)
@@ -646,15 +655,25 @@ int kvmpfn_compare_obs(const struct kvmpfn_obs *a, const struct kvmpfn_obs *b,
 		/*
 		 * After a fault_begin whose result differs, the faults of
 		 * that vCPU up to its fault_finish follow from it (EBUSY on
-		 * one side, EINVAL for nothing to finish on the other).
+		 * one side, EINVAL for nothing to finish on the other).  One
+		 * that changed the host or the VM in one stage only (a fault
+		 * that mapped) parts the runs: nothing after it can be put
+		 * down to the stages any more.
 		 */
 		if (f && *f) {
+			if (p.s[0]->op != KVMPFN_OP_FAULT_FINISH &&
+			    step_apart(p.s[0], p.s[1])) {
+				out->parted = p.s[0]->line;
+				out->parted_from = *f;
+				return cmp_viol(&p, out);
+			}
 			if (p.s[0]->op == KVMPFN_OP_FAULT_FINISH)
-				*f = false;
+				*f = 0;
 		} else {
 			e = cmp_error(&p, out);
-			if (f && p.s[0]->op == KVMPFN_OP_FAULT_BEGIN)
-				*f = p.s[0]->ret != p.s[1]->ret;
+			if (f && p.s[0]->op == KVMPFN_OP_FAULT_BEGIN &&
+			    p.s[0]->ret != p.s[1]->ret)
+				*f = p.s[0]->line;
 			/* the rest of a step whose result differs follows */
 			if (!e && p.s[0]->ret == p.s[1]->ret)
 				e = cmp_map(&p, out) || cmp_refs(&p, out) ||
@@ -776,7 +795,13 @@ static void print_diffs(const char *path, const struct kvmpfn_compare_opts *o,
 			fprintf(out, " [%s%s]", d->cls, known ? "" : " ?");
 		fputc('\n', out);
 	}
+	if (dv->parted)
+		fprintf(out, "%s:%u: %s: the runs part here: this fault follows from the fault_begin on line %u and went differently; later steps are not compared\n",
+			path, dv->parted, arch, dv->parted_from);
 	for (i = 0; i < ndecl; i++) {
+		/* past the parting nothing was compared, nothing seen */
+		if (dv->parted && decl[i].step_line >= dv->parted)
+			continue;
 		for (a = 0; a < KVMPFN_NR_ASPECTS; a++) {
 			bool seen = false;
 

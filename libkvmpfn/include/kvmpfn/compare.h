@@ -19,7 +19,10 @@
  *   - After a fault_begin whose result differs, the steps of that vCPU's
  *     faults up to its fault_finish are not compared (one stage has a
  *     fault in flight, the other not: EBUSY against a lookup, EINVAL for
- *     nothing to finish); their violations are.
+ *     nothing to finish); their violations are.  If one of them changed
+ *     one run and not the other (a fault that mapped in one stage only),
+ *     the runs part there: later steps are not compared, nor are the
+ *     declarations about them checked.
  *   - map is compared on faults only, when both results agree.
  *   - count is not compared at a step whose refs differ: the counts
  *     follow from KVM's references.
@@ -102,6 +105,13 @@ struct kvmpfn_diffs {
 	struct kvmpfn_diff *v;
 	size_t n;
 	size_t cap;
+	/*
+	 * The line where the runs parted (0: they did not): a fault that
+	 * follows from the fault_begin on line parted_from changed one run
+	 * and not the other; nothing after it is compared.
+	 */
+	unsigned int parted;
+	unsigned int parted_from;
 };
 
 void kvmpfn_diffs_free(struct kvmpfn_diffs *d);
