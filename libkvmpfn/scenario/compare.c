@@ -616,6 +616,20 @@ static int cmp_pages(struct pair *p, struct kvmpfn_diffs *out)
 	return 0;
 }
 
+/*
+ * A fault onto a page a leaf mapped in one stage and not the other before
+ * it (an earlier fault that only one stage let through installed a huge
+ * leaf over it): its leaf and references follow from that difference.
+ */
+static bool leaf_apart(const struct pair *p)
+{
+	const struct kvmpfn_obs_step *a = p->s[0], *b = p->s[1];
+
+	if (!a->is_fault || !(a->mapped || b->mapped))
+		return false;
+	return mapped_apart(p, a->mapped ? a->pfn : b->pfn);
+}
+
 /* vCPUs whose fault in flight one stage has and the other has not */
 #define FOLLOW_VCPUS	64
 
@@ -676,7 +690,8 @@ int kvmpfn_compare_obs(const struct kvmpfn_obs *a, const struct kvmpfn_obs *b,
 				*f = p.s[0]->line;
 			/* the rest of a step whose result differs follows */
 			if (!e && p.s[0]->ret == p.s[1]->ret)
-				e = cmp_map(&p, out) || cmp_refs(&p, out) ||
+				e = (!leaf_apart(&p) &&
+				     (cmp_map(&p, out) || cmp_refs(&p, out))) ||
 				    cmp_pages(&p, out) ? -KVMPFN_ENOMEM : 0;
 		}
 		if (!e)

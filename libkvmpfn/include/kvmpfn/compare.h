@@ -23,7 +23,10 @@
  *     one run and not the other (a fault that mapped in one stage only),
  *     the runs part there: later steps are not compared, nor are the
  *     declarations about them checked.
- *   - map is compared on faults only, when both results agree.
+ *   - map is compared on faults only, when both results agree, and
+ *     neither map nor refs on a fault onto a page a leaf mapped in one
+ *     stage and not the other before it (a huge leaf only one stage
+ *     installed): they follow from what installed it.
  *   - count is not compared at a step whose refs differ: the counts
  *     follow from KVM's references.
  *   - ad and count compare where a page stands after the step, but a
