@@ -646,7 +646,8 @@ int kvmpfn_compare_obs(const struct kvmpfn_obs *a, const struct kvmpfn_obs *b,
 {
 	bool swap = kvmpfn_stage_model(b->stage) < kvmpfn_stage_model(a->stage);
 	unsigned int follows[FOLLOW_VCPUS] = { 0 };	/* the begin's line */
-	unsigned int i;
+	bool pinned[FOLLOW_VCPUS] = { false };	/* in one stage only */
+	unsigned int i, npinned = 0;
 
 	out->parted = out->parted_from = 0;
 	if (a->nsteps != b->nsteps)
@@ -674,7 +675,20 @@ int kvmpfn_compare_obs(const struct kvmpfn_obs *a, const struct kvmpfn_obs *b,
 		 * that mapped) parts the runs: nothing after it can be put
 		 * down to the stages any more.
 		 */
-		if (f && *f) {
+		/*
+		 * While a fault in flight pins its page in one stage only
+		 * (v7.5 takes no reference), what the host does by a page's
+		 * count (migrate, collapse, unmap and free) follows from the
+		 * pin: such a step is not compared, and if it did its work in
+		 * one stage only (migrated the page) the runs part.
+		 */
+		if (npinned && p.s[0]->op <= KVMPFN_OP_THP_COLLAPSE) {
+			if (step_apart(p.s[0], p.s[1])) {
+				out->parted = p.s[0]->line;
+				out->parted_from = 0;
+				return cmp_viol(&p, out);
+			}
+		} else if (f && *f) {
 			if (p.s[0]->op != KVMPFN_OP_FAULT_FINISH &&
 			    step_apart(p.s[0], p.s[1])) {
 				out->parted = p.s[0]->line;
@@ -684,6 +698,17 @@ int kvmpfn_compare_obs(const struct kvmpfn_obs *a, const struct kvmpfn_obs *b,
 			if (p.s[0]->op == KVMPFN_OP_FAULT_FINISH)
 				*f = 0;
 		} else {
+			if (f && p.s[0]->op == KVMPFN_OP_FAULT_BEGIN &&
+			    p.s[0]->gets - p.s[0]->puts !=
+			    p.s[1]->gets - p.s[1]->puts && !pinned[f - follows]) {
+				pinned[f - follows] = true;
+				npinned++;
+			}
+			if (f && p.s[0]->op == KVMPFN_OP_FAULT_FINISH &&
+			    pinned[f - follows]) {
+				pinned[f - follows] = false;
+				npinned--;
+			}
 			e = cmp_error(&p, out);
 			if (f && p.s[0]->op == KVMPFN_OP_FAULT_BEGIN &&
 			    p.s[0]->ret != p.s[1]->ret)
@@ -810,9 +835,12 @@ static void print_diffs(const char *path, const struct kvmpfn_compare_opts *o,
 			fprintf(out, " [%s%s]", d->cls, known ? "" : " ?");
 		fputc('\n', out);
 	}
-	if (dv->parted)
+	if (dv->parted && dv->parted_from)
 		fprintf(out, "%s:%u: %s: the runs part here: this fault follows from the fault_begin on line %u and went differently; later steps are not compared\n",
 			path, dv->parted, arch, dv->parted_from);
+	else if (dv->parted)
+		fprintf(out, "%s:%u: %s: the runs part here: the host did this in one stage only, a fault in flight pinning the page in the other; later steps are not compared\n",
+			path, dv->parted, arch);
 	for (i = 0; i < ndecl; i++) {
 		/* past the parting nothing was compared, nothing seen */
 		if (dv->parted && decl[i].step_line >= dv->parted)

@@ -23,6 +23,11 @@
  *     one run and not the other (a fault that mapped in one stage only),
  *     the runs part there: later steps are not compared, nor are the
  *     declarations about them checked.
+ *   - While a fault in flight holds a reference in one stage only (a
+ *     fault_begin whose gets - puts differ, up to its fault_finish), the
+ *     host operations (alloc .. thp_collapse in enum kvmpfn_op) are not
+ *     compared: what they do by a page's count follows from the pin; one
+ *     that did its work in one stage only parts the runs.
  *   - map is compared on faults only, when both results agree, and
  *     neither map nor refs on a fault onto a page a leaf mapped in one
  *     stage and not the other before it (a huge leaf only one stage
@@ -111,7 +116,9 @@ struct kvmpfn_diffs {
 	/*
 	 * The line where the runs parted (0: they did not): a fault that
 	 * follows from the fault_begin on line parted_from changed one run
-	 * and not the other; nothing after it is compared.
+	 * and not the other, or (parted_from 0) a host operation did its
+	 * work in one stage only while a fault in flight pinned a page in
+	 * the other; nothing after it is compared.
 	 */
 	unsigned int parted;
 	unsigned int parted_from;
