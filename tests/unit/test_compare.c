@@ -140,6 +140,20 @@ static void every_class_shown(void **state)
 	"mmap hva=0x10000000 size=16K pfnmap=vram shared prot=rw\n" \
 	"memslot create id=1 gfn=0x100 npages=4 hva=0x10000000\n"
 
+/* @text at legacy against v7.8 on the ref MMU, the differences in @d */
+static void legacy_v78(const char *path, const char *text,
+		       struct kvmpfn_diffs *d)
+{
+	struct kvmpfn_obs *a = observe(path, text, KVMPFN_LEGACY,
+				       KVMPFN_ARCH_REF);
+	struct kvmpfn_obs *b = observe(path, text, KVMPFN_V7_8,
+				       KVMPFN_ARCH_REF);
+
+	assert_int_equal(kvmpfn_compare_obs(a, b, d), 0);
+	kvmpfn_obs_free(a);
+	kvmpfn_obs_free(b);
+}
+
 /* The rules of compare.h, on the ref MMU. */
 static void rules(void **state)
 {
@@ -187,17 +201,13 @@ static void rules(void **state)
 	"fault_begin gfn=0x100 write\n" \
 	"touch hva=0x10001000\n" \
 	"fault_finish\n"
-	a = observe("f.scn", INFLIGHT, KVMPFN_LEGACY, KVMPFN_ARCH_REF);
-	b = observe("f.scn", INFLIGHT, v78, KVMPFN_ARCH_REF);
-	assert_int_equal(kvmpfn_compare_obs(a, b, &d), 0);
+	legacy_v78("f.scn", INFLIGHT, &d);
 	assert_int_equal(d.n, 2);
 	assert_int_equal(d.v[0].line, 4);
 	assert_string_equal(d.v[0].cls, "refs/fault_begin/file/+1-0->+1-1");
 	assert_int_equal(d.v[1].line, 6);
 	assert_string_equal(d.v[1].cls, "refs/fault_finish/file/+0-1->+0-0");
 	kvmpfn_diffs_free(&d);
-	kvmpfn_obs_free(a);
-	kvmpfn_obs_free(b);
 
 	/*
 	 * A fault_begin that only v7.8 lets through leaves vCPU 1 busy
@@ -210,16 +220,12 @@ static void rules(void **state)
 	"fault_begin gfn=0x101 write vcpu=1\n" \
 	"fault gfn=0x200 write vcpu=1\n" \
 	"fault gfn=0x102 write\n"
-	a = observe("p.scn", PARTING, KVMPFN_LEGACY, KVMPFN_ARCH_REF);
-	b = observe("p.scn", PARTING, v78, KVMPFN_ARCH_REF);
-	assert_int_equal(kvmpfn_compare_obs(a, b, &d), 0);
+	legacy_v78("p.scn", PARTING, &d);
 	assert_int_equal(d.n, 1);
 	assert_int_equal(d.v[0].line, 6);
 	assert_int_equal(d.parted, 7);
 	assert_int_equal(d.parted_from, 6);
 	kvmpfn_diffs_free(&d);
-	kvmpfn_obs_free(a);
-	kvmpfn_obs_free(b);
 
 	/* records of different scenarios do not compare */
 	a = observe("t.scn", BLOB, KVMPFN_LEGACY, KVMPFN_ARCH_REF);
