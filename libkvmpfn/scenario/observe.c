@@ -90,6 +90,8 @@ struct kvmpfn_observer {
 	bool nomem;
 	/* the gfn each vCPU's fault_begin asked for */
 	u64 begun[KVMPFN_MAX_VCPUS];
+	/* ... and the kind of page it found there */
+	enum kvmpfn_obs_kind begun_kind[KVMPFN_MAX_VCPUS];
 	struct obs_range *rng;
 	unsigned int nrng, caprng;
 	struct obs_extra *extra;
@@ -600,6 +602,11 @@ static int record_step(struct kvmpfn_observer *o, const struct scn_line *ln,
 		st->kind = step_page(o, st->gfn, &nomem);
 		if (nomem)
 			return -ENOMEM;
+		/* a finish whose memslot went meanwhile: the begin's page */
+		if (st->op == KVMPFN_OP_FAULT_FINISH && !st->kind)
+			st->kind = o->begun_kind[vcpu];
+		if (st->op == KVMPFN_OP_FAULT_BEGIN && !st->ret)
+			o->begun_kind[vcpu] = st->kind;
 		if (st->is_fault && st->op != KVMPFN_OP_FAULT_BEGIN &&
 		    !st->ret && !kvmpfn_leaf(o->sim, 0, st->gfn, &leaf)) {
 			st->mapped = true;

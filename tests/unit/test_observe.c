@@ -224,6 +224,20 @@ static void finish_of_its_begin(void **state)
 	assert_int_equal(o->steps[4].gfn, 0x101);
 	assert_true(o->steps[4].mapped);
 	kvmpfn_obs_free(o);
+
+	/* a finish after its memslot went: the kind of the begin's page */
+	o = observe("mmap hva=0x10000000 size=16K anon prot=rw\n"
+		    "memslot create id=1 gfn=0x100 npages=4 hva=0x10000000\n"
+		    "fault_begin gfn=0x101 write\n"
+		    "memslot delete id=1\n"
+		    "fault_finish\n",
+		    KVMPFN_LEGACY, KVMPFN_ARCH_REF, 0);
+	assert_int_equal(o->nsteps, 5);
+	assert_int_equal(o->steps[2].kind, KVMPFN_KIND_ANON);
+	assert_int_equal(o->steps[4].op, KVMPFN_OP_FAULT_FINISH);
+	assert_true(o->steps[4].ret < 0);
+	assert_int_equal(o->steps[4].kind, KVMPFN_KIND_ANON);
+	kvmpfn_obs_free(o);
 }
 
 static void bad_input(void **state)

@@ -93,7 +93,10 @@ struct kvmpfn_obs_step {
 	/* the guest frame the operation names (fault, vcpu_map, ...) */
 	bool has_gfn;
 	uint64_t gfn;
-	/* the page at that gfn after the step: host PTE, else the VMA */
+	/*
+	 * the page at that gfn after the step: host PTE, else the VMA; for
+	 * a fault_finish whose memslot went meanwhile, its begin's page
+	 */
 	enum kvmpfn_obs_kind kind;
 	/*
 	 * A fault, fault_begin or fault_finish: its outcome.  The leaf is
