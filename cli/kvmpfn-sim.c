@@ -6,6 +6,7 @@
  *   kvmpfn-sim run [--arch=A|all] [--stage=S|all] --report=OUT.html|OUT.svg FILE
  *   kvmpfn-sim invariants
  *   kvmpfn-sim stages
+ *   kvmpfn-sim compare --stage=A --stage=B [--arch=A|all] [--quiet] FILE...
  *
  * Exit codes: 0 every expectation met and no invariant violated; 1 a
  * violation or an unmet expectation; 2 bad input or usage.
@@ -19,6 +20,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <kvmpfn/compare.h>
 #include <kvmpfn/conform.h>
 #include <kvmpfn/decode.h>
 #include <kvmpfn/explore.h>
@@ -48,6 +50,9 @@ static int usage(FILE *f)
 		"       kvmpfn-sim states [--arch=A|all] [--stage=S|all] [--bug=Bn] [--summary] FILE|DIR... > states.dot\n"
 		"       kvmpfn-sim conform [--arch=A|all] [--stage=S|all|kernel:S] [--checks=M]\n"
 		"                          [--quiet] FILE|DIR...   (model vs the kernel's code)\n"
+		"       kvmpfn-sim compare --stage=A --stage=B [--arch=A|all] [--checks=M]\n"
+		"                          [--quiet] [--show-class] FILE...   (step by step,\n"
+		"                          A against B; --classes: the known classes)\n"
 		"       kvmpfn-sim invariants\n"
 		"       kvmpfn-sim bugs\n"
 		"       kvmpfn-sim stages\n"
@@ -189,6 +194,27 @@ static int checks_parse(const char *arg, enum kvmpfn_checks *mode)
 	}
 	fprintf(stderr, "kvmpfn-sim: --checks= takes full, incremental or off\n");
 	return -1;
+}
+
+/*
+ * What run and compare share: --checks=, --quiet, and a FILE (counted) or
+ * an unknown option.  0, or the exit code.
+ */
+static int common_arg(const char *arg, enum kvmpfn_checks *checks,
+		      bool *quiet, int *nfiles)
+{
+	if (!strncmp(arg, "--checks=", 9))
+		return checks_parse(arg + 9, checks) ? KVMPFN_EXIT_USAGE : 0;
+	if (!strcmp(arg, "--quiet")) {
+		*quiet = true;
+		return 0;
+	}
+	if (arg[0] == '-' && arg[1]) {
+		fprintf(stderr, "kvmpfn-sim: unknown option '%s'\n", arg);
+		return usage(stderr);
+	}
+	(*nfiles)++;
+	return 0;
 }
 
 /*
@@ -519,9 +545,6 @@ static int cmd_run(int argc, char **argv)
 					argv[i] + 7);
 				return KVMPFN_EXIT_USAGE;
 			}
-		} else if (!strncmp(argv[i], "--checks=", 9)) {
-			if (checks_parse(argv[i] + 9, &opts.checks))
-				return KVMPFN_EXIT_USAGE;
 		} else if (!strncmp(argv[i], "--report=", 9)) {
 			report_path = argv[i] + 9;
 			report_fmt = report_format_of(report_path);
@@ -532,14 +555,12 @@ static int cmd_run(int argc, char **argv)
 			}
 		} else if (!strcmp(argv[i], "--trace")) {
 			opts.trace = true;
-		} else if (!strcmp(argv[i], "--quiet")) {
-			opts.quiet = true;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "kvmpfn-sim: unknown option '%s'\n",
-				argv[i]);
-			return usage(stderr);
 		} else {
-			nfiles++;
+			int r = common_arg(argv[i], &opts.checks, &opts.quiet,
+					   &nfiles);
+
+			if (r)
+				return r;
 		}
 	}
 	if (!nfiles) {
@@ -1375,6 +1396,83 @@ static int cmd_conform(int argc, char **argv)
 	return rc;
 }
 
+/* The table of known classes of difference between stages. */
+static int compare_classes(void)
+{
+	unsigned int n, i;
+	const struct kvmpfn_diff_class *c = kvmpfn_diff_classes(&n);
+
+	for (i = 0; i < n; i++)
+		printf("%s\n    %s\n    shown by %s\n", c[i].key, c[i].why,
+		       c[i].scenario);
+	return 0;
+}
+
+static int cmd_compare(int argc, char **argv)
+{
+	struct kvmpfn_compare_opts o = { .arch = KVMPFN_ARCH_REF };
+	enum kvmpfn_stage st[2];
+	enum kvmpfn_arch archs[KVMPFN_NR_ARCHES] = { KVMPFN_ARCH_REF };
+	int nst = 0, narchs = 1, i, a, rc = 0, nfiles = 0;
+
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--classes"))
+			return compare_classes();
+		if (!strncmp(argv[i], "--stage=", 8)) {
+			if (nst == 2) {
+				fprintf(stderr, "kvmpfn-sim: compare takes two --stage=\n");
+				return KVMPFN_EXIT_USAGE;
+			}
+			if (!strcmp(argv[i] + 8, "all") ||
+			    !strcmp(argv[i] + 8, "kernel:all")) {
+				fprintf(stderr, "kvmpfn-sim: compare takes one stage per --stage=\n");
+				return KVMPFN_EXIT_USAGE;
+			}
+			if (!stage_list(argv[i] + 8, &st[nst]))
+				return KVMPFN_EXIT_USAGE;
+			nst++;
+		} else if (!strncmp(argv[i], "--arch=", 7)) {
+			narchs = arch_every(argv[i] + 7, archs);
+			if (!narchs)
+				return KVMPFN_EXIT_USAGE;
+		} else if (!strcmp(argv[i], "--show-class")) {
+			o.show_class = true;
+		} else {
+			int r = common_arg(argv[i], &o.checks, &o.quiet,
+					   &nfiles);
+
+			if (r)
+				return r;
+		}
+	}
+	if (nst != 2) {
+		fprintf(stderr, "kvmpfn-sim: compare needs --stage=A --stage=B\n");
+		return KVMPFN_EXIT_USAGE;
+	}
+	if (!nfiles) {
+		fprintf(stderr, "kvmpfn-sim: compare needs at least one FILE\n");
+		return KVMPFN_EXIT_USAGE;
+	}
+	o.a = st[0];
+	o.b = st[1];
+	for (i = 2; i < argc; i++) {
+		if (argv[i][0] == '-' && argv[i][1])
+			continue;
+		for (a = 0; a < narchs; a++) {
+			int r;
+
+			o.arch = archs[a];
+			r = kvmpfn_compare_file(argv[i], &o, stdout, stderr,
+						NULL);
+			if (r > rc)
+				rc = r;
+			if (r == KVMPFN_EXIT_USAGE)
+				break;
+		}
+	}
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	int i;
@@ -1393,6 +1491,8 @@ int main(int argc, char **argv)
 		return cmd_states(argc, argv);
 	if (!strcmp(argv[1], "conform"))
 		return cmd_conform(argc, argv);
+	if (!strcmp(argv[1], "compare"))
+		return cmd_compare(argc, argv);
 	if (!strcmp(argv[1], "invariants")) {
 		const struct kvmpfn_invariant *inv = kvmpfn_invariants();
 

@@ -7,8 +7,9 @@
 # into a scenario.
 #
 #   scripts/fuzz-campaign.sh [TARGET] [SECONDS] [JOBS]
-#   TARGET: model (default), diff, scenario, ref, x86, arm64, ppc, and with
-#           a kernel tree (KERNEL_SRC) conform-ref, -x86, -arm64, -ppc
+#   TARGET: model (default), diff, compare, scenario, ref, x86, arm64, ppc,
+#           and with a kernel tree (KERNEL_SRC) conform-ref, -x86, -arm64,
+#           -ppc
 #   KVMPFN_STAGE=kernel:tree scripts/fuzz-campaign.sh x86   # fuzz your tree
 #   KVMPFN_BUG=B1 scripts/fuzz-campaign.sh   # hunt a bug-zoo mutant
 set -euo pipefail

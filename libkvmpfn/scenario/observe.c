@@ -11,6 +11,7 @@
 
 #include "kvm_model.h"
 #include "lexer.h"
+#include "scnutil.h"
 
 static const char *const kind_names[KVMPFN_NR_KINDS] = {
 	[KVMPFN_KIND_NONE] = "none",
@@ -29,17 +30,41 @@ const char *kvmpfn_obs_kind_name(enum kvmpfn_obs_kind kind)
 	return (unsigned int)kind < KVMPFN_NR_KINDS ? kind_names[kind] : "?";
 }
 
-int kvmpfn_obs_kind_parse(const char *name, enum kvmpfn_obs_kind *kind)
+int scn_name_index(const char *const *names, unsigned int n,
+		   const char *name)
 {
 	unsigned int i;
 
-	for (i = 0; i < KVMPFN_NR_KINDS; i++) {
-		if (!strcmp(name, kind_names[i])) {
-			*kind = (enum kvmpfn_obs_kind)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	for (i = 0; i < n; i++)
+		if (!strcmp(name, names[i]))
+			return (int)i;
+	return -1;
+}
+
+int scn_on_file(const char *path, FILE *err,
+		int (*fn)(const char *path, const char *buf, size_t len,
+			  void *ctx),
+		void *ctx)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int rc = scn_read_file(path, &buf, &len, err);
+
+	if (rc)
+		return rc;
+	rc = fn(path, buf ? buf : "", len, ctx);
+	free(buf);
+	return rc;
+}
+
+int kvmpfn_obs_kind_parse(const char *name, enum kvmpfn_obs_kind *kind)
+{
+	int i = scn_name_index(kind_names, KVMPFN_NR_KINDS, name);
+
+	if (i < 0)
+		return -EINVAL;
+	*kind = (enum kvmpfn_obs_kind)i;
+	return 0;
 }
 
 /* A pfn range a second-stage leaf maps, with what backs its gfn. */
@@ -65,6 +90,8 @@ struct kvmpfn_observer {
 	bool nomem;
 	/* the gfn each vCPU's fault_begin asked for */
 	u64 begun[KVMPFN_MAX_VCPUS];
+	/* ... and the kind of page it found there */
+	enum kvmpfn_obs_kind begun_kind[KVMPFN_MAX_VCPUS];
 	struct obs_range *rng;
 	unsigned int nrng, caprng;
 	struct obs_extra *extra;
@@ -154,28 +181,6 @@ static int gfn_backing(struct kvmpfn_sim *sim, u64 gfn, unsigned long *hva)
 	if (!vma || !vma->vm_backing)
 		return -1;
 	return (int)vma->vm_backing->kind;
-}
-
-static enum kvmpfn_obs_kind step_kind(struct kvmpfn_sim *sim, u64 gfn)
-{
-	struct kvmpfn_page_state st;
-	struct kvmpfn_alloc buf;
-	unsigned long hva = 0;
-	int b = gfn_backing(sim, gfn, &hva);
-	uint64_t pfn;
-	bool w;
-
-	if (b < 0)
-		return KVMPFN_KIND_NONE;
-	if (kvmpfn_host_translate(sim, hva, &pfn, &w) ||
-	    kvmpfn_page_state(sim, pfn, &st)) {
-		/* not populated yet: the VMA says what it would be */
-		return b == KVMPFN_BACK_ANON ? KVMPFN_KIND_ANON :
-		       b == KVMPFN_BACK_FILE ? KVMPFN_KIND_FILE :
-					       KVMPFN_KIND_NONE;
-	}
-	return kind_of(sim, pfn, &st, b,
-		       host_alloc_of_pfn(&sim->mm, pfn, &buf) != &buf);
 }
 
 /* ---- the pages a step observes ------------------------------------------ */
@@ -330,6 +335,57 @@ static int note_leaves(struct kvmpfn_observer *o)
 	return 0;
 }
 
+/*
+ * The kind of the page the step's gfn leads to, from the host PTE (else
+ * what the VMA would give); an unnamed page there is observed from now on.
+ */
+static enum kvmpfn_obs_kind step_page(struct kvmpfn_observer *o, u64 gfn,
+				      bool *nomem)
+{
+	struct kvmpfn_sim *sim = o->sim;
+	struct kvmpfn_alloc buf, *a;
+	struct kvmpfn_page_state st;
+	unsigned long hva = 0;
+	int b = gfn_backing(sim, gfn, &hva);
+	uint64_t pfn;
+	bool w;
+
+	if (b < 0)
+		return KVMPFN_KIND_NONE;
+	if (kvmpfn_host_translate(sim, hva, &pfn, &w) ||
+	    kvmpfn_page_state(sim, pfn, &st)) {
+		/* not populated yet: the VMA says what it would be */
+		return b == KVMPFN_BACK_ANON ? KVMPFN_KIND_ANON :
+		       b == KVMPFN_BACK_FILE ? KVMPFN_KIND_FILE :
+					       KVMPFN_KIND_NONE;
+	}
+	a = host_alloc_of_pfn(&sim->mm, pfn, &buf);
+	if (a && (a == &buf || !a->name[0]) &&
+	    set_note(&o->extra, &o->nextra, &o->capextra, pfn, (s8)b, true))
+		*nomem = true;
+	return kind_of(sim, pfn, &st, b, a && a != &buf && a->name[0]);
+}
+
+/* "NAME+INDEX" without printf: a step names every page it observes */
+static void name_index(char buf[KVMPFN_OBS_NAME], const char *name,
+		       unsigned long idx)
+{
+	char digits[24];
+	size_t n = strlen(name), d = 0;
+
+	if (n > KVMPFN_OBS_NAME - 2)
+		n = KVMPFN_OBS_NAME - 2;
+	memcpy(buf, name, n);
+	buf[n++] = '+';
+	do {
+		digits[d++] = (char)('0' + idx % 10);
+		idx /= 10;
+	} while (idx);
+	while (d && n < KVMPFN_OBS_NAME - 1)
+		buf[n++] = digits[--d];
+	buf[n] = '\0';
+}
+
 /* @a: the named allocation the page is of, NULL for an unnamed page */
 static void fill_page(struct kvmpfn_observer *o, struct kvmpfn_obs_page *p,
 		      unsigned long pfn, const struct kvmpfn_alloc *a,
@@ -340,8 +396,7 @@ static void fill_page(struct kvmpfn_observer *o, struct kvmpfn_obs_page *p,
 	memset(p, 0, sizeof(*p));
 	p->pfn = pfn;
 	if (a)
-		snprintf(p->name, sizeof(p->name), "%s+%lu", a->name,
-			 pfn - a->pfn);
+		name_index(p->name, a->name, pfn - a->pfn);
 	else if (pfn == o->sim->mm.zero_pfn)
 		snprintf(p->name, sizeof(p->name), "zero");
 	else
@@ -379,15 +434,55 @@ static int page_cmp(const void *a, const void *b)
 	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
 }
 
+/* Room for the step's pages, counted first so that it is one allocation. */
+static unsigned int count_pages(struct kvmpfn_observer *o)
+{
+	struct mm_struct *mm = &o->sim->mm;
+	unsigned long n = o->nextra;
+	u32 i, same;
+
+	for (i = 0; i < mm->nr_allocs; i += same) {
+		struct kvmpfn_alloc buf, *a = host_alloc_by_id(mm, i, &buf,
+							       &same);
+
+		if (a == &buf || !a->name[0])
+			continue;
+		same = 1;
+		n += 1UL << a->order;
+	}
+	return n < KVMPFN_OBS_MAX_PAGES ? (unsigned int)n :
+					  KVMPFN_OBS_MAX_PAGES;
+}
+
+/* The unnamed pages below @pfn not taken yet; *@x: the next to take. */
+static void take_extras(struct kvmpfn_observer *o, struct kvmpfn_obs_step *st,
+			unsigned int *x, unsigned long below, unsigned int cap)
+{
+	for (; *x < o->nextra && o->extra[*x].pfn < below; (*x)++) {
+		if (st->npages == cap) {
+			st->pages_cut = true;
+			return;
+		}
+		fill_page(o, &st->pages[st->npages++], o->extra[*x].pfn, NULL,
+			  o->extra[*x].backing);
+	}
+}
+
 static int snap_pages(struct kvmpfn_observer *o, struct kvmpfn_obs_step *st)
 {
 	struct mm_struct *mm = &o->sim->mm;
-	struct kvmpfn_obs_page *v = NULL;
-	unsigned int n = 0, cap = 0, i, same;
+	unsigned int cap, x = 0, i, same;
 	int e = note_leaves(o);
 
 	if (e)
 		return e;
+	cap = count_pages(o);
+	if (!cap)
+		return 0;
+	st->pages = malloc(cap * sizeof(*st->pages));
+	if (!st->pages)
+		return -ENOMEM;
+	/* allocations come in pfn order mostly: the extras go in between */
 	for (i = 0; i < mm->nr_allocs; i += same) {
 		struct kvmpfn_alloc buf, *a = host_alloc_by_id(mm, i, &buf,
 							       &same);
@@ -397,40 +492,29 @@ static int snap_pages(struct kvmpfn_observer *o, struct kvmpfn_obs_step *st)
 		if (a == &buf || !a->name[0])
 			continue;
 		same = 1;
+		take_extras(o, st, &x, a->pfn, cap);
 		backing = alloc_backing(mm, a);
 		pages = 1UL << a->order;
 		for (j = 0; j < pages; j++) {
 			const struct obs_extra *k;
 
-			if (n >= KVMPFN_OBS_MAX_PAGES) {
+			if (st->npages == cap) {
 				st->pages_cut = true;
 				break;
 			}
-			if (grow((void **)&v, &cap, n + 1, sizeof(*v))) {
-				free(v);
-				return -ENOMEM;
-			}
 			k = set_find(o->named, o->nnamed, a->pfn + j);
-			fill_page(o, &v[n++], a->pfn + j, a,
+			fill_page(o, &st->pages[st->npages++], a->pfn + j, a,
 				  k && k->backing >= 0 ? k->backing : backing);
 		}
 	}
-	for (i = 0; i < o->nextra; i++) {
-		if (n >= KVMPFN_OBS_MAX_PAGES) {
-			st->pages_cut = true;
+	take_extras(o, st, &x, ~0UL, cap);
+	for (i = 1; i < st->npages; i++) {
+		if (st->pages[i - 1].pfn > st->pages[i].pfn) {
+			qsort(st->pages, st->npages, sizeof(*st->pages),
+			      page_cmp);
 			break;
 		}
-		if (grow((void **)&v, &cap, n + 1, sizeof(*v))) {
-			free(v);
-			return -ENOMEM;
-		}
-		fill_page(o, &v[n++], o->extra[i].pfn, NULL,
-			  o->extra[i].backing);
 	}
-	if (n > 1)
-		qsort(v, n, sizeof(*v), page_cmp);
-	st->pages = v;
-	st->npages = n;
 	return 0;
 }
 
@@ -500,7 +584,8 @@ static int record_step(struct kvmpfn_observer *o, const struct scn_line *ln,
 	if (vc && (!scn_number(vc, &vcpu) || vcpu >= KVMPFN_MAX_VCPUS))
 		vcpu = 0;
 	st->has_gfn = g && scn_number(g, &st->gfn);
-	if (st->op == KVMPFN_OP_FAULT_BEGIN && st->has_gfn)
+	/* a begin that failed (EBUSY: one in flight already) starts none */
+	if (st->op == KVMPFN_OP_FAULT_BEGIN && st->has_gfn && !st->ret)
 		o->begun[vcpu] = st->gfn;
 	if (st->op == KVMPFN_OP_FAULT_FINISH) {
 		st->gfn = o->begun[vcpu];
@@ -509,10 +594,19 @@ static int record_step(struct kvmpfn_observer *o, const struct scn_line *ln,
 	st->is_fault = st->op == KVMPFN_OP_FAULT ||
 		       st->op == KVMPFN_OP_FAULT_BEGIN ||
 		       st->op == KVMPFN_OP_FAULT_FINISH;
+	st->vcpu = (unsigned int)vcpu;
 	if (st->has_gfn) {
 		struct kvmpfn_leaf leaf;
+		bool nomem = false;
 
-		st->kind = step_kind(o->sim, st->gfn);
+		st->kind = step_page(o, st->gfn, &nomem);
+		if (nomem)
+			return -ENOMEM;
+		/* a finish whose memslot went meanwhile: the begin's page */
+		if (st->op == KVMPFN_OP_FAULT_FINISH && !st->kind)
+			st->kind = o->begun_kind[vcpu];
+		if (st->op == KVMPFN_OP_FAULT_BEGIN && !st->ret)
+			o->begun_kind[vcpu] = st->kind;
 		if (st->is_fault && st->op != KVMPFN_OP_FAULT_BEGIN &&
 		    !st->ret && !kvmpfn_leaf(o->sim, 0, st->gfn, &leaf)) {
 			st->mapped = true;
@@ -649,22 +743,34 @@ int kvmpfn_observe_buffer(const char *path, const char *buf, size_t len,
 	return kvmpfn_observer_finish(o, obsp);
 }
 
+struct observe_file {
+	const struct kvmpfn_run_opts *opts;
+	FILE *out, *err;
+	struct kvmpfn_obs **obsp;
+	bool read;		/* the file was read */
+};
+
+static int observe_text(const char *path, const char *buf, size_t len,
+			void *ctx)
+{
+	struct observe_file *f = ctx;
+
+	f->read = true;
+	return kvmpfn_observe_buffer(path, buf, len, f->opts, f->out, f->err,
+				     f->obsp);
+}
+
 int kvmpfn_observe_file(const char *path, const struct kvmpfn_run_opts *opts,
 			FILE *out, FILE *err, struct kvmpfn_obs **obsp)
 {
-	char *buf = NULL;
-	size_t len = 0;
+	struct observe_file f = { opts, out, err, obsp, false };
 	int rc;
 
 	if (!path || !opts || !out || !err || !obsp)
 		return -EINVAL;
 	*obsp = NULL;
-	if (scn_read_file(path, &buf, &len, err))
-		return obs_unstarted(opts, obsp);
-	rc = kvmpfn_observe_buffer(path, buf ? buf : "", len, opts, out, err,
-				   obsp);
-	free(buf);
-	return rc;
+	rc = scn_on_file(path, err, observe_text, &f);
+	return f.read ? rc : obs_unstarted(opts, obsp);
 }
 
 void kvmpfn_obs_free(struct kvmpfn_obs *obs)

@@ -11,6 +11,7 @@
 
 #include <kvmpfn/scenario.h>
 
+#include "differs.h"
 #include "lexer.h"
 
 struct run {
@@ -878,6 +879,24 @@ static void count_refs(struct run *r)
 	r->st.kvm_puts += p;
 }
 
+/*
+ * differs stage=A,B what=ASPECT,... [arch=LIST]: what "kvmpfn-sim compare"
+ * is told about the operation before it; a run only validates it.
+ */
+static int differs(struct run *r)
+{
+	struct scn_differs d;
+	char msg[96];
+	int col;
+
+	if (!r->last_ret_line)
+		return diag(r, r->ln->tok[0].col,
+			    "differs follows the operation it is about");
+	if (scn_differs_parse(r->ln, &d, &col, msg, sizeof(msg)))
+		return diag(r, col, "%s", msg);
+	return 0;
+}
+
 static int run_line(struct run *r)
 {
 	struct scn_line *ln = r->ln;
@@ -886,6 +905,9 @@ static int run_line(struct run *r)
 
 	if (!strcmp(ln->tok[0].val, "expect")) {
 		if (expect(r))
+			return -1;
+	} else if (!strcmp(ln->tok[0].val, "differs")) {
+		if (differs(r))
 			return -1;
 	} else {
 		judge_unchecked_error(r);

@@ -203,6 +203,43 @@ static void anon_stays_observed(void **state)
 	kvmpfn_obs_free(o);
 }
 
+/* fault_finish's gfn is the one of the begin that started its fault */
+static void finish_of_its_begin(void **state)
+{
+	struct kvmpfn_obs *o;
+
+	(void)state;
+	o = observe("mmap hva=0x10000000 size=16K anon prot=rw\n"
+		    "memslot create id=1 gfn=0x100 npages=4 hva=0x10000000\n"
+		    "fault_begin gfn=0x101 write vcpu=1\n"
+		    "fault_begin gfn=0x103 write vcpu=1\n"
+		    "expect error EBUSY\n"
+		    "fault_finish vcpu=1\n",
+		    KVMPFN_LEGACY, KVMPFN_ARCH_REF, 0);
+	assert_int_equal(o->rc, KVMPFN_EXIT_OK);
+	assert_int_equal(o->nsteps, 5);
+	assert_int_equal(o->steps[3].ret, -KVMPFN_EBUSY);
+	assert_int_equal(o->steps[4].op, KVMPFN_OP_FAULT_FINISH);
+	assert_int_equal(o->steps[4].vcpu, 1);
+	assert_int_equal(o->steps[4].gfn, 0x101);
+	assert_true(o->steps[4].mapped);
+	kvmpfn_obs_free(o);
+
+	/* a finish after its memslot went: the kind of the begin's page */
+	o = observe("mmap hva=0x10000000 size=16K anon prot=rw\n"
+		    "memslot create id=1 gfn=0x100 npages=4 hva=0x10000000\n"
+		    "fault_begin gfn=0x101 write\n"
+		    "memslot delete id=1\n"
+		    "fault_finish\n",
+		    KVMPFN_LEGACY, KVMPFN_ARCH_REF, 0);
+	assert_int_equal(o->nsteps, 5);
+	assert_int_equal(o->steps[2].kind, KVMPFN_KIND_ANON);
+	assert_int_equal(o->steps[4].op, KVMPFN_OP_FAULT_FINISH);
+	assert_true(o->steps[4].ret < 0);
+	assert_int_equal(o->steps[4].kind, KVMPFN_KIND_ANON);
+	kvmpfn_obs_free(o);
+}
+
 static void bad_input(void **state)
 {
 	static const char junk[] = "fault \0gfn=\xff\n\x01\x02 = = =\n";
@@ -264,6 +301,7 @@ int main(void)
 		cmocka_unit_test(blob_x86),
 		cmocka_unit_test(violation_at_its_step),
 		cmocka_unit_test(anon_stays_observed),
+		cmocka_unit_test(finish_of_its_begin),
 		cmocka_unit_test(bad_input),
 		cmocka_unit_test(kind_names),
 	};

@@ -9,9 +9,9 @@
  * page references KVM took and dropped, the invariant violations raised
  * and the state of the observed pages after the step.  The observed pages
  * are every page of every named allocation made so far (freed or not) and
- * every page without a name (anonymous memory, the zero page) that a
- * second-stage leaf has mapped at some step of the run: once seen, a page
- * stays observed, so that its state after a zap is still there.  At most
+ * every page without a name (anonymous memory) that a second-stage leaf
+ * mapped or a step's gfn led to at some step of the run: once seen, a
+ * page stays observed, so that its state after a zap is still there.  At most
  * KVMPFN_OBS_MAX_PAGES pages a step are kept (the step says if it was cut).
  *
  * Consumers: "kvmpfn-sim compare" (two stages, step by step) and the HTML
@@ -93,13 +93,17 @@ struct kvmpfn_obs_step {
 	/* the guest frame the operation names (fault, vcpu_map, ...) */
 	bool has_gfn;
 	uint64_t gfn;
-	/* the page at that gfn after the step: host PTE, else the VMA */
+	/*
+	 * the page at that gfn after the step: host PTE, else the VMA; for
+	 * a fault_finish whose memslot went meanwhile, its begin's page
+	 */
 	enum kvmpfn_obs_kind kind;
 	/*
 	 * A fault, fault_begin or fault_finish: its outcome.  The leaf is
 	 * the one covering gfn after the step (a fault_begin maps nothing).
 	 */
 	bool is_fault;
+	unsigned int vcpu;		/* a fault's vCPU (vcpu=, default 0) */
 	bool mapped;
 	uint64_t pfn;
 	int level;

@@ -1,0 +1,951 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Comparing two stages (<kvmpfn/compare.h>): two observed runs of one
+ * scenario, step against step, the differences classified and matched
+ * against the scenario's "differs" lines.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <kvmpfn/compare.h>
+
+#include "differs.h"
+#include "lexer.h"
+#include "scnutil.h"
+
+/*
+ * The classes of difference known to exist between stages, one entry a
+ * line: "ASPECT/OP/KIND/DIRECTION" (direction from the earlier stage to
+ * the later one; a part may be '*': any kind of page, any counts),
+ * what in the series causes it, a scenario that shows it.
+ */
+static const struct kvmpfn_diff_class known[] = {
+	/* v7.5 "KVM: x86/mmu: Don't pass FOLL_GET": x86 and the ref MMU */
+	{ "error/fault/pfnmap-refcount0/EFAULT->ok", "v7.5: x86 stops passing FOLL_GET, so a refcount-0 VM_PFNMAP tail page maps (not refcounted) instead of kvm_try_get_pfn() refusing it", "examples/virtio-gpu-blob.scn" },
+	{ "error/fault_begin/pfnmap-refcount0/EFAULT->ok", "v7.5: the same for a fault split around other steps: the tail page's lookup succeeds", "tests/scenarios/fault-begin-stage-divergence.scn" },
+	{ "error/fault/pfnmap-refcount0/EFAULT->EAGAIN", "v7.5: the tail page's lookup succeeds and the open invalidation of it makes the fault retry (EAGAIN) where legacy refused the page; x86 checks first and retries at every stage", "tests/scenarios/stage-divergence-retry.scn" },
+	{ "refs/fault_begin/*/+1-0->+1-1", "v7.5: without FOLL_GET, GUP's reference on any refcounted page (anon, file, zero, ZONE_DEVICE) is dropped inside the lookup instead of being held until the fault finishes", "examples/memslot-delete-inflight.scn" },
+	{ "refs/fault_finish/*/+0-1->+0-0", "v7.5: the other half: a finishing fault has no reference left to release (kvm_release_pfn_clean() at legacy), also when its memslot went away meanwhile", "tests/scenarios/invalidate-races-fault.scn" },
+	{ "ad/fault_finish/*/accessed:yes->no", "v7.5: a fault that backs off releases its reference with kvm_release_pfn_clean(), which marks the page accessed, at legacy; holding none, v7.5 marks nothing", "examples/memslot-delete-inflight.scn" },
+	{ "ad/fault/*/accessed:yes->no", "v7.5: the same for a fault that backs off after its tries (an open invalidation): legacy's release marks the page accessed, v7.5 holds and marks nothing", "tests/compare/retried-fault-marks-accessed.scn" },
+	/* v7.7 "KVM: PPC: Migrate to __kvm_follow_pfn": ppc */
+	{ "map/fault/zero/not-refcounted->refcounted", "v7.7: ppc takes refcounted from __kvm_follow_pfn(): the zero page counts as refcounted (legacy's !PageReserved filter said not)", "examples/zero-page.scn" },
+	{ "refs/fault/zero/*", "v7.7: ppc puts the GUP reference on the zero page that legacy's !PageReserved filter leaked, one per try of a retried fault", "examples/zero-page.scn" },
+	{ "violation/fault/zero/*", "v7.7: the leak ends: legacy ppc's leaked zero-page references break I2, and I5 once a leaf maps the page (ppc's documented finding)", "examples/zero-page.scn" },
+	{ "map/fault/zone-device/not-refcounted->refcounted", "v7.7: ppc takes refcounted from __kvm_follow_pfn(): a ZONE_DEVICE page counts as refcounted (legacy's !PageReserved filter said not)", "examples/zone-device.scn" },
+	{ "refs/fault/zone-device/*", "v7.7: ppc puts the GUP reference on a ZONE_DEVICE page that legacy leaked, one per try of a retried fault", "examples/zone-device.scn" },
+	{ "ad/fault/zone-device/dirty:no->yes", "v7.7: ppc marks a written ZONE_DEVICE page dirty at fault, now that it counts as refcounted", "examples/zone-device.scn" },
+	{ "violation/fault/zone-device/*", "v7.7: legacy ppc leaks a fault's reference on a ZONE_DEVICE page (I2, I5 once mapped) and never marks a written one dirty (I16)", "examples/zone-device.scn" },
+	{ "map/fault_finish/zero/not-refcounted->refcounted", "v7.7: the same for a split fault: its leaf on the zero page counts as refcounted", "tests/compare/ppc-retried-fault-leak.scn" },
+	{ "refs/fault_finish/zero/*", "v7.7: a ppc split fault puts GUP's reference on the zero page at its finish, mapped or backing off, which legacy's !PageReserved filter leaked", "tests/compare/ppc-retried-fault-leak.scn" },
+	{ "violation/fault_finish/zero/*", "v7.7: the leak of the zero-page reference by a ppc split fault ends (I2, and I5 once mapped)", "tests/compare/ppc-retried-fault-leak.scn" },
+	{ "map/fault_finish/zone-device/not-refcounted->refcounted", "v7.7: the same for a split fault: its leaf on a ZONE_DEVICE page counts as refcounted", "tests/compare/ppc-retried-fault-leak.scn" },
+	{ "refs/fault_finish/zone-device/*", "v7.7: a ppc split fault puts GUP's reference on a ZONE_DEVICE page at its finish, mapped or backing off, which legacy leaked", "tests/compare/ppc-retried-fault-leak.scn" },
+	{ "ad/fault_finish/zone-device/dirty:no->yes", "v7.7: a ppc split write fault marks its ZONE_DEVICE page dirty, now that it counts as refcounted", "tests/compare/ppc-retried-fault-leak.scn" },
+	{ "violation/fault_finish/zone-device/*", "v7.7: the leak of a ZONE_DEVICE page's reference by a ppc split fault ends (I2, I5 once mapped, I16 for a write)", "tests/compare/ppc-retried-fault-leak.scn" },
+};
+
+static const char *const aspect_names[KVMPFN_NR_ASPECTS] = {
+	[KVMPFN_ASPECT_ERROR] = "error",
+	[KVMPFN_ASPECT_MAP] = "map",
+	[KVMPFN_ASPECT_REFS] = "refs",
+	[KVMPFN_ASPECT_AD] = "ad",
+	[KVMPFN_ASPECT_COUNT] = "count",
+	[KVMPFN_ASPECT_VIOLATION] = "violation",
+};
+
+const char *kvmpfn_aspect_name(enum kvmpfn_aspect aspect)
+{
+	return (unsigned int)aspect < KVMPFN_NR_ASPECTS ?
+	       aspect_names[aspect] : "?";
+}
+
+int kvmpfn_aspect_parse(const char *name, enum kvmpfn_aspect *aspect)
+{
+	int i = scn_name_index(aspect_names, KVMPFN_NR_ASPECTS, name);
+
+	if (i < 0)
+		return -KVMPFN_EINVAL;
+	*aspect = (enum kvmpfn_aspect)i;
+	return 0;
+}
+
+const struct kvmpfn_diff_class *kvmpfn_diff_classes(unsigned int *n)
+{
+	*n = sizeof(known) / sizeof(known[0]);
+	return known;
+}
+
+/* @key against an entry's: part by part equal, or '*' for any */
+static bool class_match(const char *entry, const char *key)
+{
+	const char *e = entry, *k = key;
+
+	for (;;) {
+		size_t el = strcspn(e, "/"), kl = strcspn(k, "/");
+
+		if (!(el == 1 && *e == '*') &&
+		    (el != kl || strncmp(e, k, el)))
+			return false;
+		e += el;
+		k += kl;
+		if (!*e || !*k)
+			return !*e && !*k;
+		e++;
+		k++;
+	}
+}
+
+const struct kvmpfn_diff_class *kvmpfn_diff_class_find(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (class_match(known[i].key, key))
+			return &known[i];
+	return NULL;
+}
+
+void kvmpfn_diffs_free(struct kvmpfn_diffs *d)
+{
+	free(d->v);
+	memset(d, 0, sizeof(*d));
+}
+
+/* ---- the differs line --------------------------------------------------- */
+
+/* Split @val at commas and call @one on each word; -1 on its first no. */
+static int each_word(const char *val, int (*one)(const char *w, void *ctx),
+		     void *ctx)
+{
+	char w[SCN_MAX_TEXT];
+	const char *p, *next;
+
+	for (p = val;; p = next + 1) {
+		next = p + strcspn(p, ",");
+		snprintf(w, sizeof(w), "%.*s", (int)(next - p), p);
+		if (one(w, ctx))
+			return -1;
+		if (!*next)
+			return 0;
+	}
+}
+
+struct differs_parse {
+	struct scn_differs *d;
+	int nstages;
+	char *msg;
+	size_t len;
+};
+
+static int one_stage(const char *w, void *ctx)
+{
+	struct differs_parse *p = ctx;
+	enum kvmpfn_stage st;
+
+	if (kvmpfn_stage_parse(w, &st) || kvmpfn_stage_is_kernel(st)) {
+		snprintf(p->msg, p->len, "unknown stage '%s'", w);
+		return -1;
+	}
+	if (p->nstages == 2) {
+		snprintf(p->msg, p->len, "differs compares two stages, stage=A,B");
+		return -1;
+	}
+	p->d->stage[p->nstages++] = st;
+	return 0;
+}
+
+static int one_aspect(const char *w, void *ctx)
+{
+	struct differs_parse *p = ctx;
+	enum kvmpfn_aspect a;
+
+	if (kvmpfn_aspect_parse(w, &a)) {
+		snprintf(p->msg, p->len,
+			 "unknown aspect '%s' (error, map, refs, ad, count, violation)",
+			 w);
+		return -1;
+	}
+	p->d->aspects |= 1U << a;
+	return 0;
+}
+
+static int one_arch(const char *w, void *ctx)
+{
+	struct differs_parse *p = ctx;
+	enum kvmpfn_arch a;
+
+	if (kvmpfn_arch_parse(w, &a)) {
+		snprintf(p->msg, p->len, "unknown architecture '%s'", w);
+		return -1;
+	}
+	p->d->arches |= 1U << a;
+	return 0;
+}
+
+static struct scn_tok *differs_arg(struct scn_line *ln, const char *key)
+{
+	int i;
+
+	for (i = 1; i < ln->ntok; i++) {
+		if (!strcmp(ln->tok[i].key, key)) {
+			ln->tok[i].used = 1;
+			return &ln->tok[i];
+		}
+	}
+	return NULL;
+}
+
+int scn_differs_parse(struct scn_line *ln, struct scn_differs *d, int *col,
+		      char *msg, size_t len)
+{
+	struct differs_parse p = { .d = d, .msg = msg, .len = len };
+	struct scn_tok *st = differs_arg(ln, "stage");
+	struct scn_tok *what = differs_arg(ln, "what");
+	struct scn_tok *arch = differs_arg(ln, "arch");
+
+	memset(d, 0, sizeof(*d));
+	*col = ln->tok[0].col;
+	if (!st || !what) {
+		snprintf(msg, len,
+			 "differs stage=A,B what=ASPECT[,ASPECT...] [arch=LIST]");
+		return -1;
+	}
+	*col = st->col;
+	if (each_word(st->val, one_stage, &p))
+		return -1;
+	if (p.nstages != 2 || d->stage[0] == d->stage[1]) {
+		snprintf(msg, len, "differs compares two stages, stage=A,B");
+		return -1;
+	}
+	*col = what->col;
+	if (each_word(what->val, one_aspect, &p))
+		return -1;
+	if (arch) {
+		*col = arch->col;
+		if (each_word(arch->val, one_arch, &p))
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- comparing two records ---------------------------------------------- */
+
+struct side_view {
+	const struct kvmpfn_obs_step *st;
+	const struct kvmpfn_obs_step *prev;	/* the step before, or NULL */
+};
+
+static const char *page_name(const struct kvmpfn_obs_step *st, uint64_t pfn,
+			     char *buf, size_t len)
+{
+	const struct kvmpfn_obs_page *p = kvmpfn_obs_page_of(st, pfn);
+
+	if (p)
+		return p->name;
+	snprintf(buf, len, "pfn 0x%llx", (unsigned long long)pfn);
+	return buf;
+}
+
+static void leaf_text(const struct kvmpfn_obs_step *st, char *buf, size_t len)
+{
+	char nb[KVMPFN_OBS_NAME];
+
+	if (!st->mapped) {
+		snprintf(buf, len, "not mapped");
+		return;
+	}
+	snprintf(buf, len, "pfn 0x%llx (%s) %s %s",
+		 (unsigned long long)st->pfn,
+		 page_name(st, st->pfn, nb, sizeof(nb)),
+		 st->writable ? "writable" : "read-only",
+		 st->refcounted ? "refcounted" : "not-refcounted");
+}
+
+static const char *ret_name(int ret)
+{
+	return ret ? kvmpfn_strerror(ret) : "ok";
+}
+
+static void viol_text(const struct kvmpfn_obs_step *st, char *buf,
+		      size_t len)
+{
+	size_t used = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < st->nviol && used + 8 < len; i++) {
+		if (st->viol[i].id == KVMPFN_WARN)
+			used += snprintf(buf + used, len - used, "%sWARN",
+					 i ? "," : "");
+		else
+			used += snprintf(buf + used, len - used, "%sI%d",
+					 i ? "," : "", st->viol[i].id);
+	}
+	if (!st->nviol)
+		snprintf(buf, len, "none");
+}
+
+static struct kvmpfn_diff *diff_add(struct kvmpfn_diffs *out,
+				    const struct kvmpfn_obs_step *st,
+				    enum kvmpfn_aspect aspect,
+				    enum kvmpfn_obs_kind kind)
+{
+	struct kvmpfn_diff *d;
+
+	if (out->n == out->cap) {
+		size_t cap = out->cap ? 2 * out->cap : 16;
+
+		d = realloc(out->v, cap * sizeof(*d));
+		if (!d)
+			return NULL;
+		out->v = d;
+		out->cap = cap;
+	}
+	d = &out->v[out->n++];
+	memset(d, 0, sizeof(*d));
+	d->line = st->line;
+	d->aspect = aspect;
+	d->op = st->op;
+	d->kind = kind;
+	return d;
+}
+
+/* "ASPECT/OP/KIND/" then the direction */
+static void class_key(struct kvmpfn_diff *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void class_key(struct kvmpfn_diff *d, const char *fmt, ...)
+{
+	int n = snprintf(d->cls, sizeof(d->cls), "%s/%s/%s/",
+			 kvmpfn_aspect_name(d->aspect), kvmpfn_op_name(d->op),
+			 kvmpfn_obs_kind_name(d->kind));
+	va_list ap;
+
+	if (n < 0 || (size_t)n >= sizeof(d->cls))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(d->cls + n, sizeof(d->cls) - n, fmt, ap);
+	va_end(ap);
+}
+
+struct pair {
+	const struct kvmpfn_obs_step *s[2];	/* A's step, B's step */
+	const struct kvmpfn_obs_step *p[2];	/* the steps before (or NULL) */
+	int e, l;				/* earlier, later stage */
+	enum kvmpfn_obs_kind kind;		/* the step's page */
+};
+
+static int cmp_error(struct pair *p, struct kvmpfn_diffs *out)
+{
+	struct kvmpfn_diff *d;
+	int k;
+
+	if (p->s[0]->ret == p->s[1]->ret)
+		return 0;
+	d = diff_add(out, p->s[0], KVMPFN_ASPECT_ERROR, p->kind);
+	if (!d)
+		return -KVMPFN_ENOMEM;
+	for (k = 0; k < 2; k++) {
+		if (p->s[k]->ret || !p->s[k]->mapped) {
+			snprintf(d->what[k], sizeof(d->what[k]), "%s",
+				 ret_name(p->s[k]->ret));
+			continue;
+		}
+		memcpy(d->what[k], "ok: ", 4);
+		leaf_text(p->s[k], d->what[k] + 4, sizeof(d->what[k]) - 4);
+	}
+	class_key(d, "%s->%s", ret_name(p->s[p->e]->ret),
+		  ret_name(p->s[p->l]->ret));
+	return 0;
+}
+
+static int cmp_map(struct pair *p, struct kvmpfn_diffs *out)
+{
+	const struct kvmpfn_obs_step *e = p->s[p->e], *l = p->s[p->l];
+	struct kvmpfn_diff *d;
+	char dir[KVMPFN_DIFF_CLASS] = "";
+	size_t n = 0;
+	int k;
+
+	if (!e->is_fault || e->op == KVMPFN_OP_FAULT_BEGIN)
+		return 0;
+	if (e->mapped != l->mapped)
+		n += snprintf(dir + n, sizeof(dir) - n, "%s->%s",
+			      e->mapped ? "mapped" : "unmapped",
+			      l->mapped ? "mapped" : "unmapped");
+	if (e->mapped && l->mapped) {
+		if (e->pfn != l->pfn)
+			n += snprintf(dir + n, sizeof(dir) - n, "%sother-pfn",
+				      n ? "," : "");
+		if (e->writable != l->writable)
+			n += snprintf(dir + n, sizeof(dir) - n, "%s%s->%s",
+				      n ? "," : "",
+				      e->writable ? "writable" : "read-only",
+				      l->writable ? "writable" : "read-only");
+		if (e->refcounted != l->refcounted && n < sizeof(dir))
+			snprintf(dir + n, sizeof(dir) - n, "%s%s->%s",
+				 n ? "," : "",
+				 e->refcounted ? "refcounted" : "not-refcounted",
+				 l->refcounted ? "refcounted" : "not-refcounted");
+	}
+	if (!dir[0])
+		return 0;
+	d = diff_add(out, p->s[0], KVMPFN_ASPECT_MAP, p->kind);
+	if (!d)
+		return -KVMPFN_ENOMEM;
+	for (k = 0; k < 2; k++)
+		leaf_text(p->s[k], d->what[k], sizeof(d->what[k]));
+	class_key(d, "%s", dir);
+	return 0;
+}
+
+static int cmp_refs(struct pair *p, struct kvmpfn_diffs *out)
+{
+	const struct kvmpfn_obs_step *e = p->s[p->e], *l = p->s[p->l];
+	struct kvmpfn_diff *d;
+	int k;
+
+	if (e->gets == l->gets && e->puts == l->puts)
+		return 0;
+	d = diff_add(out, p->s[0], KVMPFN_ASPECT_REFS, p->kind);
+	if (!d)
+		return -KVMPFN_ENOMEM;
+	for (k = 0; k < 2; k++)
+		snprintf(d->what[k], sizeof(d->what[k]), "get %u put %u",
+			 p->s[k]->gets, p->s[k]->puts);
+	class_key(d, "+%u-%u->+%u-%u", e->gets, e->puts, l->gets, l->puts);
+	return 0;
+}
+
+static int cmp_viol(struct pair *p, struct kvmpfn_diffs *out)
+{
+	char t[2][KVMPFN_DIFF_TEXT];
+	struct kvmpfn_diff *d;
+	int k;
+
+	for (k = 0; k < 2; k++)
+		viol_text(p->s[k], t[k], sizeof(t[k]));
+	if (!strcmp(t[0], t[1]))
+		return 0;
+	d = diff_add(out, p->s[0], KVMPFN_ASPECT_VIOLATION, p->kind);
+	if (!d)
+		return -KVMPFN_ENOMEM;
+	for (k = 0; k < 2; k++)
+		snprintf(d->what[k], sizeof(d->what[k]), "%s", t[k]);
+	class_key(d, "%s->%s", t[p->e], t[p->l]);
+	return 0;
+}
+
+/* Bits of the A/B difference of a page's flags: which flags differ, how. */
+static unsigned int ad_gap(const struct kvmpfn_obs_page *a,
+			   const struct kvmpfn_obs_page *b)
+{
+	if (!a || !b)
+		return 0;
+	return (a->dirty != b->dirty ? 1U | (unsigned int)b->dirty << 1 : 0) |
+	       (a->accessed != b->accessed ?
+		4U | (unsigned int)b->accessed << 3 : 0);
+}
+
+static int count_gap(const struct kvmpfn_obs_page *a,
+		     const struct kvmpfn_obs_page *b)
+{
+	return a && b ? b->refcount - a->refcount : 0;
+}
+
+static const struct kvmpfn_obs_page *prev_page(const struct pair *p, int k,
+					       uint64_t pfn)
+{
+	return p->p[k] ? kvmpfn_obs_page_of(p->p[k], pfn) : NULL;
+}
+
+/*
+ * A page one stage mapped before the step and the other not: what the
+ * step does to it (a zap marking it dirty in one stage) follows from the
+ * difference that mapped it, reported where it happened.
+ */
+static bool mapped_apart(const struct pair *p, uint64_t pfn)
+{
+	const struct kvmpfn_obs_page *a = prev_page(p, 0, pfn);
+	const struct kvmpfn_obs_page *b = prev_page(p, 1, pfn);
+
+	return a && b && a->mapped != b->mapped;
+}
+
+/* length of the allocation part of a page's name ("vram" of "vram+1") */
+static size_t alloc_len(const char *name)
+{
+	return strcspn(name, "+");
+}
+
+/*
+ * A page's difference: @val is what each side's page is ("dirty,
+ * accessed", "count 3").  It joins the step's last difference if that is
+ * the page before it, of the same allocation, differing the same way.
+ */
+static int page_diff(struct pair *p, const struct kvmpfn_obs_page *pg[2],
+		     enum kvmpfn_aspect aspect, char val[2][48],
+		     const char *dir, struct kvmpfn_diffs *out)
+{
+	struct kvmpfn_diff nd = {
+		.line = p->s[0]->line, .aspect = aspect, .op = p->s[0]->op,
+		.kind = pg[p->l]->kind, .pfn = pg[0]->pfn, .npages = 1,
+	};
+	struct kvmpfn_diff *d = out->n ? &out->v[out->n - 1] : NULL;
+	const struct kvmpfn_obs_page *first = NULL;
+	size_t n, v;
+	int k;
+
+	class_key(&nd, "%s", dir);
+	for (k = 0; k < 2; k++)
+		snprintf(nd.what[k], sizeof(nd.what[k]), "%s %s", pg[k]->name,
+			 val[k]);
+	if (d && d->line == nd.line && d->aspect == aspect &&
+	    !strcmp(d->cls, nd.cls) && d->pfn + d->npages == nd.pfn)
+		first = kvmpfn_obs_page_of(p->s[0], d->pfn);
+	if (first && alloc_len(first->name) == alloc_len(pg[0]->name) &&
+	    !strncmp(first->name, pg[0]->name, alloc_len(first->name))) {
+		for (k = 0; k < 2; k++) {
+			n = strlen(d->what[k]);
+			v = strlen(val[k]);
+			if (n < v || strcmp(d->what[k] + n - v, val[k]))
+				break;
+		}
+		if (k == 2) {
+			d->npages++;
+			for (k = 0; k < 2; k++)
+				snprintf(d->what[k], sizeof(d->what[k]),
+					 "%s..%s %s", first->name,
+					 pg[k]->name, val[k]);
+			return 0;
+		}
+	}
+	d = diff_add(out, p->s[0], aspect, nd.kind);
+	if (!d)
+		return -KVMPFN_ENOMEM;
+	*d = nd;
+	return 0;
+}
+
+static int ad_diff(struct pair *p, const struct kvmpfn_obs_page *pg[2],
+		   struct kvmpfn_diffs *out)
+{
+	const struct kvmpfn_obs_page *e = pg[p->e], *l = pg[p->l];
+	unsigned int now = ad_gap(pg[0], pg[1]);
+	char dir[64] = "", val[2][48];
+	int k;
+
+	/* a freed page has no flags to compare: it went back, cleared */
+	if (!now || pg[0]->freed || pg[1]->freed ||
+	    now == ad_gap(prev_page(p, 0, pg[0]->pfn),
+			  prev_page(p, 1, pg[0]->pfn)) ||
+	    mapped_apart(p, pg[0]->pfn))
+		return 0;
+	for (k = 0; k < 2; k++)
+		snprintf(val[k], sizeof(val[k]), "%s, %s",
+			 pg[k]->dirty ? "dirty" : "clean",
+			 pg[k]->accessed ? "accessed" : "not accessed");
+	if (e->dirty != l->dirty)
+		snprintf(dir, sizeof(dir), "dirty:%s->%s",
+			 e->dirty ? "yes" : "no", l->dirty ? "yes" : "no");
+	if (e->accessed != l->accessed)
+		snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir),
+			 "%saccessed:%s->%s", dir[0] ? "," : "",
+			 e->accessed ? "yes" : "no",
+			 l->accessed ? "yes" : "no");
+	return page_diff(p, pg, KVMPFN_ASPECT_AD, val, dir, out);
+}
+
+static int count_diff(struct pair *p, const struct kvmpfn_obs_page *pg[2],
+		      struct kvmpfn_diffs *out)
+{
+	const struct kvmpfn_obs_page *was[2] = {
+		prev_page(p, 0, pg[0]->pfn), prev_page(p, 1, pg[0]->pfn)
+	};
+	int now = count_gap(pg[0], pg[1]);
+	char val[2][48];
+	int k;
+
+	/*
+	 * A page first observed now (an anonymous page a gfn led to) may
+	 * share a folio whose count differed before: its gap is where it
+	 * starts from.
+	 */
+	if (!now || !was[0] || !was[1] || now == count_gap(was[0], was[1]) ||
+	    was[0]->mapped != was[1]->mapped)
+		return 0;
+	for (k = 0; k < 2; k++)
+		snprintf(val[k], sizeof(val[k]), "count %d", pg[k]->refcount);
+	return page_diff(p, pg, KVMPFN_ASPECT_COUNT, val,
+			 pg[p->l]->refcount > pg[p->e]->refcount ?
+			 "higher" : "lower", out);
+}
+
+/*
+ * ad and count of the pages both runs observe, in pfn order; where KVM's
+ * references at the step differ, the counts follow from them
+ */
+static int cmp_pages(struct pair *p, struct kvmpfn_diffs *out)
+{
+	bool refs_differ = p->s[0]->gets != p->s[1]->gets ||
+			   p->s[0]->puts != p->s[1]->puts;
+	const struct kvmpfn_obs_step *a = p->s[0], *b = p->s[1];
+	unsigned int i = 0, j = 0;
+
+	while (i < a->npages && j < b->npages) {
+		const struct kvmpfn_obs_page *pg[2] = {
+			&a->pages[i], &b->pages[j]
+		};
+
+		if (pg[0]->pfn < pg[1]->pfn) {
+			i++;
+			continue;
+		}
+		if (pg[0]->pfn > pg[1]->pfn) {
+			j++;
+			continue;
+		}
+		if (ad_diff(p, pg, out) ||
+		    (!refs_differ && count_diff(p, pg, out)))
+			return -KVMPFN_ENOMEM;
+		i++;
+		j++;
+	}
+	return 0;
+}
+
+/*
+ * A fault onto a page a leaf mapped in one stage and not the other before
+ * it (an earlier fault that only one stage let through installed a huge
+ * leaf over it): its leaf and references follow from that difference.
+ */
+static bool leaf_apart(const struct pair *p)
+{
+	const struct kvmpfn_obs_step *a = p->s[0], *b = p->s[1];
+
+	if (!a->is_fault || !(a->mapped || b->mapped))
+		return false;
+	return mapped_apart(p, a->mapped ? a->pfn : b->pfn);
+}
+
+/* vCPUs whose fault in flight one stage has and the other has not */
+#define FOLLOW_VCPUS	64
+
+/* whether a step did its work in one run and not in the other */
+static bool step_apart(const struct kvmpfn_obs_step *x,
+		       const struct kvmpfn_obs_step *y)
+{
+	return !x->ret != !y->ret || x->mapped != y->mapped ||
+	       (x->mapped && (x->pfn != y->pfn || x->writable != y->writable));
+}
+
+int kvmpfn_compare_obs(const struct kvmpfn_obs *a, const struct kvmpfn_obs *b,
+		       struct kvmpfn_diffs *out)
+{
+	bool swap = kvmpfn_stage_model(b->stage) < kvmpfn_stage_model(a->stage);
+	unsigned int follows[FOLLOW_VCPUS] = { 0 };	/* the begin's line */
+	bool pinned[FOLLOW_VCPUS] = { false };	/* in one stage only */
+	unsigned int i, npinned = 0;
+
+	out->parted = out->parted_from = 0;
+	if (a->nsteps != b->nsteps)
+		return -KVMPFN_EINVAL;
+	for (i = 0; i < a->nsteps; i++) {
+		struct pair p = {
+			.s = { &a->steps[i], &b->steps[i] },
+			.p = { i ? &a->steps[i - 1] : NULL,
+			       i ? &b->steps[i - 1] : NULL },
+			.e = swap, .l = !swap,
+		};
+		unsigned int *f = NULL;
+		int e = 0;
+
+		if (p.s[0]->line != p.s[1]->line || p.s[0]->op != p.s[1]->op)
+			return -KVMPFN_EINVAL;
+		p.kind = p.s[p.l]->kind ? p.s[p.l]->kind : p.s[p.e]->kind;
+		if (p.s[0]->is_fault && p.s[0]->vcpu < FOLLOW_VCPUS)
+			f = &follows[p.s[0]->vcpu];
+		/*
+		 * After a fault_begin whose result differs, the faults of
+		 * that vCPU up to its fault_finish follow from it (EBUSY on
+		 * one side, EINVAL for nothing to finish on the other).  One
+		 * that changed the host or the VM in one stage only (a fault
+		 * that mapped) parts the runs: nothing after it can be put
+		 * down to the stages any more.
+		 */
+		/*
+		 * While a fault in flight pins its page in one stage only
+		 * (v7.5 takes no reference), what the host does by a page's
+		 * count (migrate, collapse, unmap and free) follows from the
+		 * pin: such a step is not compared, and if it did its work in
+		 * one stage only (migrated the page) the runs part.
+		 */
+		if (npinned && p.s[0]->op <= KVMPFN_OP_THP_COLLAPSE) {
+			if (step_apart(p.s[0], p.s[1])) {
+				out->parted = p.s[0]->line;
+				out->parted_from = 0;
+				return cmp_viol(&p, out);
+			}
+		} else if (f && *f) {
+			if (p.s[0]->op != KVMPFN_OP_FAULT_FINISH &&
+			    step_apart(p.s[0], p.s[1])) {
+				out->parted = p.s[0]->line;
+				out->parted_from = *f;
+				return cmp_viol(&p, out);
+			}
+			if (p.s[0]->op == KVMPFN_OP_FAULT_FINISH)
+				*f = 0;
+		} else {
+			if (f && p.s[0]->op == KVMPFN_OP_FAULT_BEGIN &&
+			    p.s[0]->gets - p.s[0]->puts !=
+			    p.s[1]->gets - p.s[1]->puts && !pinned[f - follows]) {
+				pinned[f - follows] = true;
+				npinned++;
+			}
+			if (f && p.s[0]->op == KVMPFN_OP_FAULT_FINISH &&
+			    pinned[f - follows]) {
+				pinned[f - follows] = false;
+				npinned--;
+			}
+			e = cmp_error(&p, out);
+			if (f && p.s[0]->op == KVMPFN_OP_FAULT_BEGIN &&
+			    p.s[0]->ret != p.s[1]->ret)
+				*f = p.s[0]->line;
+			/* the rest of a step whose result differs follows */
+			if (!e && p.s[0]->ret == p.s[1]->ret)
+				e = (!leaf_apart(&p) &&
+				     (cmp_map(&p, out) || cmp_refs(&p, out))) ||
+				    cmp_pages(&p, out) ? -KVMPFN_ENOMEM : 0;
+		}
+		if (!e)
+			e = cmp_viol(&p, out);
+		if (e)
+			return e;
+	}
+	return 0;
+}
+
+/* ---- a file ------------------------------------------------------------- */
+
+struct decl {
+	unsigned int line;		/* of the differs line */
+	unsigned int step_line;		/* of the operation it is about */
+	unsigned int aspects;
+};
+
+/* The differs lines that apply to this pair and model, in line order. */
+static int read_decls(const char *buf, size_t len,
+		      const struct kvmpfn_compare_opts *o, struct decl **out,
+		      unsigned int *n)
+{
+	enum kvmpfn_stage sa = kvmpfn_stage_model(o->a);
+	enum kvmpfn_stage sb = kvmpfn_stage_model(o->b);
+	unsigned int lineno = 0, op_line = 0, cap = 0;
+	struct scn_line ln;
+	size_t pos = 0;
+
+	*out = NULL;
+	*n = 0;
+	while (pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t l = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+		struct scn_differs d;
+		char msg[96];
+		int col;
+
+		lineno++;
+		if (scn_lex(buf + pos, l, (int)lineno, &ln, &col, msg,
+			    sizeof(msg)) || !ln.ntok || ln.tok[0].key[0]) {
+			pos += l + 1;
+			continue;
+		}
+		pos += l + 1;
+		if (strcmp(ln.tok[0].val, "differs")) {
+			if (strcmp(ln.tok[0].val, "expect"))
+				op_line = lineno;
+			continue;
+		}
+		if (scn_differs_parse(&ln, &d, &col, msg, sizeof(msg)))
+			continue;	/* the run reported it */
+		if (!((d.stage[0] == sa && d.stage[1] == sb) ||
+		      (d.stage[0] == sb && d.stage[1] == sa)) ||
+		    (d.arches && !(d.arches & (1U << o->arch))))
+			continue;
+		if (*n == cap) {
+			struct decl *v;
+
+			cap = cap ? 2 * cap : 8;
+			v = realloc(*out, cap * sizeof(*v));
+			if (!v) {
+				free(*out);
+				*out = NULL;
+				return -KVMPFN_ENOMEM;
+			}
+			*out = v;
+		}
+		(*out)[(*n)++] = (struct decl){
+			.line = lineno, .step_line = op_line,
+			.aspects = d.aspects,
+		};
+	}
+	return 0;
+}
+
+static unsigned int declared_at(const struct decl *v, unsigned int n,
+				unsigned int step_line)
+{
+	unsigned int i, m = 0;
+
+	for (i = 0; i < n; i++)
+		if (v[i].step_line == step_line)
+			m |= v[i].aspects;
+	return m;
+}
+
+static void print_diffs(const char *path, const struct kvmpfn_compare_opts *o,
+			struct kvmpfn_diffs *dv, const struct decl *decl,
+			unsigned int ndecl, FILE *out,
+			struct kvmpfn_compare_stats *st)
+{
+	const char *arch = kvmpfn_arch_name(o->arch);
+	unsigned int i, a;
+	bool known;
+	size_t k;
+
+	for (k = 0; k < dv->n; k++) {
+		struct kvmpfn_diff *d = &dv->v[k];
+
+		d->declared = declared_at(decl, ndecl, d->line) &
+			      (1U << d->aspect);
+		st->diffs++;
+		if (d->declared)
+			st->declared++;
+		else
+			st->undeclared++;
+		known = kvmpfn_diff_class_find(d->cls) != NULL;
+		st->unknown += !known;
+		if (o->quiet && d->declared)
+			continue;
+		fprintf(out, "%s:%u: %s: %s: A: %s | B: %s%s", path, d->line,
+			arch, kvmpfn_aspect_name(d->aspect), d->what[0],
+			d->what[1], d->declared ? " (declared)" : "");
+		if (o->show_class)
+			fprintf(out, " [%s%s]", d->cls, known ? "" : " ?");
+		fputc('\n', out);
+	}
+	if (dv->parted && dv->parted_from)
+		fprintf(out, "%s:%u: %s: the runs part here: this fault follows from the fault_begin on line %u and went differently; later steps are not compared\n",
+			path, dv->parted, arch, dv->parted_from);
+	else if (dv->parted)
+		fprintf(out, "%s:%u: %s: the runs part here: the host did this in one stage only, a fault in flight pinning the page in the other; later steps are not compared\n",
+			path, dv->parted, arch);
+	for (i = 0; i < ndecl; i++) {
+		/* past the parting nothing was compared, nothing seen */
+		if (dv->parted && decl[i].step_line >= dv->parted)
+			continue;
+		for (a = 0; a < KVMPFN_NR_ASPECTS; a++) {
+			bool seen = false;
+
+			if (!(decl[i].aspects & (1U << a)))
+				continue;
+			for (k = 0; k < dv->n && !seen; k++)
+				seen = dv->v[k].line == decl[i].step_line &&
+				       dv->v[k].aspect == a;
+			if (seen)
+				continue;
+			st->unseen++;
+			fprintf(out, "%s:%u: %s: %s: declared but not seen (the step on line %u does not differ in it)\n",
+				path, decl[i].line, arch,
+				kvmpfn_aspect_name((enum kvmpfn_aspect)a),
+				decl[i].step_line);
+		}
+	}
+}
+
+int kvmpfn_compare_buffer(const char *path, const char *buf, size_t len,
+			  const struct kvmpfn_compare_opts *opts, FILE *out,
+			  FILE *err, struct kvmpfn_compare_stats *stats)
+{
+	struct kvmpfn_compare_stats st = { 0 };
+	struct kvmpfn_obs *obs[2] = { NULL, NULL };
+	struct kvmpfn_diffs dv = { 0 };
+	struct decl *decl = NULL;
+	unsigned int ndecl = 0;
+	FILE *sink = tmpfile();
+	int k, rc = KVMPFN_EXIT_USAGE, e = 0;
+
+	if (!sink) {
+		fprintf(err, "%s: cannot open a scratch file\n", path);
+		return KVMPFN_EXIT_USAGE;
+	}
+	for (k = 0; k < 2 && !e; k++) {
+		struct kvmpfn_run_opts ro = {
+			.stage = k ? opts->b : opts->a, .arch = opts->arch,
+			.checks = opts->checks, .quiet = true, .lenient = true,
+		};
+
+		/* the runs' own reports are not the comparison's */
+		e = kvmpfn_observe_buffer(path, buf, len, &ro, sink, err,
+					  &obs[k]);
+		if (!e && obs[k]->rc == KVMPFN_EXIT_USAGE)
+			e = 1;
+	}
+	if (!e)
+		e = read_decls(buf, len, opts, &decl, &ndecl);
+	if (!e)
+		e = kvmpfn_compare_obs(obs[0], obs[1], &dv);
+	if (e < 0)
+		fprintf(err, "%s: %s\n", path, kvmpfn_strerror(e));
+	if (!e) {
+		st.steps = obs[0]->nsteps;
+		st.rc[0] = obs[0]->rc;
+		st.rc[1] = obs[1]->rc;
+		print_diffs(path, opts, &dv, decl, ndecl, out, &st);
+		rc = st.undeclared || st.unseen ? KVMPFN_EXIT_FAIL :
+						  KVMPFN_EXIT_OK;
+		if (!opts->quiet)
+			fprintf(out, "%s: %s %s vs %s: %s: %u steps, %u differences, %u declared, %u undeclared, %u declared but not seen, %u of a class not in the table\n",
+				path, kvmpfn_arch_name(opts->arch),
+				kvmpfn_stage_name(opts->a),
+				kvmpfn_stage_name(opts->b),
+				rc ? "FAIL" : "ok", st.steps, st.diffs,
+				st.declared, st.undeclared, st.unseen,
+				st.unknown);
+	}
+	if (stats)
+		*stats = st;
+	kvmpfn_diffs_free(&dv);
+	free(decl);
+	kvmpfn_obs_free(obs[0]);
+	kvmpfn_obs_free(obs[1]);
+	fclose(sink);
+	return rc;
+}
+
+struct compare_file {
+	const struct kvmpfn_compare_opts *opts;
+	FILE *out, *err;
+	struct kvmpfn_compare_stats *stats;
+};
+
+static int compare_text(const char *path, const char *buf, size_t len,
+			void *ctx)
+{
+	struct compare_file *f = ctx;
+
+	return kvmpfn_compare_buffer(path, buf, len, f->opts, f->out, f->err,
+				     f->stats);
+}
+
+int kvmpfn_compare_file(const char *path,
+			const struct kvmpfn_compare_opts *opts, FILE *out,
+			FILE *err, struct kvmpfn_compare_stats *stats)
+{
+	struct compare_file f = { opts, out, err, stats };
+
+	if (stats)
+		memset(stats, 0, sizeof(*stats));
+	return scn_on_file(path, err, compare_text, &f);
+}

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Comparing two stages (<kvmpfn/compare.h>): the class table, the rules. */
+#include "unit_helpers.h"
+
+#include <stdlib.h>
+
+#include <kvmpfn/compare.h>
+
+static FILE *sink(void)
+{
+	FILE *f = tmpfile();
+
+	assert_non_null(f);
+	return f;
+}
+
+static struct kvmpfn_obs *observe(const char *path, const char *text,
+				  enum kvmpfn_stage stage,
+				  enum kvmpfn_arch arch)
+{
+	struct kvmpfn_run_opts opts = {
+		.stage = stage, .arch = arch, .quiet = true, .lenient = true,
+	};
+	struct kvmpfn_obs *obs = NULL;
+	FILE *out = sink(), *err = sink();
+
+	if (text)
+		assert_int_equal(kvmpfn_observe_buffer(path, text, strlen(text),
+						       &opts, out, err, &obs),
+				 0);
+	else
+		assert_int_equal(kvmpfn_observe_file(path, &opts, out, err,
+						     &obs), 0);
+	assert_non_null(obs);
+	fclose(out);
+	fclose(err);
+	return obs;
+}
+
+/* Every entry: a key of four known parts, an explanation, a scenario. */
+static void table_well_formed(void **state)
+{
+	unsigned int n, i, j;
+	const struct kvmpfn_diff_class *c = kvmpfn_diff_classes(&n);
+
+	(void)state;
+	assert_true(n > 0);
+	for (i = 0; i < n; i++) {
+		char part[4][64];
+		enum kvmpfn_aspect a;
+		enum kvmpfn_obs_kind k;
+		bool op = false;
+
+		assert_int_equal(sscanf(c[i].key, "%63[^/]/%63[^/]/%63[^/]/%63s",
+					part[0], part[1], part[2], part[3]), 4);
+		/* a '*' stands for a kind or a direction only */
+		assert_int_equal(kvmpfn_aspect_parse(part[0], &a), 0);
+		for (j = 0; j < KVMPFN_NR_OPS; j++)
+			op |= !strcmp(part[1], kvmpfn_op_name(j));
+		assert_true(op);
+		if (strcmp(part[2], "*"))
+			assert_int_equal(kvmpfn_obs_kind_parse(part[2], &k),
+					 0);
+		assert_true(strlen(c[i].why) > 20);
+		assert_true(strlen(c[i].scenario) > 4);
+		if (strcmp(part[2], "*") && strcmp(part[3], "*"))
+			assert_ptr_equal(kvmpfn_diff_class_find(c[i].key),
+					 &c[i]);
+		for (j = 0; j < i; j++)
+			if (!strcmp(c[j].key, c[i].key))
+				fail_msg("class %s listed twice", c[i].key);
+	}
+	assert_null(kvmpfn_diff_class_find("error/fault/anon/ok->EFAULT"));
+	/* a '*' kind matches any kind, and only the kind */
+	assert_non_null(kvmpfn_diff_class_find("refs/fault_begin/zero/+1-0->+1-1"));
+	assert_null(kvmpfn_diff_class_find("refs/vcpu_map/zero/+1-0->+1-2"));
+	assert_non_null(kvmpfn_diff_class_find("refs/fault/zero/+4-0->+4-4"));
+	assert_null(kvmpfn_diff_class_find("refs/fault/zero"));
+	assert_null(kvmpfn_diff_class_find("refs/fault/zero/+1-0->+1-1/x"));
+	assert_null(kvmpfn_diff_class_find("refs/fault_begin/zero/+1-0->+1-2"));
+}
+
+/*
+ * The scenario an entry names shows its class: between legacy and the
+ * last stage, or between two stages in a row, on some model.
+ */
+static bool shown(const char *path, const char *key)
+{
+	enum kvmpfn_stage last = (enum kvmpfn_stage)(KVMPFN_NR_STAGES - 1);
+	enum kvmpfn_arch arch;
+	int s;
+
+	for (arch = 0; arch < KVMPFN_NR_ARCHES; arch++) {
+		if (!kvmpfn_arch_available(arch))
+			continue;
+		for (s = -1; s < (int)last; s++) {
+			struct kvmpfn_obs *a, *b;
+			struct kvmpfn_diffs d = { 0 };
+			bool hit = false;
+			size_t i;
+
+			a = observe(path, NULL, s < 0 ? KVMPFN_LEGACY :
+					  (enum kvmpfn_stage)s, arch);
+			b = observe(path, NULL, s < 0 ? last :
+					  (enum kvmpfn_stage)(s + 1), arch);
+			assert_int_equal(kvmpfn_compare_obs(a, b, &d), 0);
+			for (i = 0; i < d.n; i++)
+				hit |= kvmpfn_diff_class_find(d.v[i].cls) ==
+				       kvmpfn_diff_class_find(key) &&
+				       kvmpfn_diff_class_find(key);
+			kvmpfn_diffs_free(&d);
+			kvmpfn_obs_free(a);
+			kvmpfn_obs_free(b);
+			if (hit)
+				return true;
+		}
+	}
+	return false;
+}
+
+static void every_class_shown(void **state)
+{
+	unsigned int n, i;
+	const struct kvmpfn_diff_class *c = kvmpfn_diff_classes(&n);
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		char path[512];
+
+		snprintf(path, sizeof(path), "%s/%s", KVMPFN_SOURCE_DIR,
+			 c[i].scenario);
+		if (!shown(path, c[i].key))
+			fail_msg("%s does not show %s", c[i].scenario,
+				 c[i].key);
+	}
+}
+
+#define BLOB \
+	"alloc vram order=2\n" \
+	"mmap hva=0x10000000 size=16K pfnmap=vram shared prot=rw\n" \
+	"memslot create id=1 gfn=0x100 npages=4 hva=0x10000000\n"
+
+/* @text at legacy against v7.8 on the ref MMU, the differences in @d */
+static void legacy_v78(const char *path, const char *text,
+		       struct kvmpfn_diffs *d)
+{
+	struct kvmpfn_obs *a = observe(path, text, KVMPFN_LEGACY,
+				       KVMPFN_ARCH_REF);
+	struct kvmpfn_obs *b = observe(path, text, KVMPFN_V7_8,
+				       KVMPFN_ARCH_REF);
+
+	assert_int_equal(kvmpfn_compare_obs(a, b, d), 0);
+	kvmpfn_obs_free(a);
+	kvmpfn_obs_free(b);
+}
+
+/* The rules of compare.h, on the ref MMU. */
+static void rules(void **state)
+{
+	enum kvmpfn_stage v78 = (enum kvmpfn_stage)(KVMPFN_V7_8);
+	struct kvmpfn_obs *a, *b;
+	struct kvmpfn_diffs d = { 0 };
+
+	(void)state;
+	/* a result that differs is an error difference only */
+	a = observe("t.scn", BLOB "fault gfn=0x101 write\n", KVMPFN_LEGACY,
+		    KVMPFN_ARCH_REF);
+	b = observe("t.scn", BLOB "fault gfn=0x101 write\n", v78,
+		    KVMPFN_ARCH_REF);
+	assert_int_equal(kvmpfn_compare_obs(a, b, &d), 0);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.v[0].line, 4);
+	assert_int_equal(d.v[0].aspect, KVMPFN_ASPECT_ERROR);
+	assert_string_equal(d.v[0].what[0], "EFAULT");
+	assert_string_equal(d.v[0].what[1],
+			    "ok: pfn 0x5 (vram+1) writable not-refcounted");
+	assert_string_equal(d.v[0].cls,
+			    "error/fault/pfnmap-refcount0/EFAULT->ok");
+	kvmpfn_diffs_free(&d);
+	/* the class reads from the earlier stage in either order */
+	assert_int_equal(kvmpfn_compare_obs(b, a, &d), 0);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.v[0].what[0],
+			    "ok: pfn 0x5 (vram+1) writable not-refcounted");
+	assert_string_equal(d.v[0].cls,
+			    "error/fault/pfnmap-refcount0/EFAULT->ok");
+	kvmpfn_diffs_free(&d);
+	kvmpfn_obs_free(a);
+	kvmpfn_obs_free(b);
+
+	/*
+	 * A fault in flight holds GUP's reference at legacy, not at v7.8:
+	 * refs differ at fault_begin and fault_finish, and the count the
+	 * held reference makes is not reported on its own, nor again while
+	 * it lasts (the touch between) or when it ends.
+	 */
+#define INFLIGHT \
+	"alloc a order=2 compound\n" \
+	"mmap hva=0x10000000 size=16K file=a prot=rw shared\n" \
+	"memslot create id=1 gfn=0x100 npages=4 hva=0x10000000\n" \
+	"fault_begin gfn=0x100 write\n" \
+	"touch hva=0x10001000\n" \
+	"fault_finish\n"
+	legacy_v78("f.scn", INFLIGHT, &d);
+	assert_int_equal(d.n, 2);
+	assert_int_equal(d.v[0].line, 4);
+	assert_string_equal(d.v[0].cls, "refs/fault_begin/file/+1-0->+1-1");
+	assert_int_equal(d.v[1].line, 6);
+	assert_string_equal(d.v[1].cls, "refs/fault_finish/file/+0-1->+0-0");
+	kvmpfn_diffs_free(&d);
+
+	/*
+	 * A fault_begin that only v7.8 lets through leaves vCPU 1 busy
+	 * there: its next fault maps at legacy and is refused at v7.8, so
+	 * the runs part, and the tail page's fault after it is not compared.
+	 */
+#define PARTING BLOB \
+	"mmap hva=0x20000000 size=16K anon prot=rw\n" \
+	"memslot create id=2 gfn=0x200 npages=4 hva=0x20000000\n" \
+	"fault_begin gfn=0x101 write vcpu=1\n" \
+	"fault gfn=0x200 write vcpu=1\n" \
+	"fault gfn=0x102 write\n"
+	legacy_v78("p.scn", PARTING, &d);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.v[0].line, 6);
+	assert_int_equal(d.parted, 7);
+	assert_int_equal(d.parted_from, 6);
+	kvmpfn_diffs_free(&d);
+
+	/* records of different scenarios do not compare */
+	a = observe("t.scn", BLOB, KVMPFN_LEGACY, KVMPFN_ARCH_REF);
+	b = observe("t.scn", BLOB "fault gfn=0x100\n", KVMPFN_LEGACY,
+		    KVMPFN_ARCH_REF);
+	assert_int_equal(kvmpfn_compare_obs(a, b, &d), -KVMPFN_EINVAL);
+	kvmpfn_diffs_free(&d);
+	kvmpfn_obs_free(a);
+	kvmpfn_obs_free(b);
+}
+
+static void aspect_names(void **state)
+{
+	enum kvmpfn_aspect a;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < KVMPFN_NR_ASPECTS; i++) {
+		assert_int_equal(kvmpfn_aspect_parse(kvmpfn_aspect_name(i),
+						     &a), 0);
+		assert_int_equal(a, i);
+	}
+	assert_string_equal(kvmpfn_aspect_name(KVMPFN_NR_ASPECTS), "?");
+	assert_int_equal(kvmpfn_aspect_parse("colour", &a), -KVMPFN_EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(table_well_formed),
+		cmocka_unit_test(every_class_shown),
+		cmocka_unit_test(rules),
+		cmocka_unit_test(aspect_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
