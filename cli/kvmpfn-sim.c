@@ -1403,7 +1403,8 @@ static int compare_classes(void)
 	const struct kvmpfn_diff_class *c = kvmpfn_diff_classes(&n);
 
 	for (i = 0; i < n; i++)
-		printf("%s\n    %s\n    shown by %s\n", c[i].key, c[i].why,
+		printf("%s (since %s)\n    %s\n    shown by %s\n", c[i].key,
+		       kvmpfn_stage_name(c[i].since), c[i].why,
 		       c[i].scenario);
 	return 0;
 }

@@ -80,7 +80,7 @@ static struct kvmpfn_obs *observe(const uint8_t *data, size_t size,
 }
 
 static void print_diffs(FILE *f, const struct kvmpfn_diffs *d,
-			enum kvmpfn_arch arch)
+			enum kvmpfn_arch arch, const enum kvmpfn_stage *pair)
 {
 	size_t i;
 
@@ -89,7 +89,8 @@ static void print_diffs(FILE *f, const struct kvmpfn_diffs *d,
 			d->v[i].line, kvmpfn_arch_name(arch),
 			kvmpfn_aspect_name(d->v[i].aspect), d->v[i].what[0],
 			d->v[i].what[1], d->v[i].cls,
-			kvmpfn_diff_class_find(d->v[i].cls) ? "" : " ?");
+			kvmpfn_diff_class_find(d->v[i].cls, pair[0],
+					       pair[1]) ? "" : " ?");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -115,10 +116,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(fuzz_hooks.out, "%s vs %s: %zu differences\n",
 			kvmpfn_stage_name(pair[0]), kvmpfn_stage_name(pair[1]),
 			d.n);
-		print_diffs(fuzz_hooks.out, &d, hdr.arch);
+		print_diffs(fuzz_hooks.out, &d, hdr.arch, pair);
 	}
 	for (i = 0; i < d.n && !fuzz_hooks.out; i++) {
-		if (kvmpfn_diff_class_find(d.v[i].cls))
+		if (kvmpfn_diff_class_find(d.v[i].cls, pair[0], pair[1]))
 			continue;
 		fprintf(stderr, "kvmpfn: %s: %s vs %s: a difference of a class not in the table "
 			"(kvmpfn-sim decode INPUT > repro.scn; kvmpfn-sim compare --show-class --arch=%s --stage=%s --stage=%s repro.scn)\n",
@@ -126,7 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			kvmpfn_stage_name(pair[0]), kvmpfn_stage_name(pair[1]),
 			kvmpfn_arch_name(hdr.arch),
 			kvmpfn_stage_name(pair[0]), kvmpfn_stage_name(pair[1]));
-		print_diffs(stderr, &d, hdr.arch);
+		print_diffs(stderr, &d, hdr.arch, pair);
 		abort();
 	}
 	kvmpfn_diffs_free(&d);

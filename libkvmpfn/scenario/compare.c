@@ -17,33 +17,58 @@
 /*
  * The classes of difference known to exist between stages, one entry a
  * line: "ASPECT/OP/KIND/DIRECTION" (direction from the earlier stage to
- * the later one; a part may be '*': any kind of page, any counts),
+ * the later one; a part may be '*': any operation, kind of page or counts),
  * what in the series causes it, a scenario that shows it.
  */
 static const struct kvmpfn_diff_class known[] = {
 	/* v7.5 "KVM: x86/mmu: Don't pass FOLL_GET": x86 and the ref MMU */
-	{ "error/fault/pfnmap-refcount0/EFAULT->ok", "v7.5: x86 stops passing FOLL_GET, so a refcount-0 VM_PFNMAP tail page maps (not refcounted) instead of kvm_try_get_pfn() refusing it", "examples/virtio-gpu-blob.scn" },
-	{ "error/fault_begin/pfnmap-refcount0/EFAULT->ok", "v7.5: the same for a fault split around other steps: the tail page's lookup succeeds", "tests/scenarios/fault-begin-stage-divergence.scn" },
-	{ "error/fault/pfnmap-refcount0/EFAULT->EAGAIN", "v7.5: the tail page's lookup succeeds and the open invalidation of it makes the fault retry (EAGAIN) where legacy refused the page; x86 checks first and retries at every stage", "tests/scenarios/stage-divergence-retry.scn" },
-	{ "refs/fault_begin/*/+1-0->+1-1", "v7.5: without FOLL_GET, GUP's reference on any refcounted page (anon, file, zero, ZONE_DEVICE) is dropped inside the lookup instead of being held until the fault finishes", "examples/memslot-delete-inflight.scn" },
-	{ "refs/fault_finish/*/+0-1->+0-0", "v7.5: the other half: a finishing fault has no reference left to release (kvm_release_pfn_clean() at legacy), also when its memslot went away meanwhile", "tests/scenarios/invalidate-races-fault.scn" },
-	{ "ad/fault_finish/*/accessed:yes->no", "v7.5: a fault that backs off releases its reference with kvm_release_pfn_clean(), which marks the page accessed, at legacy; holding none, v7.5 marks nothing", "examples/memslot-delete-inflight.scn" },
-	{ "ad/fault/*/accessed:yes->no", "v7.5: the same for a fault that backs off after its tries (an open invalidation): legacy's release marks the page accessed, v7.5 holds and marks nothing", "tests/compare/retried-fault-marks-accessed.scn" },
+	{ KVMPFN_V7_5, "error/fault/pfnmap-refcount0/EFAULT->ok", "v7.5: x86 stops passing FOLL_GET, so a refcount-0 VM_PFNMAP tail page maps (not refcounted) instead of kvm_try_get_pfn() refusing it", "examples/virtio-gpu-blob.scn" },
+	{ KVMPFN_V7_5, "error/fault_begin/pfnmap-refcount0/EFAULT->ok", "v7.5: the same for a fault split around other steps: the tail page's lookup succeeds", "tests/scenarios/fault-begin-stage-divergence.scn" },
+	{ KVMPFN_V7_5, "error/fault/pfnmap-refcount0/EFAULT->EAGAIN", "v7.5: the tail page's lookup succeeds and the open invalidation of it makes the fault retry (EAGAIN) where legacy refused the page; x86 checks first and retries at every stage", "tests/scenarios/stage-divergence-retry.scn" },
+	{ KVMPFN_V7_5, "refs/fault_begin/*/+1-0->+1-1", "v7.5: without FOLL_GET, GUP's reference on any refcounted page (anon, file, zero, ZONE_DEVICE) is dropped inside the lookup instead of being held until the fault finishes", "examples/memslot-delete-inflight.scn" },
+	{ KVMPFN_V7_5, "refs/fault_finish/*/+0-1->+0-0", "v7.5: the other half: a finishing fault has no reference left to release (kvm_release_pfn_clean() at legacy), also when its memslot went away meanwhile", "tests/scenarios/invalidate-races-fault.scn" },
+	{ KVMPFN_V7_5, "ad/fault_finish/*/accessed:yes->no", "v7.5: a fault that backs off releases its reference with kvm_release_pfn_clean(), which marks the page accessed, at legacy; holding none, v7.5 marks nothing", "examples/memslot-delete-inflight.scn" },
+	{ KVMPFN_V7_5, "ad/fault/*/accessed:yes->no", "v7.5: the same for a fault that backs off after its tries (an open invalidation): legacy's release marks the page accessed, v7.5 holds and marks nothing", "tests/compare/retried-fault-marks-accessed.scn" },
 	/* v7.7 "KVM: PPC: Migrate to __kvm_follow_pfn": ppc */
-	{ "map/fault/zero/not-refcounted->refcounted", "v7.7: ppc takes refcounted from __kvm_follow_pfn(): the zero page counts as refcounted (legacy's !PageReserved filter said not)", "examples/zero-page.scn" },
-	{ "refs/fault/zero/*", "v7.7: ppc puts the GUP reference on the zero page that legacy's !PageReserved filter leaked, one per try of a retried fault", "examples/zero-page.scn" },
-	{ "violation/fault/zero/*", "v7.7: the leak ends: legacy ppc's leaked zero-page references break I2, and I5 once a leaf maps the page (ppc's documented finding)", "examples/zero-page.scn" },
-	{ "map/fault/zone-device/not-refcounted->refcounted", "v7.7: ppc takes refcounted from __kvm_follow_pfn(): a ZONE_DEVICE page counts as refcounted (legacy's !PageReserved filter said not)", "examples/zone-device.scn" },
-	{ "refs/fault/zone-device/*", "v7.7: ppc puts the GUP reference on a ZONE_DEVICE page that legacy leaked, one per try of a retried fault", "examples/zone-device.scn" },
-	{ "ad/fault/zone-device/dirty:no->yes", "v7.7: ppc marks a written ZONE_DEVICE page dirty at fault, now that it counts as refcounted", "examples/zone-device.scn" },
-	{ "violation/fault/zone-device/*", "v7.7: legacy ppc leaks a fault's reference on a ZONE_DEVICE page (I2, I5 once mapped) and never marks a written one dirty (I16)", "examples/zone-device.scn" },
-	{ "map/fault_finish/zero/not-refcounted->refcounted", "v7.7: the same for a split fault: its leaf on the zero page counts as refcounted", "tests/compare/ppc-retried-fault-leak.scn" },
-	{ "refs/fault_finish/zero/*", "v7.7: a ppc split fault puts GUP's reference on the zero page at its finish, mapped or backing off, which legacy's !PageReserved filter leaked", "tests/compare/ppc-retried-fault-leak.scn" },
-	{ "violation/fault_finish/zero/*", "v7.7: the leak of the zero-page reference by a ppc split fault ends (I2, and I5 once mapped)", "tests/compare/ppc-retried-fault-leak.scn" },
-	{ "map/fault_finish/zone-device/not-refcounted->refcounted", "v7.7: the same for a split fault: its leaf on a ZONE_DEVICE page counts as refcounted", "tests/compare/ppc-retried-fault-leak.scn" },
-	{ "refs/fault_finish/zone-device/*", "v7.7: a ppc split fault puts GUP's reference on a ZONE_DEVICE page at its finish, mapped or backing off, which legacy leaked", "tests/compare/ppc-retried-fault-leak.scn" },
-	{ "ad/fault_finish/zone-device/dirty:no->yes", "v7.7: a ppc split write fault marks its ZONE_DEVICE page dirty, now that it counts as refcounted", "tests/compare/ppc-retried-fault-leak.scn" },
-	{ "violation/fault_finish/zone-device/*", "v7.7: the leak of a ZONE_DEVICE page's reference by a ppc split fault ends (I2, I5 once mapped, I16 for a write)", "tests/compare/ppc-retried-fault-leak.scn" },
+	{ KVMPFN_V7_7, "map/fault/zero/not-refcounted->refcounted", "v7.7: ppc takes refcounted from __kvm_follow_pfn(): the zero page counts as refcounted (legacy's !PageReserved filter said not)", "examples/zero-page.scn" },
+	{ KVMPFN_V7_7, "refs/fault/zero/*", "v7.7: ppc puts the GUP reference on the zero page that legacy's !PageReserved filter leaked, one per try of a retried fault", "examples/zero-page.scn" },
+	{ KVMPFN_V7_7, "violation/fault/zero/*", "v7.7: the leak ends: legacy ppc's leaked zero-page references break I2, and I5 once a leaf maps the page (ppc's documented finding)", "examples/zero-page.scn" },
+	{ KVMPFN_V7_7, "map/fault/zone-device/not-refcounted->refcounted", "v7.7: ppc takes refcounted from __kvm_follow_pfn(): a ZONE_DEVICE page counts as refcounted (legacy's !PageReserved filter said not)", "examples/zone-device.scn" },
+	{ KVMPFN_V7_7, "refs/fault/zone-device/*", "v7.7: ppc puts the GUP reference on a ZONE_DEVICE page that legacy leaked, one per try of a retried fault", "examples/zone-device.scn" },
+	{ KVMPFN_V7_7, "ad/fault/zone-device/dirty:no->yes", "v7.7: ppc marks a written ZONE_DEVICE page dirty at fault, now that it counts as refcounted", "examples/zone-device.scn" },
+	{ KVMPFN_V7_7, "violation/fault/zone-device/*", "v7.7: legacy ppc leaks a fault's reference on a ZONE_DEVICE page (I2, I5 once mapped) and never marks a written one dirty (I16)", "examples/zone-device.scn" },
+	{ KVMPFN_V7_7, "map/fault_finish/zero/not-refcounted->refcounted", "v7.7: the same for a split fault: its leaf on the zero page counts as refcounted", "tests/compare/ppc-retried-fault-leak.scn" },
+	{ KVMPFN_V7_7, "refs/fault_finish/zero/*", "v7.7: a ppc split fault puts GUP's reference on the zero page at its finish, mapped or backing off, which legacy's !PageReserved filter leaked", "tests/compare/ppc-retried-fault-leak.scn" },
+	{ KVMPFN_V7_7, "violation/fault_finish/zero/*", "v7.7: the leak of the zero-page reference by a ppc split fault ends (I2, and I5 once mapped)", "tests/compare/ppc-retried-fault-leak.scn" },
+	{ KVMPFN_V7_7, "map/fault_finish/zone-device/not-refcounted->refcounted", "v7.7: the same for a split fault: its leaf on a ZONE_DEVICE page counts as refcounted", "tests/compare/ppc-retried-fault-leak.scn" },
+	{ KVMPFN_V7_7, "refs/fault_finish/zone-device/*", "v7.7: a ppc split fault puts GUP's reference on a ZONE_DEVICE page at its finish, mapped or backing off, which legacy leaked", "tests/compare/ppc-retried-fault-leak.scn" },
+	{ KVMPFN_V7_7, "ad/fault_finish/zone-device/dirty:no->yes", "v7.7: a ppc split write fault marks its ZONE_DEVICE page dirty, now that it counts as refcounted", "tests/compare/ppc-retried-fault-leak.scn" },
+	{ KVMPFN_V7_7, "violation/fault_finish/zone-device/*", "v7.7: the leak of a ZONE_DEVICE page's reference by a ppc split fault ends (I2, I5 once mapped, I16 for a write)", "tests/compare/ppc-retried-fault-leak.scn" },
+	/* final: Linux 6.13's design (v7.8 -> final) */
+	{ KVMPFN_FINAL, "error/fault/pfnmap-refcount0/EFAULT->ok", "final: 6.13 takes no reference on a remapped pfn, so arm64 and ppc, which kept FOLL_GET in v7, map a refcount-0 VM_PFNMAP tail page too", "examples/virtio-gpu-blob.scn" },
+	{ KVMPFN_FINAL, "error/fault_begin/pfnmap-refcount0/EFAULT->ok", "final: the same for a fault split around other steps on arm64 and ppc: the tail page's lookup succeeds", "tests/scenarios/fault-begin-stage-divergence.scn" },
+	{ KVMPFN_FINAL, "error/fault/pfnmap-refcount0/EFAULT->EAGAIN", "final: on arm64 and ppc the tail page's lookup succeeds and the open invalidation of it makes the fault retry where v7 refused the page", "tests/scenarios/stage-divergence-retry.scn" },
+	{ KVMPFN_FINAL, "map/fault/pfnmap-refcounted/refcounted->not-refcounted", "final: a refcounted page behind VM_PFNMAP is mapped with no reference (kvm_resolve_pfn() hands back no page), so its leaf is not a refcounted one", "examples/virtio-gpu-blob.scn" },
+	{ KVMPFN_FINAL, "refs/fault_begin/pfnmap-refcounted/*", "final: a split fault holds nothing on a refcounted page behind VM_PFNMAP while it is in flight; v7 held a reference until the finish, or took and dropped one in the lookup", "tests/compare/final-split-fault-remapped.scn" },
+	{ KVMPFN_FINAL, "map/fault_finish/pfnmap-refcounted/refcounted->not-refcounted", "final: a split fault's leaf on a refcounted page behind VM_PFNMAP is not a refcounted one (no reference was taken)", "tests/compare/final-split-fault-remapped.scn" },
+	{ KVMPFN_FINAL, "refs/fault_finish/pfnmap-refcounted/*", "final: the same split fault puts nothing at its finish on a refcounted page behind VM_PFNMAP, where arm64 and ppc dropped the reference their lookup held", "tests/compare/final-split-fault-remapped.scn" },
+	{ KVMPFN_FINAL, "refs/fault/pfnmap-refcounted/*", "final: no get/put pair on a refcounted page behind VM_PFNMAP: v7 took a reference and dropped it on every try of the fault (at once from v7.5 on x86, after the install elsewhere)", "examples/virtio-gpu-blob.scn" },
+	{ KVMPFN_FINAL, "ad/*/pfnmap-refcounted/*", "final: KVM never marks the struct page of a remapped pfn (no reference at the fault, nothing at zap or write-protect), where v7 marked it accessed and dirty; behind VM_MIXEDMAP GUP returns the page, which is marked at the fault like any other", "examples/virtio-gpu-blob.scn" },
+	{ KVMPFN_FINAL, "ad/fault/*/dirty:no->yes", "final: kvm_release_faultin_page() marks a page dirty at the fault that maps it writable; x86 and the ref MMU marked it when the leaf went (handle_changed_spte())", "tests/scenarios/ad-timing.scn" },
+	{ KVMPFN_FINAL, "ad/fault_finish/*/dirty:no->yes", "final: the same for a split fault: the page is dirty once its fault finishes", "tests/scenarios/dirty-after-release.scn" },
+	{ KVMPFN_FINAL, "refs/fault_begin/*/+1-1->+1-0", "final: GUP's reference is held until the fault finishes (kvm_release_faultin_page()), where x86 and the ref MMU dropped it inside the lookup from v7.5 on", "examples/memslot-delete-inflight.scn" },
+	{ KVMPFN_FINAL, "refs/fault_finish/*/+0-0->+0-1", "final: the other half: the finishing fault drops GUP's reference, mapped or not, also when the memslot went away meanwhile (kind none)", "examples/memslot-delete-inflight.scn" },
+	{ KVMPFN_FINAL, "ad/fault_finish/*/accessed:yes->no", "final: a fault that backs off releases its page unused (kvm_release_page_unused()): arm64 and ppc released it clean in v7, which marked it accessed", "examples/memslot-delete-inflight.scn" },
+	{ KVMPFN_FINAL, "ad/fault/*/accessed:yes->no", "final: the same for a fault that retries after its lookup (an open invalidation): no accessed mark", "sim/x86_tdp/tests/scenarios/invalidate-retry.scn" },
+	{ KVMPFN_FINAL, "error/other/pfnmap-refcounted/ok->EFAULT", "final: gfn_to_page() returns only a page GUP gave it a reference on; a refcounted page behind VM_PFNMAP is refused (ppc: kvm_vcpu_map() refuses it)", "tests/scenarios/gfn-to-page.scn" },
+	{ KVMPFN_FINAL, "ad/other/*/dirty:no->yes,accessed:no->yes", "final: ppc patches dcbz through kvm_vcpu_map() (6.13's ee0fa693546d), whose unmap dirties and marks the page; v7 put it back untouched", "tests/scenarios/gfn-to-page.scn" },
+	{ KVMPFN_FINAL, "ad/fault/*/accessed:no->yes", "final: on ppc, a page an earlier kvm_vcpu_map() marked accessed at final only still differs once a fault dirties it at both stages (ppc's fault marks no page accessed)", "tests/scenarios/gfn-to-page.scn" },
+	{ KVMPFN_FINAL, "refs/gpc_activate/*/+1-1->+0-0", "final: a pfncache on a remapped pfn holds no reference while it resolves it; v7 got and put one on a refcounted page", "tests/scenarios/hwpoison-kinds.scn" },
+	{ KVMPFN_FINAL, "error/vcpu_map/*/ok->EINVAL", "final: kvm_vcpu_map() pins (FOLL_PIN), and remapped memory cannot be pinned: it is refused unless kvm is loaded with allow_unsafe_mappings", "tests/scenarios/vcpu-map-pfnmap-unprotected.scn" },
+	{ KVMPFN_FINAL, "error/vcpu_unmap/*/ok->EINVAL", "final: after a refused kvm_vcpu_map() there is nothing to unmap", "tests/scenarios/vcpu-map-pfnmap-unprotected.scn" },
+	{ KVMPFN_FINAL, "violation/vcpu_map/*/I19->none", "final: the refused map leaves no kernel mapping the mmu_notifier does not cover: v7's I19 finding is gone", "tests/scenarios/vcpu-map-pfnmap-unprotected.scn" },
+	{ KVMPFN_FINAL, "ad/vcpu_unmap/*/dirty:no->yes", "final: kvm_vcpu_map() maps writable and kvm_vcpu_unmap() dirties every writable map (page and dirty log); in v7 the caller said whether it wrote", "tests/scenarios/pfncache-shares-kmap-with-vcpu-map.scn" },
+	{ KVMPFN_FINAL, "violation/fault/*/I4->none", "final: arm64's access-flag fault no longer marks the page accessed after dropping mmu_lock with no reference held (6.13's 2362506f7cff): v7's I4 finding is gone", "sim/arm64_s2/tests/arm64-access-flag.scn" },
 };
 
 static const char *const aspect_names[KVMPFN_NR_ASPECTS] = {
@@ -97,12 +122,22 @@ static bool class_match(const char *entry, const char *key)
 	}
 }
 
-const struct kvmpfn_diff_class *kvmpfn_diff_class_find(const char *key)
+const struct kvmpfn_diff_class *kvmpfn_diff_class_find(const char *key,
+						       enum kvmpfn_stage a,
+						       enum kvmpfn_stage b)
 {
+	enum kvmpfn_stage lo = kvmpfn_stage_model(a), hi = kvmpfn_stage_model(b);
 	size_t i;
 
+	if (hi < lo) {
+		enum kvmpfn_stage t = lo;
+
+		lo = hi;
+		hi = t;
+	}
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (class_match(known[i].key, key))
+		if (known[i].since > lo && known[i].since <= hi &&
+		    class_match(known[i].key, key))
 			return &known[i];
 	return NULL;
 }
@@ -474,10 +509,13 @@ static bool mapped_apart(const struct pair *p, uint64_t pfn)
 	return a && b && a->mapped != b->mapped;
 }
 
-/* length of the allocation part of a page's name ("vram" of "vram+1") */
+/*
+ * length of the allocation part of a page's name ("vram" of "vram+1",
+ * "anon" of "anon:0x203": anonymous pages in a row join too, a THP's 512)
+ */
 static size_t alloc_len(const char *name)
 {
-	return strcspn(name, "+");
+	return strcspn(name, "+:");
 }
 
 /*
@@ -824,7 +862,7 @@ static void print_diffs(const char *path, const struct kvmpfn_compare_opts *o,
 			st->declared++;
 		else
 			st->undeclared++;
-		known = kvmpfn_diff_class_find(d->cls) != NULL;
+		known = kvmpfn_diff_class_find(d->cls, o->a, o->b) != NULL;
 		st->unknown += !known;
 		if (o->quiet && d->declared)
 			continue;

@@ -37,6 +37,10 @@ static struct kvmpfn_obs *observe(const char *path, const char *text,
 	return obs;
 }
 
+/* over the whole series: legacy against the last stage */
+#define FIND(key) kvmpfn_diff_class_find((key), KVMPFN_LEGACY,		\
+					 KVMPFN_NR_STAGES - 1)
+
 /* Every entry: a key of four known parts, an explanation, a scenario. */
 static void table_well_formed(void **state)
 {
@@ -53,8 +57,9 @@ static void table_well_formed(void **state)
 
 		assert_int_equal(sscanf(c[i].key, "%63[^/]/%63[^/]/%63[^/]/%63s",
 					part[0], part[1], part[2], part[3]), 4);
-		/* a '*' stands for a kind or a direction only */
+		/* a '*' stands for an operation, a kind or a direction */
 		assert_int_equal(kvmpfn_aspect_parse(part[0], &a), 0);
+		op = !strcmp(part[1], "*");
 		for (j = 0; j < KVMPFN_NR_OPS; j++)
 			op |= !strcmp(part[1], kvmpfn_op_name(j));
 		assert_true(op);
@@ -63,28 +68,39 @@ static void table_well_formed(void **state)
 					 0);
 		assert_true(strlen(c[i].why) > 20);
 		assert_true(strlen(c[i].scenario) > 4);
+		/* a stage of the model, after legacy */
+		assert_true(c[i].since > KVMPFN_LEGACY &&
+			    c[i].since < KVMPFN_NR_STAGES);
 		if (strcmp(part[2], "*") && strcmp(part[3], "*"))
-			assert_ptr_equal(kvmpfn_diff_class_find(c[i].key),
-					 &c[i]);
+			assert_ptr_equal(kvmpfn_diff_class_find(c[i].key,
+					 c[i].since - 1, c[i].since), &c[i]);
+		/* only a pair of stages around its change shows it */
+		assert_ptr_not_equal(kvmpfn_diff_class_find(c[i].key,
+				     c[i].since, KVMPFN_NR_STAGES - 1), &c[i]);
+		assert_ptr_not_equal(kvmpfn_diff_class_find(c[i].key,
+				     KVMPFN_LEGACY, c[i].since - 1), &c[i]);
+		assert_non_null(kvmpfn_diff_class_find(c[i].key, c[i].since,
+						       c[i].since - 1));
 		for (j = 0; j < i; j++)
-			if (!strcmp(c[j].key, c[i].key))
+			if (!strcmp(c[j].key, c[i].key) &&
+			    c[j].since == c[i].since)
 				fail_msg("class %s listed twice", c[i].key);
 	}
-	assert_null(kvmpfn_diff_class_find("error/fault/anon/ok->EFAULT"));
+	assert_null(FIND("error/fault/anon/ok->EFAULT"));
 	/* a '*' kind matches any kind, and only the kind */
-	assert_non_null(kvmpfn_diff_class_find("refs/fault_begin/zero/+1-0->+1-1"));
-	assert_null(kvmpfn_diff_class_find("refs/vcpu_map/zero/+1-0->+1-2"));
-	assert_non_null(kvmpfn_diff_class_find("refs/fault/zero/+4-0->+4-4"));
-	assert_null(kvmpfn_diff_class_find("refs/fault/zero"));
-	assert_null(kvmpfn_diff_class_find("refs/fault/zero/+1-0->+1-1/x"));
-	assert_null(kvmpfn_diff_class_find("refs/fault_begin/zero/+1-0->+1-2"));
+	assert_non_null(FIND("refs/fault_begin/zero/+1-0->+1-1"));
+	assert_null(FIND("refs/vcpu_map/zero/+1-0->+1-2"));
+	assert_non_null(FIND("refs/fault/zero/+4-0->+4-4"));
+	assert_null(FIND("refs/fault/zero"));
+	assert_null(FIND("refs/fault/zero/+1-0->+1-1/x"));
+	assert_null(FIND("refs/fault_begin/zero/+1-0->+1-2"));
 }
 
 /*
  * The scenario an entry names shows its class: between legacy and the
  * last stage, or between two stages in a row, on some model.
  */
-static bool shown(const char *path, const char *key)
+static bool shown(const char *path, const struct kvmpfn_diff_class *c)
 {
 	enum kvmpfn_stage last = (enum kvmpfn_stage)(KVMPFN_NR_STAGES - 1);
 	enum kvmpfn_arch arch;
@@ -105,9 +121,9 @@ static bool shown(const char *path, const char *key)
 					  (enum kvmpfn_stage)(s + 1), arch);
 			assert_int_equal(kvmpfn_compare_obs(a, b, &d), 0);
 			for (i = 0; i < d.n; i++)
-				hit |= kvmpfn_diff_class_find(d.v[i].cls) ==
-				       kvmpfn_diff_class_find(key) &&
-				       kvmpfn_diff_class_find(key);
+				hit |= kvmpfn_diff_class_find(d.v[i].cls, a->stage,
+							      b->stage) == c &&
+				       c;
 			kvmpfn_diffs_free(&d);
 			kvmpfn_obs_free(a);
 			kvmpfn_obs_free(b);
@@ -129,7 +145,7 @@ static void every_class_shown(void **state)
 
 		snprintf(path, sizeof(path), "%s/%s", KVMPFN_SOURCE_DIR,
 			 c[i].scenario);
-		if (!shown(path, c[i].key))
+		if (!shown(path, &c[i]))
 			fail_msg("%s does not show %s", c[i].scenario,
 				 c[i].key);
 	}

@@ -136,14 +136,22 @@ int kvmpfn_compare_obs(const struct kvmpfn_obs *a, const struct kvmpfn_obs *b,
 
 /* One class of difference known to exist between stages. */
 struct kvmpfn_diff_class {
+	/* the stage whose change causes it (v7.5, v7.7, final, ...) */
+	enum kvmpfn_stage since;
 	const char *key;	/* "ASPECT/OP/KIND/DIRECTION" */
 	const char *why;	/* one line: what in the series causes it */
 	const char *scenario;	/* a scenario that shows it */
 };
 
 const struct kvmpfn_diff_class *kvmpfn_diff_classes(unsigned int *n);
-/* the table's entry for @key (a part of an entry may be '*'), or NULL */
-const struct kvmpfn_diff_class *kvmpfn_diff_class_find(const char *key);
+/*
+ * The table's entry for @key (a part of an entry may be '*') that stages
+ * @a and @b can show, i.e. whose change lies between them (after the
+ * earlier, up to and including the later), or NULL.
+ */
+const struct kvmpfn_diff_class *kvmpfn_diff_class_find(const char *key,
+						       enum kvmpfn_stage a,
+						       enum kvmpfn_stage b);
 
 struct kvmpfn_compare_opts {
 	enum kvmpfn_stage a, b;
