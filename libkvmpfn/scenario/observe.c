@@ -719,12 +719,16 @@ static int obs_unstarted(const struct kvmpfn_run_opts *opts,
 	return 0;
 }
 
+static int observer_line(void *o, const char *text, size_t n)
+{
+	return kvmpfn_observer_line(o, text, n);
+}
+
 int kvmpfn_observe_buffer(const char *path, const char *buf, size_t len,
 			  const struct kvmpfn_run_opts *opts, FILE *out,
 			  FILE *err, struct kvmpfn_obs **obsp)
 {
 	struct kvmpfn_observer *o;
-	size_t pos = 0;
 
 	if (!path || (!buf && len) || !opts || !out || !err || !obsp)
 		return -EINVAL;
@@ -732,14 +736,7 @@ int kvmpfn_observe_buffer(const char *path, const char *buf, size_t len,
 	o = kvmpfn_observer_create(path, opts, out, err);
 	if (!o)
 		return obs_unstarted(opts, obsp);
-	while (pos < len) {
-		const char *nl = memchr(buf + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
-
-		if (kvmpfn_observer_line(o, buf + pos, n))
-			break;
-		pos += n + 1;
-	}
+	scn_each_line(buf, len, observer_line, o);
 	return kvmpfn_observer_finish(o, obsp);
 }
 

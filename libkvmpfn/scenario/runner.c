@@ -13,6 +13,7 @@
 
 #include "differs.h"
 #include "lexer.h"
+#include "scnutil.h"
 
 struct run {
 	const char *path;
@@ -1093,23 +1094,36 @@ int kvmpfn_session_finish(struct kvmpfn_session *s,
 	return rc;
 }
 
+void scn_each_line(const char *buf, size_t len,
+		   int (*line)(void *ctx, const char *text, size_t n),
+		   void *ctx)
+{
+	size_t pos = 0;
+
+	while (pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+
+		if (line(ctx, buf + pos, n))
+			break;
+		pos += n + 1;
+	}
+}
+
+static int session_line(void *s, const char *text, size_t n)
+{
+	return kvmpfn_session_line(s, text, n);
+}
+
 int kvmpfn_run_buffer(const char *path, const char *buf, size_t len,
 		      const struct kvmpfn_run_opts *opts, FILE *out,
 		      FILE *err, struct kvmpfn_run_stats *stats)
 {
 	struct kvmpfn_session *s = kvmpfn_session_create(path, opts, out, err);
-	size_t pos = 0;
 
 	if (!s)
 		return KVMPFN_EXIT_USAGE;
-	while (pos < len) {
-		const char *nl = memchr(buf + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
-
-		if (kvmpfn_session_line(s, buf + pos, n))
-			break;
-		pos += n + 1;
-	}
+	scn_each_line(buf, len, session_line, s);
 	return kvmpfn_session_finish(s, stats);
 }
 

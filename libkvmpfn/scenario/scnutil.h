@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Small helpers the observer and the stage comparison share (observe.c). */
+/*
+ * Small helpers the runner, the observer and the stage comparison share
+ * (observe.c, runner.c).
+ */
 #ifndef KVMPFN_SCENARIO_SCNUTIL_H
 #define KVMPFN_SCENARIO_SCNUTIL_H
 
@@ -18,5 +21,13 @@ int scn_on_file(const char *path, FILE *err,
 		int (*fn)(const char *path, const char *buf, size_t len,
 			  void *ctx),
 		void *ctx);
+
+/*
+ * Hand each line of @buf (without its newline) to @line, until it returns
+ * non-zero (a session that refuses further lines).
+ */
+void scn_each_line(const char *buf, size_t len,
+		   int (*line)(void *ctx, const char *text, size_t n),
+		   void *ctx);
 
 #endif
