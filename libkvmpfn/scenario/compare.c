@@ -64,10 +64,10 @@ static const struct kvmpfn_diff_class known[] = {
 	{ KVMPFN_FINAL, "ad/other/*/dirty:no->yes,accessed:no->yes", "final: ppc patches dcbz through kvm_vcpu_map() (6.13's ee0fa693546d), whose unmap dirties and marks the page; v7 put it back untouched", "tests/scenarios/gfn-to-page.scn" },
 	{ KVMPFN_FINAL, "ad/fault/*/accessed:no->yes", "final: on ppc, a page an earlier kvm_vcpu_map() marked accessed at final only still differs once a fault dirties it at both stages (ppc's fault marks no page accessed)", "tests/scenarios/gfn-to-page.scn" },
 	{ KVMPFN_FINAL, "error/gpc_activate/*/EFAULT->ok", "final: a pfncache on a refcount-0 VM_PFNMAP tail page activates: 6.13 takes no reference on a remapped pfn, where v7 kept FOLL_GET until the cache published it (found by fuzz-compare)", "tests/compare/final-gpc-tail-page.scn" },
-	{ KVMPFN_FINAL, "ad/fault_begin/*/dirty:no->yes", "final: a page first seen at a fault_begin belongs to a folio an earlier fault dirtied at final only (PG_dirty is the folio's; x86 and ref marked it at zap in v7) (found by fuzz-compare)", "tests/compare/final-folio-dirty-sibling.scn" },
 	{ KVMPFN_FINAL, "error/gpc_refresh/*/EFAULT->ok", "final: a refresh of a cache on a refcount-0 VM_PFNMAP tail page succeeds for the same reason its activation does (found by fuzz-compare)", "tests/compare/final-gpc-tail-page.scn" },
 	{ KVMPFN_FINAL, "refs/gpc_activate/*/+1-1->+0-0", "final: a pfncache on a remapped pfn holds no reference while it resolves it; v7 got and put one on a refcounted page", "tests/scenarios/hwpoison-kinds.scn" },
-	{ KVMPFN_FINAL, "error/vcpu_map/*/ok->EINVAL", "final: kvm_vcpu_map() pins (FOLL_PIN), and remapped memory cannot be pinned: it is refused unless kvm is loaded with allow_unsafe_mappings", "tests/scenarios/vcpu-map-pfnmap-unprotected.scn" },
+	{ KVMPFN_FINAL, "error/vcpu_map/*/*", "final: kvm_vcpu_map() pins (FOLL_PIN), and remapped memory cannot be pinned: it is refused unless kvm is loaded with allow_unsafe_mappings; a later map of the id the refused one left free then succeeds where v7's held it (EINVAL)", "tests/scenarios/vcpu-map-pfnmap-unprotected.scn" },
+	{ KVMPFN_FINAL, "refs/vcpu_unmap/*/*", "final: an unmap puts what its own map took, and the maps differ (v7's unpinned remapped page against final's pin of the next map of that id)", "tests/compare/final-vcpu-map-id-reuse.scn" },
 	{ KVMPFN_FINAL, "error/vcpu_unmap/*/ok->EINVAL", "final: after a refused kvm_vcpu_map() there is nothing to unmap", "tests/scenarios/vcpu-map-pfnmap-unprotected.scn" },
 	{ KVMPFN_FINAL, "violation/vcpu_map/*/I19->none", "final: the refused map leaves no kernel mapping the mmu_notifier does not cover: v7's I19 finding is gone", "tests/scenarios/vcpu-map-pfnmap-unprotected.scn" },
 	{ KVMPFN_FINAL, "ad/vcpu_unmap/*/dirty:no->yes", "final: kvm_vcpu_map() maps writable and kvm_vcpu_unmap() dirties every writable map (page and dirty log); in v7 the caller said whether it wrote", "tests/scenarios/pfncache-shares-kmap-with-vcpu-map.scn" },
@@ -500,6 +500,30 @@ static const struct kvmpfn_obs_page *prev_page(const struct pair *p, int k,
 }
 
 /*
+ * A/D are folio flags: a page seen for the first time whose folio already
+ * showed the same gap at the step before did not open a new difference.
+ */
+static bool folio_gap_before(const struct pair *p,
+			     const struct kvmpfn_obs_page *pg[2],
+			     unsigned int gap)
+{
+	const struct kvmpfn_obs_step *s = p->p[0];
+	unsigned int i;
+
+	if (!s || !p->p[1] || prev_page(p, 0, pg[0]->pfn) ||
+	    prev_page(p, 1, pg[0]->pfn))
+		return false;
+	for (i = 0; i < s->npages; i++) {
+		const struct kvmpfn_obs_page *a = &s->pages[i];
+
+		if (a->folio == pg[0]->folio && a->folio == pg[1]->folio &&
+		    ad_gap(a, kvmpfn_obs_page_of(p->p[1], a->pfn)) == gap)
+			return true;
+	}
+	return false;
+}
+
+/*
  * A page one stage mapped before the step and the other not: what the
  * step does to it (a zap marking it dirty in one stage) follows from the
  * difference that mapped it, reported where it happened.
@@ -582,7 +606,7 @@ static int ad_diff(struct pair *p, const struct kvmpfn_obs_page *pg[2],
 	if (!now || pg[0]->freed || pg[1]->freed ||
 	    now == ad_gap(prev_page(p, 0, pg[0]->pfn),
 			  prev_page(p, 1, pg[0]->pfn)) ||
-	    mapped_apart(p, pg[0]->pfn))
+	    folio_gap_before(p, pg, now) || mapped_apart(p, pg[0]->pfn))
 		return 0;
 	for (k = 0; k < 2; k++)
 		snprintf(val[k], sizeof(val[k]), "%s, %s",

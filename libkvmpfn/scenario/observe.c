@@ -395,6 +395,7 @@ static void fill_page(struct kvmpfn_observer *o, struct kvmpfn_obs_page *p,
 
 	memset(p, 0, sizeof(*p));
 	p->pfn = pfn;
+	p->folio = pfn;
 	if (a)
 		name_index(p->name, a->name, pfn - a->pfn);
 	else if (pfn == o->sim->mm.zero_pfn)
@@ -411,6 +412,10 @@ static void fill_page(struct kvmpfn_observer *o, struct kvmpfn_obs_page *p,
 	p->freed = st.freed;
 	p->mapped = rng_find(o, pfn) != NULL;
 	p->kind = kind_of(o->sim, pfn, &st, backing, a != NULL);
+	if (st.has_page)
+		p->folio = host_page_to_pfn(&o->sim->mm,
+				host_folio_head(host_pfn_to_page(&o->sim->mm,
+								 pfn)));
 }
 
 /* What a VMA mapping allocation @a is backed as, -1 if none maps it. */

@@ -65,6 +65,7 @@ int kvmpfn_obs_kind_parse(const char *name, enum kvmpfn_obs_kind *kind);
 struct kvmpfn_obs_page {
 	char name[KVMPFN_OBS_NAME];	/* "vram+1" (kvmpfn_pfn_name()) */
 	uint64_t pfn;
+	uint64_t folio;			/* its folio's first pfn (pfn: none) */
 	enum kvmpfn_obs_kind kind;
 	int refcount;			/* page_count(): the folio's */
 	int kvm_refs;			/* references KVM holds */
