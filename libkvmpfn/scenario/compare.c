@@ -71,7 +71,7 @@ static const struct kvmpfn_diff_class known[] = {
 	{ KVMPFN_FINAL, "refs/vcpu_unmap/*/*", "final: an unmap puts what its own map took, and the maps differ (v7's unpinned remapped page against final's pin of the next map of that id)", "tests/compare/final-vcpu-map-id-reuse.scn" },
 	{ KVMPFN_FINAL, "error/vcpu_unmap/*/ok->EINVAL", "final: after a refused kvm_vcpu_map() there is nothing to unmap", "tests/scenarios/vcpu-map-pfnmap-unprotected.scn" },
 	{ KVMPFN_FINAL, "violation/vcpu_map/*/I19->none", "final: the refused map leaves no kernel mapping the mmu_notifier does not cover: v7's I19 finding is gone", "tests/scenarios/vcpu-map-pfnmap-unprotected.scn" },
-	{ KVMPFN_FINAL, "ad/vcpu_unmap/*/dirty:no->yes", "final: kvm_vcpu_map() maps writable and kvm_vcpu_unmap() dirties every writable map (page and dirty log); in v7 the caller said whether it wrote", "tests/scenarios/pfncache-shares-kmap-with-vcpu-map.scn" },
+	{ KVMPFN_FINAL, "ad/vcpu_unmap/*/*", "final: kvm_vcpu_map() maps writable and kvm_vcpu_unmap() dirties every writable map (page and dirty log) and marks its pinned page accessed; in v7 the caller said whether it wrote, and a remapped page got nothing", "tests/scenarios/pfncache-shares-kmap-with-vcpu-map.scn" },
 	{ KVMPFN_FINAL, "violation/fault/*/I4->none", "final: arm64's access-flag fault no longer marks the page accessed after dropping mmu_lock with no reference held (6.13's 2362506f7cff): v7's I4 finding is gone", "sim/arm64_s2/tests/arm64-access-flag.scn" },
 };
 
@@ -700,6 +700,26 @@ static bool leaf_apart(const struct pair *p)
 #define FOLLOW_VCPUS	64
 
 /* whether a step did its work in one run and not in the other */
+/*
+ * A kernel access (vcpu_map, a pfncache, gfn_to_page) that succeeded in
+ * one stage only and faulted memory in there (a write GUP populates the
+ * page): later faults find different host memory, so the runs part.  A
+ * refusal that touched nothing (final's vcpu_map of remapped memory) does
+ * not part them.
+ */
+static bool kernel_apart(const struct pair *p)
+{
+	enum kvmpfn_op op = p->s[0]->op;
+
+	if (op != KVMPFN_OP_VCPU_MAP && op != KVMPFN_OP_GPC_ACTIVATE &&
+	    op != KVMPFN_OP_GPC_REFRESH && op != KVMPFN_OP_OTHER)
+		return false;
+	if (!p->s[0]->ret == !p->s[1]->ret || !p->p[0] || !p->p[1])
+		return false;
+	return p->s[0]->npages - p->p[0]->npages !=
+	       p->s[1]->npages - p->p[1]->npages;
+}
+
 static bool step_apart(const struct kvmpfn_obs_step *x,
 		       const struct kvmpfn_obs_step *y)
 {
@@ -716,6 +736,7 @@ int kvmpfn_compare_obs(const struct kvmpfn_obs *a, const struct kvmpfn_obs *b,
 	unsigned int i, npinned = 0;
 
 	out->parted = out->parted_from = 0;
+	out->parted_kernel = false;
 	if (a->nsteps != b->nsteps)
 		return -KVMPFN_EINVAL;
 	for (i = 0; i < a->nsteps; i++) {
@@ -779,6 +800,11 @@ int kvmpfn_compare_obs(const struct kvmpfn_obs *a, const struct kvmpfn_obs *b,
 			if (f && p.s[0]->op == KVMPFN_OP_FAULT_BEGIN &&
 			    p.s[0]->ret != p.s[1]->ret)
 				*f = p.s[0]->line;
+			if (!e && kernel_apart(&p)) {
+				out->parted = p.s[0]->line;
+				out->parted_kernel = true;
+				return cmp_viol(&p, out);
+			}
 			/* the rest of a step whose result differs follows */
 			if (!e && p.s[0]->ret == p.s[1]->ret)
 				e = (!leaf_apart(&p) &&
@@ -904,6 +930,9 @@ static void print_diffs(const char *path, const struct kvmpfn_compare_opts *o,
 	if (dv->parted && dv->parted_from)
 		fprintf(out, "%s:%u: %s: the runs part here: this fault follows from the fault_begin on line %u and went differently; later steps are not compared\n",
 			path, dv->parted, arch, dv->parted_from);
+	else if (dv->parted && dv->parted_kernel)
+		fprintf(out, "%s:%u: %s: the runs part here: this kernel access succeeded in one stage only and faulted memory in there; later steps are not compared\n",
+			path, dv->parted, arch);
 	else if (dv->parted)
 		fprintf(out, "%s:%u: %s: the runs part here: the host did this in one stage only, a fault in flight pinning the page in the other; later steps are not compared\n",
 			path, dv->parted, arch);

@@ -118,10 +118,13 @@ struct kvmpfn_diffs {
 	 * follows from the fault_begin on line parted_from changed one run
 	 * and not the other, or (parted_from 0) a host operation did its
 	 * work in one stage only while a fault in flight pinned a page in
-	 * the other; nothing after it is compared.
+	 * the other, or (parted_kernel) a kernel access that succeeded in
+	 * one stage only faulted memory in there; nothing after it is
+	 * compared.
 	 */
 	unsigned int parted;
 	unsigned int parted_from;
+	bool parted_kernel;
 };
 
 void kvmpfn_diffs_free(struct kvmpfn_diffs *d);
