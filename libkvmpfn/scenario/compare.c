@@ -501,7 +501,8 @@ static const struct kvmpfn_obs_page *prev_page(const struct pair *p, int k,
 
 /*
  * A/D are folio flags: a page seen for the first time whose folio already
- * showed the same gap at the step before did not open a new difference.
+ * showed that gap (or a wider one) at the step before did not open a new
+ * difference.
  */
 static bool folio_gap_before(const struct pair *p,
 			     const struct kvmpfn_obs_page *pg[2],
@@ -517,7 +518,7 @@ static bool folio_gap_before(const struct pair *p,
 		const struct kvmpfn_obs_page *a = &s->pages[i];
 
 		if (a->folio == pg[0]->folio && a->folio == pg[1]->folio &&
-		    ad_gap(a, kvmpfn_obs_page_of(p->p[1], a->pfn)) == gap)
+		    !(gap & ~ad_gap(a, kvmpfn_obs_page_of(p->p[1], a->pfn))))
 			return true;
 	}
 	return false;
