@@ -208,8 +208,7 @@ void check_fault_ad(struct kvmpfn_sim *sim, struct kvmpfn_fault *f,
 		return;
 	if (sim->arch->lookup(sim, f->slot->as_id, f->gfn, &v) || !v.writable)
 		return;
-	if (kshim_page_flag(page, PG_dirty) ||
-	    kshim_page_flag(host_folio_head(page), PG_dirty))
+	if (host_folio_flag(page, PG_dirty))
 		return;
 	pfn = host_page_to_pfn(&sim->mm, page);
 	check_violation(sim, 16, f->gfn, 0, pfn,

@@ -430,9 +430,9 @@ static enum kvmpfn_pstate classify(struct kvmpfn_sim *sim, unsigned long pfn,
 		return KVMPFN_PS_RESERVED;
 	if (!host_folio_head(p)->_refcount)
 		return KVMPFN_PS_TAIL0;
-	if (kshim_page_flag(host_folio_head(p), PG_dirty))
+	if (host_folio_flag(p, PG_dirty))
 		return KVMPFN_PS_DIRTY;
-	if (kshim_page_flag(host_folio_head(p), PG_referenced))
+	if (host_folio_flag(p, PG_referenced))
 		return KVMPFN_PS_ACCESSED;
 	return KVMPFN_PS_PAGE;
 }

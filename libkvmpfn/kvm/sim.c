@@ -631,8 +631,8 @@ int kvmpfn_page_state(struct kvmpfn_sim *sim, uint64_t pfn,
 	st->reserved = PageReserved(p);
 	st->zone_device = kshim_page_flag(p, PG_zone_device);
 	/* folio flags: a tail reads its head's, as PageDirty() does */
-	st->dirty = kshim_page_flag(host_folio_head(p), PG_dirty);
-	st->accessed = kshim_page_flag(host_folio_head(p), PG_referenced);
+	st->dirty = host_folio_flag(p, PG_dirty);
+	st->accessed = host_folio_flag(p, PG_referenced);
 	st->freed = kshim_page_flag(p, PG_free);
 	return 0;
 }

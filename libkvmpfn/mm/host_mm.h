@@ -209,6 +209,15 @@ static inline struct page *host_folio_head(struct page *page)
 {
 	return page->head ? page->head : page;
 }
+
+/*
+ * A folio flag (PG_dirty, PG_referenced: the kernel's PF_HEAD policy),
+ * read for any page of the folio, as PageDirty() of a tail reads the head.
+ */
+static inline bool host_folio_flag(struct page *page, int flag)
+{
+	return kshim_page_flag(host_folio_head(page), flag);
+}
 void host_page_ref(struct mm_struct *mm, struct page *page, int delta,
 		   enum kvmpfn_ref_op op);
 void host_ref_log(struct mm_struct *mm, unsigned long pfn, s32 count,

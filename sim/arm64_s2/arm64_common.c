@@ -298,11 +298,6 @@ static bool ad_tracked(const struct page *p)
 	       host_folio_head((struct page *)p)->_refcount > 0;
 }
 
-static bool page_dirty(struct page *p)
-{
-	return kshim_page_flag(p, PG_dirty) ||
-	       kshim_page_flag(host_folio_head(p), PG_dirty);
-}
 
 /*
  * I16 with arm64's 6.12 semantics: the page is marked dirty when it is
@@ -331,7 +326,7 @@ static void check_leaf_dirty(struct s2_pgt *pgt, kvm_pte_t pte, int level,
 				return;
 			continue;
 		}
-		if (page_dirty(p))
+		if (host_folio_flag(p, PG_dirty))
 			return;
 		tracked |= ad_tracked(p);
 	}

@@ -960,8 +960,7 @@ static bool page_dirty(struct kvmpfn_sim *sim, unsigned long pfn)
 {
 	struct page *page = host_pfn_to_page(&sim->mm, pfn);
 
-	return kshim_page_flag(page, PG_dirty) ||
-	       kshim_page_flag(host_folio_head(page), PG_dirty);
+	return host_folio_flag(page, PG_dirty);
 }
 
 static const char *perm_str(u64 bits)

@@ -173,8 +173,7 @@ static void check_ad_kept(struct kvmpfn_sim *sim, u64 old_spte, gfn_t gfn,
 	page = x86_ad_page(sim, pfn);
 	if (!page || kshim_page_flag(page, PG_free))
 		return;
-	if (!kshim_page_flag(host_folio_head(page),
-			     dirty ? PG_dirty : PG_referenced))
+	if (!host_folio_flag(page, dirty ? PG_dirty : PG_referenced))
 		check_violation(sim, 16, gfn, 0, pfn,
 				"zapped %s leaf: the page lost its %s state",
 				dirty ? "dirty" : "accessed",

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The points of the "KVM: allow mapping non-refcounted pages" (v7) series
- * that the core can be built at, and the design Linux 6.13 merged.  A stage unit is compiled once per value
- * of KVMPFN_STAGE; kernel-port resolves the same #if blocks with unifdef.
+ * that the core can be built at, and the design Linux 6.13 merged.  A
+ * stage unit is compiled once per value of KVMPFN_STAGE; kernel-port
+ * resolves the same #if blocks with unifdef.
  * Force-included into stage units only; the kernel never sees this file.
  */
 #ifndef KVMPFN_STAGE_H
