@@ -191,7 +191,8 @@ struct kvmpfn_sim {
 	int bug;			/* the bug-zoo mutant put back, or 0 */
 	enum kvmpfn_seam seam;		/* a shared test-only seam, or 0 */
 	int arch_seam;			/* 1 + the model's seam set, or 0 */
-	bool allow_unsafe_mappings;	/* kvm.allow_unsafe_mappings (final) */
+	/* kvm.allow_unsafe_mappings (final) */
+	bool allow_unsafe_mappings;
 	bool in_gup;			/* GUP is taking its reference */
 	unsigned long b10_block;	/* B10: a host level read earlier */
 	int b10_level;

@@ -70,8 +70,9 @@ static void ref_lookup_pfn(struct kvmpfn_sim *sim, struct kvmpfn_fault *f)
 #if KVMPFN_STAGE == KVMPFN_STAGE_FINAL
 	bool writable;
 
-	info->pfn = __kvm_faultin_pfn(f->slot, f->gfn, f->write ? FOLL_WRITE : 0,
-				      &writable, &info->page);
+	info->pfn = __kvm_faultin_pfn(f->slot, f->gfn,
+				      f->write ? FOLL_WRITE : 0, &writable,
+				      &info->page);
 	info->hva = gfn_to_hva_memslot(f->slot, f->gfn);
 	info->writable = writable;
 	info->refcounted = info->page;

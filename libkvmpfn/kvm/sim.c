@@ -867,7 +867,8 @@ int kvmpfn_vcpu_map(struct kvmpfn_sim *sim, int idx, uint64_t gfn)
 	sim->maps_used |= 1U << idx;
 	kvm_ctx_enter(sim);
 	r = sim->ops->vcpu_map(&vcpu, gfn, &sim->maps[idx]);
-	sim->map_holds_ref[idx] = !r && sim->ops->map_holds_ref(&sim->maps[idx]);
+	sim->map_holds_ref[idx] = !r &&
+				  sim->ops->map_holds_ref(&sim->maps[idx]);
 	kvm_ctx_leave(sim);
 	return done(sim, r);
 }
