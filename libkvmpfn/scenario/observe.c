@@ -573,7 +573,8 @@ static int record_step(struct kvmpfn_observer *o, const struct scn_line *ln,
 	struct kvmpfn_obs *obs = o->obs;
 	struct kvmpfn_obs_step *st;
 	const char *g = tok_val(ln, "gfn"), *vc = tok_val(ln, "vcpu");
-	u64 vcpu = 0;
+	const char *id = tok_val(ln, "id");
+	u64 vcpu = 0, map;
 
 	if (grow((void **)&obs->steps, &o->cap, obs->nsteps + 1,
 		 sizeof(*obs->steps)))
@@ -600,6 +601,10 @@ static int record_step(struct kvmpfn_observer *o, const struct scn_line *ln,
 		       st->op == KVMPFN_OP_FAULT_BEGIN ||
 		       st->op == KVMPFN_OP_FAULT_FINISH;
 	st->vcpu = (unsigned int)vcpu;
+	st->map = -1;
+	if ((st->op == KVMPFN_OP_VCPU_MAP || st->op == KVMPFN_OP_VCPU_UNMAP) &&
+	    id && scn_number(id, &map) && map < 32)
+		st->map = (int)map;
 	if (st->has_gfn) {
 		struct kvmpfn_leaf leaf;
 		bool nomem = false;

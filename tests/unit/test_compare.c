@@ -94,6 +94,14 @@ static void table_well_formed(void **state)
 	assert_null(FIND("refs/fault/zero"));
 	assert_null(FIND("refs/fault/zero/+1-0->+1-1/x"));
 	assert_null(FIND("refs/fault_begin/zero/+1-0->+1-2"));
+	/* an A/D direction stands for each of its flags, and only those */
+	assert_non_null(FIND("ad/other/anon/dirty:no->yes,accessed:no->yes"));
+	assert_non_null(FIND("ad/other/anon/accessed:no->yes"));
+	assert_non_null(FIND("ad/other/anon/dirty:no->yes"));
+	assert_null(FIND("ad/other/anon/accessed:yes->no"));
+	assert_null(FIND("ad/other/anon/accessed:no->ye"));
+	assert_null(FIND("ad/other/anon/dirty:no->yes,accessed:yes->no"));
+	assert_null(FIND("error/other/pfnmap-refcounted/ok"));
 }
 
 /*
@@ -242,6 +250,37 @@ static void rules(void **state)
 	assert_int_equal(d.parted, 7);
 	assert_int_equal(d.parted_from, 6);
 	kvmpfn_diffs_free(&d);
+
+	/*
+	 * A map only v7.8 lets through (no struct page behind VM_PFNMAP)
+	 * holds id 0 there alone: the next map and unmap of that id follow
+	 * from it and are not compared, not even the I19 that final's map
+	 * (allowed unsafe mappings by then) finds.
+	 */
+#define MAP_ID \
+	"alloc bar order=1 nostruct\n" \
+	"mmap hva=0x10000000 size=8K pfnmap=bar shared prot=rw\n" \
+	"memslot create id=1 gfn=0x100 npages=2 hva=0x10000000\n" \
+	"vcpu_map id=0 gfn=0x100\n" \
+	"vcpu_unmap id=5\n" \
+	"kvm_param allow_unsafe_mappings=yes\n" \
+	"vcpu_map id=0 gfn=0x101\n" \
+	"vcpu_unmap id=0\n" \
+	"vcpu_map id=0 gfn=0x100\n" \
+	"vcpu_unmap id=0\n"
+	a = observe("m.scn", MAP_ID, v78, KVMPFN_ARCH_REF);
+	b = observe("m.scn", MAP_ID, KVMPFN_FINAL, KVMPFN_ARCH_REF);
+	assert_int_equal(kvmpfn_compare_obs(a, b, &d), 0);
+	assert_int_equal(d.n, 2);
+	assert_int_equal(d.v[0].line, 4);
+	assert_string_equal(d.v[0].cls, "error/vcpu_map/nostruct/ok->EINVAL");
+	assert_int_equal(d.v[1].line, 4);
+	assert_string_equal(d.v[1].cls,
+			    "violation/vcpu_map/nostruct/I19->none");
+	assert_int_equal(d.parted, 0);
+	kvmpfn_diffs_free(&d);
+	kvmpfn_obs_free(a);
+	kvmpfn_obs_free(b);
 
 	/* records of different scenarios do not compare */
 	a = observe("t.scn", BLOB, KVMPFN_LEGACY, KVMPFN_ARCH_REF);

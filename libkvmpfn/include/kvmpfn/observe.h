@@ -105,6 +105,7 @@ struct kvmpfn_obs_step {
 	 */
 	bool is_fault;
 	unsigned int vcpu;		/* a fault's vCPU (vcpu=, default 0) */
+	int map;			/* vcpu_map/vcpu_unmap's id=, else -1 */
 	bool mapped;
 	uint64_t pfn;
 	int level;
