@@ -18,7 +18,8 @@
  * The classes of difference known to exist between stages, one entry a
  * line: "ASPECT/OP/KIND/DIRECTION" (direction from the earlier stage to
  * the later one; a part may be '*': any operation, kind of page or counts;
- * an A/D direction also explains one that names a part of its flags), what
+ * in a direction, N stands for one number throughout; an A/D direction
+ * also explains one that names a part of its flags), what
  * in the series causes it, a scenario that shows it.
  */
 static const struct kvmpfn_diff_class known[] = {
@@ -66,8 +67,8 @@ static const struct kvmpfn_diff_class known[] = {
 	{ KVMPFN_FINAL, "error/other/pfnmap-refcounted/ok->EFAULT", "final: gfn_to_page() returns only a page GUP gave it a reference on; a refcounted page behind VM_PFNMAP is refused (ppc: kvm_vcpu_map() refuses it)", "tests/scenarios/gfn-to-page.scn" },
 	{ KVMPFN_FINAL, "ad/other/*/dirty:no->yes,accessed:no->yes", "final: ppc patches dcbz through kvm_vcpu_map() (6.13's ee0fa693546d), whose unmap dirties and marks the page; v7 put it back untouched", "tests/scenarios/gfn-to-page.scn" },
 	{ KVMPFN_FINAL, "error/gpc_activate/*/EFAULT->ok", "final: a pfncache on a refcount-0 VM_PFNMAP tail page activates: 6.13 takes no reference on a remapped pfn, where v7 kept FOLL_GET until the cache published it (found by fuzz-compare)", "tests/compare/final-gpc-tail-page.scn" },
-	{ KVMPFN_FINAL, "refs/gpc_refresh/*/+1-1->+0-0", "final: the same at a refresh of that cache after an invalidation (found by fuzz-compare)", "tests/compare/final-gpc-refresh-remapped.scn" },
-	{ KVMPFN_FINAL, "refs/gpc_activate/*/+1-1->+0-0", "final: a pfncache on a remapped pfn holds no reference while it resolves it; v7 got and put one on a refcounted page", "tests/scenarios/hwpoison-kinds.scn" },
+	{ KVMPFN_FINAL, "refs/gpc_refresh/*/+N-N->+0-0", "final: the same at a refresh of that cache after an invalidation (found by fuzz-compare)", "tests/compare/final-gpc-refresh-remapped.scn" },
+	{ KVMPFN_FINAL, "refs/gpc_activate/*/+N-N->+0-0", "final: a pfncache on a remapped pfn holds no reference while it resolves it; v7 got and put one on a refcounted page, one per try when an invalidation made it retry (found by fuzz-compare)", "tests/scenarios/hwpoison-kinds.scn" },
 	{ KVMPFN_FINAL, "error/vcpu_map/*/*", "final: kvm_vcpu_map() pins (FOLL_PIN), and remapped memory cannot be pinned: it is refused unless kvm is loaded with allow_unsafe_mappings (the later steps on the id only one stage holds follow from it and are not compared)", "tests/scenarios/vcpu-map-pfnmap-unprotected.scn" },
 	{ KVMPFN_FINAL, "violation/vcpu_map/*/I19->none", "final: the refused map leaves no kernel mapping the mmu_notifier does not cover: v7's I19 finding is gone", "tests/scenarios/vcpu-map-pfnmap-unprotected.scn" },
 	{ KVMPFN_FINAL, "ad/vcpu_unmap/*/*", "final: kvm_vcpu_map() maps writable and kvm_vcpu_unmap() dirties every writable map (page and dirty log) and marks its pinned page accessed; in v7 the caller said whether it wrote, and a remapped page got nothing", "tests/scenarios/pfncache-shares-kmap-with-vcpu-map.scn" },
@@ -132,6 +133,36 @@ static bool items_within(const char *e, size_t el, const char *k, size_t kl)
 }
 
 /*
+ * @k against an entry's part @e holding 'N': each N stands for a number,
+ * the same one throughout ("+N-N->+0-0": as many puts as gets, any count)
+ */
+static bool counts_match(const char *e, size_t el, const char *k, size_t kl)
+{
+	unsigned long n = 0, v;
+	bool bound = false;
+	size_t i = 0, j = 0;
+
+	while (i < el && j < kl) {
+		if (e[i] != 'N') {
+			if (e[i++] != k[j++])
+				return false;
+			continue;
+		}
+		if (k[j] < '0' || k[j] > '9')
+			return false;
+		for (v = 0; j < kl && k[j] >= '0' && k[j] <= '9' &&
+			    v < 100000; j++)
+			v = v * 10 + (unsigned long)(k[j] - '0');
+		if (bound && v != n)
+			return false;
+		n = v;
+		bound = true;
+		i++;
+	}
+	return i == el && j == kl;
+}
+
+/*
  * An A/D direction is explained by an entry whose direction names every
  * flag it does: a flag that already agreed (marked earlier for another
  * reason) leaves part of the declared difference.
@@ -147,7 +178,8 @@ static bool class_match(const char *entry, const char *key)
 
 		if (!(el == 1 && *e == '*') &&
 		    (el != kl || strncmp(e, k, el)) &&
-		    !(ad && last && items_within(e, el, k, kl)))
+		    !(ad && last && items_within(e, el, k, kl)) &&
+		    !(last && memchr(e, 'N', el) && counts_match(e, el, k, kl)))
 			return false;
 		e += el;
 		k += kl;

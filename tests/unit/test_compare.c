@@ -102,6 +102,13 @@ static void table_well_formed(void **state)
 	assert_null(FIND("ad/other/anon/accessed:no->ye"));
 	assert_null(FIND("ad/other/anon/dirty:no->yes,accessed:yes->no"));
 	assert_null(FIND("error/other/pfnmap-refcounted/ok"));
+	/* N in a direction: one number, the same throughout */
+	assert_non_null(FIND("refs/gpc_activate/none/+1-1->+0-0"));
+	assert_non_null(FIND("refs/gpc_activate/anon/+12-12->+0-0"));
+	assert_null(FIND("refs/gpc_activate/none/+3-2->+0-0"));
+	assert_null(FIND("refs/gpc_activate/none/+3-3->+0-1"));
+	assert_null(FIND("refs/gpc_activate/none/+-->+0-0"));
+	assert_null(FIND("refs/gpc_activate/none/+3-3->+0-0x"));
 }
 
 /*

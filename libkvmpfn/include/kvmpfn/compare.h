@@ -148,7 +148,8 @@ struct kvmpfn_diff_class {
 
 const struct kvmpfn_diff_class *kvmpfn_diff_classes(unsigned int *n);
 /*
- * The table's entry for @key (a part of an entry may be '*'; an A/D
+ * The table's entry for @key (a part of an entry may be '*'; N in a
+ * direction stands for one number throughout, "+N-N->+0-0"; an A/D
  * direction such as "dirty:no->yes,accessed:no->yes" also stands for each
  * of its flags alone) that stages
  * @a and @b can show, i.e. whose change lies between them (after the
