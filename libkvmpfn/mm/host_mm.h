@@ -131,6 +131,8 @@ struct mm_struct {
 	u32 nr_vmas;
 	u32 cap_vmas;
 	struct hpt_node *pgd;
+	u64 pte_installs;		/* leaves installed, ever: observers
+					 * see who faulted memory in */
 	int mmap_lock_readers;
 	int pte_locks;
 

@@ -158,6 +158,8 @@ int hpt_set_run(struct mm_struct *mm, unsigned long addr, int level,
 		for (l = HPT_TOP; l > level; l--)
 			parent = parent->child[hpt_index(addr, l)];
 	}
+	if (pte)
+		mm->pte_installs += n;
 	for (k = 0; k < n; k++) {
 		u64 v = pte ? pte + ((u64)(k * pfn_step) << HPTE_PFN_SHIFT) : 0;
 

@@ -805,28 +805,108 @@ static bool leaf_apart(const struct pair *p)
 /* vCPUs whose fault in flight one stage has and the other has not */
 #define FOLLOW_VCPUS	64
 
-/* whether a step did its work in one run and not in the other */
+enum apart {
+	APART_NONE,
+	APART_NOW,	/* the runs part at this step */
+	APART_HOST,	/* host memory around the step differs */
+};
+
 /*
- * A kernel access (vcpu_map, a pfncache, gfn_to_page) that succeeded in
- * one stage only and changed the host there parts the runs: a write GUP
- * that faulted memory in (later faults find different host memory), or a
- * pfncache that resolved a pfn, whose retry loop yields (cond_resched())
- * and so lets open invalidations finish.  A refusal that touched nothing
- * (final's vcpu_map of remapped memory) does not part them.
+ * A kernel access (vcpu_map, a pfncache, gfn_to_page) that changed the
+ * host in one stage only, whatever it returned.  One that allocated memory
+ * (a write GUP that faulted anonymous pages in) parts the runs: later
+ * allocations get other pfns.  So does a pfncache that resolved a pfn in
+ * one stage only: its retry loop yields (cond_resched()) and so lets open
+ * invalidations finish.  One that only installed host PTEs (v7.8's
+ * vcpu_map of a remapped page populates its PTE before refusing the page,
+ * final refuses first) leaves the host different around its address:
+ * APART_HOST.  A refusal that touched nothing is none.
  */
-static bool kernel_apart(const struct pair *p)
+static enum apart kernel_apart(const struct pair *p)
 {
-	enum kvmpfn_op op = p->s[0]->op;
+	const struct kvmpfn_obs_step *a = p->s[0], *b = p->s[1];
+	enum kvmpfn_op op = a->op;
 
 	if (op != KVMPFN_OP_VCPU_MAP && op != KVMPFN_OP_GPC_ACTIVATE &&
 	    op != KVMPFN_OP_GPC_REFRESH && op != KVMPFN_OP_OTHER)
+		return APART_NONE;
+	if (!p->p[0] || !p->p[1])
+		return APART_NONE;
+	if (a->npages - p->p[0]->npages != b->npages - p->p[1]->npages ||
+	    (!a->ret != !b->ret &&
+	     (op == KVMPFN_OP_GPC_ACTIVATE || op == KVMPFN_OP_GPC_REFRESH)))
+		return APART_NOW;
+	if (a->host_installs - p->p[0]->host_installs !=
+	    b->host_installs - p->p[1]->host_installs)
+		return APART_HOST;
+	return APART_NONE;
+}
+
+/*
+ * Host memory one stage installed and the other did not, by the block of
+ * the largest leaf the host installs (2M) around the access: a later step
+ * there that differs in a way no class explains follows from it (a split
+ * of the huge PTE only one stage has widens an invalidation, and the fault
+ * retries there only); the runs part there.
+ */
+#define HOST_REGIONS		8
+#define HOST_REGION_SIZE	(2ULL << 20)
+
+struct host_apart {
+	unsigned int n;
+	uint64_t base[HOST_REGIONS];
+	unsigned int line[HOST_REGIONS];	/* the access's */
+};
+
+/* false if it cannot be noted (no address, no room): part now */
+static bool host_note(struct host_apart *h, const struct kvmpfn_obs_step *st)
+{
+	if (st->hva_end <= st->hva || h->n == HOST_REGIONS)
 		return false;
-	if (!p->s[0]->ret == !p->s[1]->ret || !p->p[0] || !p->p[1])
+	h->base[h->n] = st->hva & ~(HOST_REGION_SIZE - 1);
+	h->line[h->n++] = st->line;
+	return true;
+}
+
+/* the line of the access whose region @st meets, 0 if none */
+static unsigned int host_meets(const struct host_apart *h,
+			       const struct kvmpfn_obs_step *st)
+{
+	unsigned int i;
+
+	for (i = 0; i < h->n && st->hva_end > st->hva; i++)
+		if (st->hva < h->base[i] + HOST_REGION_SIZE &&
+		    st->hva_end > h->base[i])
+			return h->line[i];
+	return 0;
+}
+
+/* whether a difference from the @n0-th on is of no class stages @x, @y show */
+static bool unknown_since(const struct kvmpfn_diffs *out, size_t n0,
+			  enum kvmpfn_stage x, enum kvmpfn_stage y)
+{
+	size_t i;
+
+	for (i = n0; i < out->n; i++)
+		if (!kvmpfn_diff_class_find(out->v[i].cls, x, y))
+			return true;
+	return false;
+}
+
+/*
+ * The runs part at @p's step for a kernel access (parted_kernel), or the
+ * host memory it left different is noted; true if they part.
+ */
+static bool kernel_parts(const struct pair *p, struct host_apart *h,
+			 struct kvmpfn_diffs *out)
+{
+	enum apart k = kernel_apart(p);
+
+	if (k == APART_NONE || (k == APART_HOST && host_note(h, p->s[0])))
 		return false;
-	if (op == KVMPFN_OP_GPC_ACTIVATE || op == KVMPFN_OP_GPC_REFRESH)
-		return true;
-	return p->s[0]->npages - p->p[0]->npages !=
-	       p->s[1]->npages - p->p[1]->npages;
+	out->parted = p->s[0]->line;
+	out->parted_kernel = true;
+	return true;
 }
 
 /* the vcpu_map ids each stage holds, and those whose mappings differ */
@@ -868,6 +948,7 @@ static bool map_follows(const struct pair *p, struct map_ids *m)
 	return follows;
 }
 
+/* whether a step did its work in one run and not in the other */
 static bool step_apart(const struct kvmpfn_obs_step *x,
 		       const struct kvmpfn_obs_step *y)
 {
@@ -883,8 +964,9 @@ int kvmpfn_compare_obs(const struct kvmpfn_obs *a, const struct kvmpfn_obs *b,
 	bool pinned[FOLLOW_VCPUS] = { false };	/* in one stage only */
 	unsigned int i, npinned = 0;
 	struct map_ids maps = { { 0, 0 }, 0 };
+	struct host_apart host = { 0 };
 
-	out->parted = out->parted_from = 0;
+	out->parted = out->parted_from = out->parted_host = 0;
 	out->parted_kernel = false;
 	if (a->nsteps != b->nsteps)
 		return -KVMPFN_EINVAL;
@@ -896,11 +978,12 @@ int kvmpfn_compare_obs(const struct kvmpfn_obs *a, const struct kvmpfn_obs *b,
 			.o = { a, b }, .i = i,
 			.e = swap, .l = !swap,
 		};
-		unsigned int *f = NULL;
+		unsigned int *f = NULL, meets, n0 = out->n;
 		int e = 0;
 
 		if (p.s[0]->line != p.s[1]->line || p.s[0]->op != p.s[1]->op)
 			return -KVMPFN_EINVAL;
+		meets = host_meets(&host, p.s[0]);
 		p.kind = p.s[p.l]->kind ? p.s[p.l]->kind : p.s[p.e]->kind;
 		if (p.s[0]->is_fault && p.s[0]->vcpu < FOLLOW_VCPUS)
 			f = &follows[p.s[0]->vcpu];
@@ -936,11 +1019,8 @@ int kvmpfn_compare_obs(const struct kvmpfn_obs *a, const struct kvmpfn_obs *b,
 				*f = 0;
 		} else if (map_follows(&p, &maps)) {
 			/* not even its violations: it ran in one stage only */
-			if (kernel_apart(&p)) {
-				out->parted = p.s[0]->line;
-				out->parted_kernel = true;
+			if (kernel_parts(&p, &host, out))
 				return 0;
-			}
 			continue;
 		} else {
 			if (f && p.s[0]->op == KVMPFN_OP_FAULT_BEGIN &&
@@ -958,11 +1038,8 @@ int kvmpfn_compare_obs(const struct kvmpfn_obs *a, const struct kvmpfn_obs *b,
 			if (f && p.s[0]->op == KVMPFN_OP_FAULT_BEGIN &&
 			    p.s[0]->ret != p.s[1]->ret)
 				*f = p.s[0]->line;
-			if (!e && kernel_apart(&p)) {
-				out->parted = p.s[0]->line;
-				out->parted_kernel = true;
+			if (!e && kernel_parts(&p, &host, out))
 				return cmp_viol(&p, out);
-			}
 			/* the rest of a step whose result differs follows */
 			if (!e && p.s[0]->ret == p.s[1]->ret)
 				e = (!leaf_apart(&p) &&
@@ -973,6 +1050,12 @@ int kvmpfn_compare_obs(const struct kvmpfn_obs *a, const struct kvmpfn_obs *b,
 			e = cmp_viol(&p, out);
 		if (e)
 			return e;
+		if (meets && unknown_since(out, n0, a->stage, b->stage)) {
+			out->n = n0;
+			out->parted = p.s[0]->line;
+			out->parted_host = meets;
+			return 0;
+		}
 	}
 	return 0;
 }
@@ -1088,8 +1171,11 @@ static void print_diffs(const char *path, const struct kvmpfn_compare_opts *o,
 	if (dv->parted && dv->parted_from)
 		fprintf(out, "%s:%u: %s: the runs part here: this fault follows from the fault_begin on line %u and went differently; later steps are not compared\n",
 			path, dv->parted, arch, dv->parted_from);
+	else if (dv->parted && dv->parted_host)
+		fprintf(out, "%s:%u: %s: the runs part here: this step meets host memory that the kernel access on line %u installed in one stage only, and differs in a way no class explains; later steps are not compared\n",
+			path, dv->parted, arch, dv->parted_host);
 	else if (dv->parted && dv->parted_kernel)
-		fprintf(out, "%s:%u: %s: the runs part here: this kernel access succeeded in one stage only and changed the host there (faulted memory in, or waited out invalidations); later steps are not compared\n",
+		fprintf(out, "%s:%u: %s: the runs part here: this kernel access changed the host in one stage only (faulted memory in, or waited out invalidations); later steps are not compared\n",
 			path, dv->parted, arch);
 	else if (dv->parted)
 		fprintf(out, "%s:%u: %s: the runs part here: the host did this in one stage only, a fault in flight pinning the page in the other; later steps are not compared\n",

@@ -340,7 +340,7 @@ static int note_leaves(struct kvmpfn_observer *o)
  * what the VMA would give); an unnamed page there is observed from now on.
  */
 static enum kvmpfn_obs_kind step_page(struct kvmpfn_observer *o, u64 gfn,
-				      bool *nomem)
+				      unsigned long *hvap, bool *nomem)
 {
 	struct kvmpfn_sim *sim = o->sim;
 	struct kvmpfn_alloc buf, *a;
@@ -350,6 +350,7 @@ static enum kvmpfn_obs_kind step_page(struct kvmpfn_observer *o, u64 gfn,
 	uint64_t pfn;
 	bool w;
 
+	*hvap = hva;
 	if (b < 0)
 		return KVMPFN_KIND_NONE;
 	if (kvmpfn_host_translate(sim, hva, &pfn, &w) ||
@@ -573,8 +574,9 @@ static int record_step(struct kvmpfn_observer *o, const struct scn_line *ln,
 	struct kvmpfn_obs *obs = o->obs;
 	struct kvmpfn_obs_step *st;
 	const char *g = tok_val(ln, "gfn"), *vc = tok_val(ln, "vcpu");
-	const char *id = tok_val(ln, "id");
-	u64 vcpu = 0, map;
+	const char *id = tok_val(ln, "id"), *h = tok_val(ln, "hva");
+	const char *size = tok_val(ln, "size");
+	u64 vcpu = 0, map, n;
 
 	if (grow((void **)&obs->steps, &o->cap, obs->nsteps + 1,
 		 sizeof(*obs->steps)))
@@ -605,13 +607,24 @@ static int record_step(struct kvmpfn_observer *o, const struct scn_line *ln,
 	if ((st->op == KVMPFN_OP_VCPU_MAP || st->op == KVMPFN_OP_VCPU_UNMAP) &&
 	    id && scn_number(id, &map) && map < 32)
 		st->map = (int)map;
+	if (!st->has_gfn && h && scn_number(h, &st->hva)) {
+		st->hva_end = st->hva + PAGE_SIZE;
+		if (size && scn_number(size, &n) && n &&
+		    st->hva + n > st->hva)
+			st->hva_end = st->hva + n;
+	}
 	if (st->has_gfn) {
 		struct kvmpfn_leaf leaf;
+		unsigned long hva;
 		bool nomem = false;
 
-		st->kind = step_page(o, st->gfn, &nomem);
+		st->kind = step_page(o, st->gfn, &hva, &nomem);
 		if (nomem)
 			return -ENOMEM;
+		if (hva) {
+			st->hva = hva;
+			st->hva_end = hva + PAGE_SIZE;
+		}
 		/* a finish whose memslot went meanwhile: the begin's page */
 		if (st->op == KVMPFN_OP_FAULT_FINISH && !st->kind)
 			st->kind = o->begun_kind[vcpu];
@@ -629,6 +642,7 @@ static int record_step(struct kvmpfn_observer *o, const struct scn_line *ln,
 	/* a line that ran no operation left the last one's counts */
 	if (kvmpfn_sim_steps(o->sim) != steps_before)
 		kvmpfn_step_refs(o->sim, &st->gets, &st->puts);
+	st->host_installs = o->sim->mm.pte_installs;
 	if (snap_viol(o, st, viol_before))
 		return -ENOMEM;
 	return snap_pages(o, st);

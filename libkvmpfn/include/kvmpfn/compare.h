@@ -118,13 +118,17 @@ struct kvmpfn_diffs {
 	 * follows from the fault_begin on line parted_from changed one run
 	 * and not the other, or (parted_from 0) a host operation did its
 	 * work in one stage only while a fault in flight pinned a page in
-	 * the other, or (parted_kernel) a kernel access that succeeded in
-	 * one stage only faulted memory in there; nothing after it is
-	 * compared.
+	 * the other, or (parted_kernel) a kernel access changed the host in
+	 * one stage only (faulted memory in, or a pfncache waited out open
+	 * invalidations), or (parted_host) this step, which differs in a
+	 * way no class explains, meets host memory the kernel access on
+	 * line parted_host installed in one stage only; nothing after it
+	 * is compared (nor its own differences kept).
 	 */
 	unsigned int parted;
 	unsigned int parted_from;
 	bool parted_kernel;
+	unsigned int parted_host;
 };
 
 void kvmpfn_diffs_free(struct kvmpfn_diffs *d);

@@ -114,6 +114,14 @@ struct kvmpfn_obs_step {
 	/* struct page references KVM took and put during the step */
 	unsigned int gets;
 	unsigned int puts;
+	/* host page-table leaves installed so far (faulted-in memory) */
+	uint64_t host_installs;
+	/*
+	 * the host range the step names (hva=, size=) or its gfn leads to
+	 * through the memslots after it; [0, 0): none
+	 */
+	uint64_t hva;
+	uint64_t hva_end;
 	unsigned int nviol;
 	struct kvmpfn_obs_viol *viol;
 	/* observed pages after the step, in pfn order */
