@@ -289,6 +289,28 @@ static void rules(void **state)
 	kvmpfn_obs_free(a);
 	kvmpfn_obs_free(b);
 
+	/*
+	 * The map only v7.8 made loses its cover when the pfncache on the
+	 * same pfn goes: its I19 at the deactivation follows from the map.
+	 */
+#define MAP_GPC \
+	"alloc blk order=9 nostruct\n" \
+	"mmap hva=0x40000000 size=2M pfnmap=blk shared huge prot=rw\n" \
+	"memslot create id=2 gfn=0x40000 npages=512 hva=0x40000000\n" \
+	"gpc_activate id=0 hva=0x40049000\n" \
+	"vcpu_map id=0 gfn=0x40049\n" \
+	"gpc_deactivate id=0\n"
+	a = observe("g.scn", MAP_GPC, v78, KVMPFN_ARCH_REF);
+	b = observe("g.scn", MAP_GPC, KVMPFN_FINAL, KVMPFN_ARCH_REF);
+	assert_int_equal(kvmpfn_compare_obs(a, b, &d), 0);
+	assert_int_equal(a->steps[5].nviol, 1);
+	assert_int_equal(a->steps[5].viol[0].id, 19);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.v[0].cls, "error/vcpu_map/nostruct/ok->EINVAL");
+	kvmpfn_diffs_free(&d);
+	kvmpfn_obs_free(a);
+	kvmpfn_obs_free(b);
+
 	/* records of different scenarios do not compare */
 	a = observe("t.scn", BLOB, KVMPFN_LEGACY, KVMPFN_ARCH_REF);
 	b = observe("t.scn", BLOB "fault gfn=0x100\n", KVMPFN_LEGACY,
