@@ -403,6 +403,12 @@ static void fill_page(struct kvmpfn_observer *o, struct kvmpfn_obs_page *p,
 		snprintf(p->name, sizeof(p->name), "zero");
 	else
 		snprintf(p->name, sizeof(p->name), "anon:0x%lx", pfn);
+	if (a && !host_pfn_to_page(&o->sim->mm, pfn)) {
+		/* no struct page: nothing to read, nor to look up */
+		p->mapped = rng_find(o, pfn) != NULL;
+		p->kind = KVMPFN_KIND_NOSTRUCT;
+		return;
+	}
 	if (kvmpfn_page_state(o->sim, pfn, &st))
 		return;
 	p->refcount = st.refcount;
