@@ -1019,10 +1019,16 @@ int kvmpfn_compare_obs(const struct kvmpfn_obs *a, const struct kvmpfn_obs *b,
 			    step_apart(p.s[0], p.s[1])) {
 				out->parted = p.s[0]->line;
 				out->parted_from = *f;
-				return cmp_viol(&p, out);
+				return 0;
 			}
 			if (p.s[0]->op == KVMPFN_OP_FAULT_FINISH)
 				*f = 0;
+			/*
+			 * nor its violations: it ran in one stage only (a
+			 * fault EBUSY in the other), or finished a fault
+			 * only one stage had
+			 */
+			continue;
 		} else if (map_follows(&p, &maps)) {
 			/* not even its violations: it ran in one stage only */
 			if (kernel_parts(&p, &host, out))
