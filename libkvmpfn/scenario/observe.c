@@ -340,7 +340,8 @@ static int note_leaves(struct kvmpfn_observer *o)
  * what the VMA would give); an unnamed page there is observed from now on.
  */
 static enum kvmpfn_obs_kind step_page(struct kvmpfn_observer *o, u64 gfn,
-				      unsigned long *hvap, bool *nomem)
+				      unsigned long *hvap, uint64_t *pfnp,
+				      bool *nomem)
 {
 	struct kvmpfn_sim *sim = o->sim;
 	struct kvmpfn_alloc buf, *a;
@@ -360,6 +361,7 @@ static enum kvmpfn_obs_kind step_page(struct kvmpfn_observer *o, u64 gfn,
 		       b == KVMPFN_BACK_FILE ? KVMPFN_KIND_FILE :
 					       KVMPFN_KIND_NONE;
 	}
+	*pfnp = pfn;
 	a = host_alloc_of_pfn(&sim->mm, pfn, &buf);
 	if (a && (a == &buf || !a->name[0]) &&
 	    set_note(&o->extra, &o->nextra, &o->capextra, pfn, (s8)b, true))
@@ -622,11 +624,14 @@ static int record_step(struct kvmpfn_observer *o, const struct scn_line *ln,
 	if (st->has_gfn) {
 		struct kvmpfn_leaf leaf;
 		unsigned long hva;
+		uint64_t pfn = ~0ULL;
 		bool nomem = false;
 
-		st->kind = step_page(o, st->gfn, &hva, &nomem);
+		st->kind = step_page(o, st->gfn, &hva, &pfn, &nomem);
 		if (nomem)
 			return -ENOMEM;
+		st->has_page_pfn = pfn != ~0ULL;
+		st->page_pfn = pfn;
 		if (hva) {
 			st->hva = hva;
 			st->hva_end = hva + PAGE_SIZE;

@@ -348,6 +348,56 @@ static void rules(void **state)
 	assert_int_equal(d.v[0].line, 4);
 	kvmpfn_diffs_free(&d);
 
+	/*
+	 * v7.8's map of a refcounted page behind VM_PFNMAP holds a
+	 * reference final never takes: memory_failure() on the page after
+	 * the driver freed it is EBUSY in v7.8 only, and the runs part.
+	 */
+#define MAP_POISON \
+	"alloc vram order=2\n" \
+	"mmap hva=0x50000000 size=16K pfnmap=vram shared prot=rw\n" \
+	"memslot create id=1 gfn=0x200 npages=8 hva=0x4fffc000\n" \
+	"vcpu_map id=0 gfn=0x204\n" \
+	"free vram\n" \
+	"poison page=vram+0\n"
+	a = observe("q.scn", MAP_POISON, v78, KVMPFN_ARCH_REF);
+	b = observe("q.scn", MAP_POISON, KVMPFN_FINAL, KVMPFN_ARCH_REF);
+	assert_int_equal(kvmpfn_compare_obs(a, b, &d), 0);
+	assert_int_equal(a->steps[5].ret, -KVMPFN_EBUSY);
+	assert_int_equal(b->steps[5].ret, 0);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.parted, 6);
+	assert_int_equal(d.parted_from, 0);
+	kvmpfn_diffs_free(&d);
+	kvmpfn_obs_free(a);
+	kvmpfn_obs_free(b);
+
+	/*
+	 * A split fault onto the block whose huge leaf only final has (the
+	 * tail page's fault mapped it there): its finish follows from the
+	 * leaf its begin found, though an invalidation took the leaf since.
+	 */
+#define BEGUN_APART \
+	"alloc blk order=9\n" \
+	"mmap hva=0x40000000 size=2M pfnmap=blk shared huge prot=rw\n" \
+	"memslot create id=2 gfn=0x40000 npages=512 hva=0x40000000\n" \
+	"memslot create id=1 gfn=0x200 npages=8 hva=0x4fffc000\n" \
+	"invalidate_begin hva=0x10005000 size=32K\n" \
+	"fault gfn=0x401b6\n" \
+	"memslot move id=1 gfn=0x200\n" \
+	"fault_begin gfn=0x40000 write vcpu=1\n" \
+	"wait\n" \
+	"fault_finish vcpu=1\n"
+	a = observe("h.scn", BEGUN_APART, KVMPFN_LEGACY, KVMPFN_ARCH_X86);
+	b = observe("h.scn", BEGUN_APART, KVMPFN_FINAL, KVMPFN_ARCH_X86);
+	assert_int_equal(kvmpfn_compare_obs(a, b, &d), 0);
+	assert_int_not_equal(a->steps[9].ret, b->steps[9].ret);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.v[0].line, 6);
+	kvmpfn_diffs_free(&d);
+	kvmpfn_obs_free(a);
+	kvmpfn_obs_free(b);
+
 	/* records of different scenarios do not compare */
 	a = observe("t.scn", BLOB, KVMPFN_LEGACY, KVMPFN_ARCH_REF);
 	b = observe("t.scn", BLOB "fault gfn=0x100\n", KVMPFN_LEGACY,

@@ -114,6 +114,9 @@ struct kvmpfn_obs_step {
 	/* struct page references KVM took and put during the step */
 	unsigned int gets;
 	unsigned int puts;
+	/* the page the gfn leads to through the host PTE after the step */
+	bool has_page_pfn;
+	uint64_t page_pfn;
 	/* host page-table leaves installed so far (faulted-in memory) */
 	uint64_t host_installs;
 	/*
