@@ -552,6 +552,29 @@ static void viol_text(const struct kvmpfn_obs_step *st, const struct pair *p,
 		snprintf(buf, len, "none");
 }
 
+/*
+ * The kind of the page a step's findings are about, where one names a
+ * page the step observed (legacy ppc's leaked zero-page reference, found
+ * at a fault_finish whose gfn leads to an anonymous page by now, after a
+ * write broke CoW); else the step's.
+ */
+static enum kvmpfn_obs_kind viol_kind(const struct pair *p)
+{
+	unsigned int k, i;
+
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < p->s[k]->nviol; i++) {
+			const struct kvmpfn_obs_page *pg =
+				kvmpfn_obs_page_of(p->s[k],
+						   p->s[k]->viol[i].pfn);
+
+			if (pg && pg->kind != KVMPFN_KIND_NONE)
+				return pg->kind;
+		}
+	}
+	return p->kind;
+}
+
 static int cmp_viol(struct pair *p, struct kvmpfn_diffs *out)
 {
 	char t[2][KVMPFN_DIFF_TEXT];
@@ -574,7 +597,7 @@ static int cmp_viol(struct pair *p, struct kvmpfn_diffs *out)
 		viol_text(p->s[k], p, t[k], sizeof(t[k]));
 	if (!strcmp(t[0], t[1]))
 		return 0;
-	d = diff_add(out, p->s[0], KVMPFN_ASPECT_VIOLATION, p->kind);
+	d = diff_add(out, p->s[0], KVMPFN_ASPECT_VIOLATION, viol_kind(p));
 	if (!d)
 		return -KVMPFN_ENOMEM;
 	for (k = 0; k < 2; k++)

@@ -398,6 +398,28 @@ static void rules(void **state)
 	kvmpfn_obs_free(a);
 	kvmpfn_obs_free(b);
 
+	/*
+	 * A violation's class takes the kind of the page it is about: the
+	 * zero-page reference legacy ppc leaks at the finish, whose gfn
+	 * leads to an anonymous page by then (a write broke CoW).
+	 */
+#define COW_LEAK \
+	"mmap hva=0x10000000 size=16K anon prot=rw\n" \
+	"memslot create id=0 gfn=0x100 npages=8 hva=0x10000000\n" \
+	"fault_begin gfn=0x100 vcpu=0\n" \
+	"touch hva=0x10000000 write\n" \
+	"fault_finish vcpu=0\n"
+	a = observe("c.scn", COW_LEAK, KVMPFN_LEGACY, KVMPFN_ARCH_PPC);
+	b = observe("c.scn", COW_LEAK, KVMPFN_FINAL, KVMPFN_ARCH_PPC);
+	assert_int_equal(kvmpfn_compare_obs(a, b, &d), 0);
+	assert_int_equal(a->steps[4].kind, KVMPFN_KIND_ANON);
+	assert_int_equal(d.n, 2);
+	assert_int_equal(d.v[1].aspect, KVMPFN_ASPECT_VIOLATION);
+	assert_string_equal(d.v[1].cls, "violation/fault_finish/zero/I2->none");
+	kvmpfn_diffs_free(&d);
+	kvmpfn_obs_free(a);
+	kvmpfn_obs_free(b);
+
 	/* records of different scenarios do not compare */
 	a = observe("t.scn", BLOB, KVMPFN_LEGACY, KVMPFN_ARCH_REF);
 	b = observe("t.scn", BLOB "fault gfn=0x100\n", KVMPFN_LEGACY,
