@@ -171,16 +171,33 @@ static void every_class_shown(void **state)
 	"mmap hva=0x10000000 size=16K pfnmap=vram shared prot=rw\n" \
 	"memslot create id=1 gfn=0x100 npages=4 hva=0x10000000\n"
 
+/* @text at @x and at @y on @arch, compared: the runs in *@a, *@b */
+static void compare_run(const char *path, const char *text,
+			enum kvmpfn_stage x, enum kvmpfn_stage y,
+			enum kvmpfn_arch arch, struct kvmpfn_obs **a,
+			struct kvmpfn_obs **b, struct kvmpfn_diffs *d)
+{
+	*a = observe(path, text, x, arch);
+	*b = observe(path, text, y, arch);
+	assert_int_equal(kvmpfn_compare_obs(*a, *b, d), 0);
+}
+
+static void compare_free(struct kvmpfn_obs *a, struct kvmpfn_obs *b,
+			 struct kvmpfn_diffs *d)
+{
+	kvmpfn_diffs_free(d);
+	kvmpfn_obs_free(a);
+	kvmpfn_obs_free(b);
+}
+
 /* @text at legacy against v7.8 on the ref MMU, the differences in @d */
 static void legacy_v78(const char *path, const char *text,
 		       struct kvmpfn_diffs *d)
 {
-	struct kvmpfn_obs *a = observe(path, text, KVMPFN_LEGACY,
-				       KVMPFN_ARCH_REF);
-	struct kvmpfn_obs *b = observe(path, text, KVMPFN_V7_8,
-				       KVMPFN_ARCH_REF);
+	struct kvmpfn_obs *a, *b;
 
-	assert_int_equal(kvmpfn_compare_obs(a, b, d), 0);
+	compare_run(path, text, KVMPFN_LEGACY, KVMPFN_V7_8, KVMPFN_ARCH_REF,
+		    &a, &b, d);
 	kvmpfn_obs_free(a);
 	kvmpfn_obs_free(b);
 }
@@ -215,9 +232,7 @@ static void rules(void **state)
 			    "ok: pfn 0x5 (vram+1) writable not-refcounted");
 	assert_string_equal(d.v[0].cls,
 			    "error/fault/pfnmap-refcount0/EFAULT->ok");
-	kvmpfn_diffs_free(&d);
-	kvmpfn_obs_free(a);
-	kvmpfn_obs_free(b);
+	compare_free(a, b, &d);
 
 	/*
 	 * A fault in flight holds GUP's reference at legacy, not at v7.8:
@@ -275,9 +290,8 @@ static void rules(void **state)
 	"vcpu_unmap id=0\n" \
 	"vcpu_map id=0 gfn=0x100\n" \
 	"vcpu_unmap id=0\n"
-	a = observe("m.scn", MAP_ID, v78, KVMPFN_ARCH_REF);
-	b = observe("m.scn", MAP_ID, KVMPFN_FINAL, KVMPFN_ARCH_REF);
-	assert_int_equal(kvmpfn_compare_obs(a, b, &d), 0);
+	compare_run("m.scn", MAP_ID, v78, KVMPFN_FINAL,
+		    KVMPFN_ARCH_REF, &a, &b, &d);
 	assert_int_equal(d.n, 2);
 	assert_int_equal(d.v[0].line, 4);
 	assert_string_equal(d.v[0].cls, "error/vcpu_map/nostruct/ok->EINVAL");
@@ -285,9 +299,7 @@ static void rules(void **state)
 	assert_string_equal(d.v[1].cls,
 			    "violation/vcpu_map/nostruct/I19->none");
 	assert_int_equal(d.parted, 0);
-	kvmpfn_diffs_free(&d);
-	kvmpfn_obs_free(a);
-	kvmpfn_obs_free(b);
+	compare_free(a, b, &d);
 
 	/*
 	 * The map only v7.8 made loses its cover when the pfncache on the
@@ -300,16 +312,13 @@ static void rules(void **state)
 	"gpc_activate id=0 hva=0x40049000\n" \
 	"vcpu_map id=0 gfn=0x40049\n" \
 	"gpc_deactivate id=0\n"
-	a = observe("g.scn", MAP_GPC, v78, KVMPFN_ARCH_REF);
-	b = observe("g.scn", MAP_GPC, KVMPFN_FINAL, KVMPFN_ARCH_REF);
-	assert_int_equal(kvmpfn_compare_obs(a, b, &d), 0);
+	compare_run("g.scn", MAP_GPC, v78, KVMPFN_FINAL,
+		    KVMPFN_ARCH_REF, &a, &b, &d);
 	assert_int_equal(a->steps[5].nviol, 1);
 	assert_int_equal(a->steps[5].viol[0].id, 19);
 	assert_int_equal(d.n, 1);
 	assert_string_equal(d.v[0].cls, "error/vcpu_map/nostruct/ok->EINVAL");
-	kvmpfn_diffs_free(&d);
-	kvmpfn_obs_free(a);
-	kvmpfn_obs_free(b);
+	compare_free(a, b, &d);
 
 	/*
 	 * A fault of a vCPU whose fault_begin differed runs in one stage
@@ -325,18 +334,15 @@ static void rules(void **state)
 	"fault gfn=0x200 vcpu=1\n" \
 	"invalidate_end\n" \
 	"fault gfn=0x200 vcpu=1\n"
-	a = observe("w.scn", WINDOW, KVMPFN_LEGACY, KVMPFN_ARCH_PPC);
-	b = observe("w.scn", WINDOW, KVMPFN_FINAL, KVMPFN_ARCH_PPC);
-	assert_int_equal(kvmpfn_compare_obs(a, b, &d), 0);
+	compare_run("w.scn", WINDOW, KVMPFN_LEGACY, KVMPFN_FINAL,
+		    KVMPFN_ARCH_PPC, &a, &b, &d);
 	assert_true(a->steps[7].nviol > 0 && a->steps[9].nviol > 0);
 	assert_int_equal(d.n, 1);
 	assert_string_equal(d.v[0].cls,
 			    "error/fault_begin/pfnmap-refcount0/EFAULT->ok");
 	assert_int_equal(d.parted, 10);
 	assert_int_equal(d.parted_from, 6);
-	kvmpfn_diffs_free(&d);
-	kvmpfn_obs_free(a);
-	kvmpfn_obs_free(b);
+	compare_free(a, b, &d);
 
 	/*
 	 * The second fault on the tail page is spurious at v7.8, whose leaf
@@ -360,17 +366,14 @@ static void rules(void **state)
 	"vcpu_map id=0 gfn=0x204\n" \
 	"free vram\n" \
 	"poison page=vram+0\n"
-	a = observe("q.scn", MAP_POISON, v78, KVMPFN_ARCH_REF);
-	b = observe("q.scn", MAP_POISON, KVMPFN_FINAL, KVMPFN_ARCH_REF);
-	assert_int_equal(kvmpfn_compare_obs(a, b, &d), 0);
+	compare_run("q.scn", MAP_POISON, v78, KVMPFN_FINAL,
+		    KVMPFN_ARCH_REF, &a, &b, &d);
 	assert_int_equal(a->steps[5].ret, -KVMPFN_EBUSY);
 	assert_int_equal(b->steps[5].ret, 0);
 	assert_int_equal(d.n, 1);
 	assert_int_equal(d.parted, 6);
 	assert_int_equal(d.parted_from, 0);
-	kvmpfn_diffs_free(&d);
-	kvmpfn_obs_free(a);
-	kvmpfn_obs_free(b);
+	compare_free(a, b, &d);
 
 	/*
 	 * A split fault onto the block whose huge leaf only final has (the
@@ -388,15 +391,12 @@ static void rules(void **state)
 	"fault_begin gfn=0x40000 write vcpu=1\n" \
 	"wait\n" \
 	"fault_finish vcpu=1\n"
-	a = observe("h.scn", BEGUN_APART, KVMPFN_LEGACY, KVMPFN_ARCH_X86);
-	b = observe("h.scn", BEGUN_APART, KVMPFN_FINAL, KVMPFN_ARCH_X86);
-	assert_int_equal(kvmpfn_compare_obs(a, b, &d), 0);
+	compare_run("h.scn", BEGUN_APART, KVMPFN_LEGACY, KVMPFN_FINAL,
+		    KVMPFN_ARCH_X86, &a, &b, &d);
 	assert_int_not_equal(a->steps[9].ret, b->steps[9].ret);
 	assert_int_equal(d.n, 1);
 	assert_int_equal(d.v[0].line, 6);
-	kvmpfn_diffs_free(&d);
-	kvmpfn_obs_free(a);
-	kvmpfn_obs_free(b);
+	compare_free(a, b, &d);
 
 	/*
 	 * A violation's class takes the kind of the page it is about: the
@@ -409,25 +409,20 @@ static void rules(void **state)
 	"fault_begin gfn=0x100 vcpu=0\n" \
 	"touch hva=0x10000000 write\n" \
 	"fault_finish vcpu=0\n"
-	a = observe("c.scn", COW_LEAK, KVMPFN_LEGACY, KVMPFN_ARCH_PPC);
-	b = observe("c.scn", COW_LEAK, KVMPFN_FINAL, KVMPFN_ARCH_PPC);
-	assert_int_equal(kvmpfn_compare_obs(a, b, &d), 0);
+	compare_run("c.scn", COW_LEAK, KVMPFN_LEGACY, KVMPFN_FINAL,
+		    KVMPFN_ARCH_PPC, &a, &b, &d);
 	assert_int_equal(a->steps[4].kind, KVMPFN_KIND_ANON);
 	assert_int_equal(d.n, 2);
 	assert_int_equal(d.v[1].aspect, KVMPFN_ASPECT_VIOLATION);
 	assert_string_equal(d.v[1].cls, "violation/fault_finish/zero/I2->none");
-	kvmpfn_diffs_free(&d);
-	kvmpfn_obs_free(a);
-	kvmpfn_obs_free(b);
+	compare_free(a, b, &d);
 
 	/* records of different scenarios do not compare */
 	a = observe("t.scn", BLOB, KVMPFN_LEGACY, KVMPFN_ARCH_REF);
 	b = observe("t.scn", BLOB "fault gfn=0x100\n", KVMPFN_LEGACY,
 		    KVMPFN_ARCH_REF);
 	assert_int_equal(kvmpfn_compare_obs(a, b, &d), -KVMPFN_EINVAL);
-	kvmpfn_diffs_free(&d);
-	kvmpfn_obs_free(a);
-	kvmpfn_obs_free(b);
+	compare_free(a, b, &d);
 }
 
 static void aspect_names(void **state)
