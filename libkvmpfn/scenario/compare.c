@@ -655,16 +655,20 @@ static bool folio_gap_before(const struct pair *p,
 }
 
 /*
- * A page one stage mapped before the step and the other not: what the
- * step does to it (a zap marking it dirty in one stage) follows from the
- * difference that mapped it, reported where it happened.
+ * A page one stage mapped before the step and the other not, or mapped by
+ * leaves that different steps installed (a fault on a tail that only one
+ * stage let through put a huge leaf over the block first, counted as
+ * refcounted or not by the page that faulted): what the step does to it
+ * (a zap marking it dirty in one stage) follows from the difference that
+ * mapped it, reported where it happened.
  */
 static bool mapped_apart(const struct pair *p, uint64_t pfn)
 {
 	const struct kvmpfn_obs_page *a = prev_page(p, 0, pfn);
 	const struct kvmpfn_obs_page *b = prev_page(p, 1, pfn);
 
-	return a && b && a->mapped != b->mapped;
+	return a && b && (a->mapped != b->mapped ||
+			  a->mapped_since != b->mapped_since);
 }
 
 /*

@@ -71,6 +71,7 @@ int kvmpfn_obs_kind_parse(const char *name, enum kvmpfn_obs_kind *kind)
 struct obs_range {
 	unsigned long pfn;
 	unsigned long n;
+	unsigned int since;	/* the line of the step it appeared at */
 	s8 backing;		/* enum kvmpfn_backing, -1: unknown */
 };
 
@@ -94,6 +95,9 @@ struct kvmpfn_observer {
 	enum kvmpfn_obs_kind begun_kind[KVMPFN_MAX_VCPUS];
 	struct obs_range *rng;
 	unsigned int nrng, caprng;
+	/* the step before's, for when each leaf appeared */
+	struct obs_range *prng;
+	unsigned int nprng, capprng;
 	struct obs_extra *extra;
 	unsigned int nextra, capextra;
 	/* backing learned per named page, kept sorted like extra */
@@ -295,6 +299,23 @@ static const struct obs_range *rng_find(const struct kvmpfn_observer *o,
 	return NULL;
 }
 
+/* A leaf the step before had keeps its line; a new one gets this step's. */
+static void note_since(struct kvmpfn_observer *o)
+{
+	unsigned int i, j = 0;
+
+	for (i = 0; i < o->nrng; i++) {
+		struct obs_range *r = &o->rng[i];
+
+		while (j < o->nprng && o->prng[j].pfn < r->pfn)
+			j++;
+		r->since = o->lineno;
+		if (j < o->nprng && o->prng[j].pfn == r->pfn &&
+		    o->prng[j].n == r->n)
+			r->since = o->prng[j].since;
+	}
+}
+
 /* Take in the leaves: unnamed pages join the extras, backings are noted. */
 static int note_leaves(struct kvmpfn_observer *o)
 {
@@ -309,6 +330,12 @@ static int note_leaves(struct kvmpfn_observer *o)
 		return -ENOMEM;
 	if (o->nrng > 1)
 		qsort(o->rng, o->nrng, sizeof(*o->rng), rng_cmp);
+	note_since(o);
+	if (grow((void **)&o->prng, &o->capprng, o->nrng, sizeof(*o->prng)))
+		return -ENOMEM;
+	if (o->nrng)
+		memcpy(o->prng, o->rng, o->nrng * sizeof(*o->rng));
+	o->nprng = o->nrng;
 	for (i = 0; i < o->nrng; i++) {
 		const struct obs_range *r = &o->rng[i];
 		unsigned long j;
@@ -394,6 +421,7 @@ static void fill_page(struct kvmpfn_observer *o, struct kvmpfn_obs_page *p,
 		      unsigned long pfn, const struct kvmpfn_alloc *a,
 		      int backing)
 {
+	const struct obs_range *r;
 	struct kvmpfn_page_state st;
 
 	memset(p, 0, sizeof(*p));
@@ -405,9 +433,11 @@ static void fill_page(struct kvmpfn_observer *o, struct kvmpfn_obs_page *p,
 		snprintf(p->name, sizeof(p->name), "zero");
 	else
 		snprintf(p->name, sizeof(p->name), "anon:0x%lx", pfn);
+	r = rng_find(o, pfn);
 	if (a && !host_pfn_to_page(&o->sim->mm, pfn)) {
 		/* no struct page: nothing to read, nor to look up */
-		p->mapped = rng_find(o, pfn) != NULL;
+		p->mapped = r != NULL;
+		p->mapped_since = r ? r->since : 0;
 		p->kind = KVMPFN_KIND_NOSTRUCT;
 		return;
 	}
@@ -419,7 +449,8 @@ static void fill_page(struct kvmpfn_observer *o, struct kvmpfn_obs_page *p,
 	p->dirty = st.dirty;
 	p->accessed = st.accessed;
 	p->freed = st.freed;
-	p->mapped = rng_find(o, pfn) != NULL;
+	p->mapped = r != NULL;
+	p->mapped_since = r ? r->since : 0;
 	p->kind = kind_of(o->sim, pfn, &st, backing, a != NULL);
 	if (st.has_page)
 		p->folio = host_page_to_pfn(&o->sim->mm,
@@ -726,6 +757,7 @@ int kvmpfn_observer_finish(struct kvmpfn_observer *o, struct kvmpfn_obs **obsp)
 				kvmpfn_session_expected(o->s, k++);
 	rc = kvmpfn_session_finish(o->s, &obs->stats);
 	free(o->rng);
+	free(o->prng);
 	free(o->extra);
 	free(o->named);
 	if (obs->rc == -ENOMEM) {

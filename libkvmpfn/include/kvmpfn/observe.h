@@ -74,6 +74,7 @@ struct kvmpfn_obs_page {
 	bool accessed;
 	bool freed;
 	bool mapped;			/* a second-stage leaf maps it */
+	unsigned int mapped_since;	/* ... that leaf since this line */
 };
 
 /* One invariant violation raised at a step. */
