@@ -490,13 +490,22 @@ static int cmp_map(struct pair *p, struct kvmpfn_diffs *out)
 
 static int cmp_refs(struct pair *p, struct kvmpfn_diffs *out)
 {
+	enum kvmpfn_obs_kind kind;
 	const struct kvmpfn_obs_step *e = p->s[p->e], *l = p->s[p->l];
 	struct kvmpfn_diff *d;
 	int k;
 
 	if (e->gets == l->gets && e->puts == l->puts)
 		return 0;
-	d = diff_add(out, p->s[0], KVMPFN_ASPECT_REFS, p->kind);
+	/*
+	 * a finish puts the page its begin got, whatever the gfn leads to
+	 * by now (a write broke CoW of the zero page in between)
+	 */
+	kind = p->s[p->l]->begin_kind ? p->s[p->l]->begin_kind :
+					 p->s[p->e]->begin_kind;
+	d = diff_add(out, p->s[0], KVMPFN_ASPECT_REFS,
+		     p->s[0]->op == KVMPFN_OP_FAULT_FINISH && kind ? kind :
+								     p->kind);
 	if (!d)
 		return -KVMPFN_ENOMEM;
 	for (k = 0; k < 2; k++)

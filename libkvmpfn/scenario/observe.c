@@ -668,8 +668,11 @@ static int record_step(struct kvmpfn_observer *o, const struct scn_line *ln,
 			st->hva_end = hva + PAGE_SIZE;
 		}
 		/* a finish whose memslot went meanwhile: the begin's page */
-		if (st->op == KVMPFN_OP_FAULT_FINISH && !st->kind)
-			st->kind = o->begun_kind[vcpu];
+		if (st->op == KVMPFN_OP_FAULT_FINISH) {
+			st->begin_kind = o->begun_kind[vcpu];
+			if (!st->kind)
+				st->kind = st->begin_kind;
+		}
 		if (st->op == KVMPFN_OP_FAULT_BEGIN && !st->ret)
 			o->begun_kind[vcpu] = st->kind;
 		if (st->is_fault && st->op != KVMPFN_OP_FAULT_BEGIN &&

@@ -413,6 +413,8 @@ static void rules(void **state)
 		    KVMPFN_ARCH_PPC, &a, &b, &d);
 	assert_int_equal(a->steps[4].kind, KVMPFN_KIND_ANON);
 	assert_int_equal(d.n, 2);
+	/* and the put at the finish is of the page the begin got */
+	assert_string_equal(d.v[0].cls, "refs/fault_finish/zero/+0-0->+0-1");
 	assert_int_equal(d.v[1].aspect, KVMPFN_ASPECT_VIOLATION);
 	assert_string_equal(d.v[1].cls, "violation/fault_finish/zero/I2->none");
 	compare_free(a, b, &d);

@@ -100,6 +100,8 @@ struct kvmpfn_obs_step {
 	 * a fault_finish whose memslot went meanwhile, its begin's page
 	 */
 	enum kvmpfn_obs_kind kind;
+	/* a fault_finish: the kind of page its fault_begin found */
+	enum kvmpfn_obs_kind begin_kind;
 	/*
 	 * A fault, fault_begin or fault_finish: its outcome.  The leaf is
 	 * the one covering gfn after the step (a fault_begin maps nothing).
