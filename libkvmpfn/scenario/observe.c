@@ -72,6 +72,7 @@ struct obs_range {
 	unsigned long pfn;
 	unsigned long n;
 	unsigned int since;	/* the line of the step it appeared at */
+	bool refcounted;	/* rewritten in place when this changes */
 	s8 backing;		/* enum kvmpfn_backing, -1: unknown */
 };
 
@@ -269,6 +270,7 @@ static void leaf_range(struct kvmpfn_sim *sim,
 	}
 	o->rng[o->nrng].pfn = v->pfn;
 	o->rng[o->nrng].n = 1UL << (9 * (v->level - 1));
+	o->rng[o->nrng].refcounted = v->refcounted;
 	o->rng[o->nrng].backing = (s8)gfn_backing(sim, v->gfn, &hva);
 	o->nrng++;
 }
@@ -299,7 +301,11 @@ static const struct obs_range *rng_find(const struct kvmpfn_observer *o,
 	return NULL;
 }
 
-/* A leaf the step before had keeps its line; a new one gets this step's. */
+/*
+ * A leaf the step before had keeps its line; a new one gets this step's,
+ * and so does one rewritten in place as refcounted or not (v7's x86 fault
+ * on a tail page under the head's huge leaf).
+ */
 static void note_since(struct kvmpfn_observer *o)
 {
 	unsigned int i, j = 0;
@@ -311,7 +317,8 @@ static void note_since(struct kvmpfn_observer *o)
 			j++;
 		r->since = o->lineno;
 		if (j < o->nprng && o->prng[j].pfn == r->pfn &&
-		    o->prng[j].n == r->n)
+		    o->prng[j].n == r->n &&
+		    o->prng[j].refcounted == r->refcounted)
 			r->since = o->prng[j].since;
 	}
 }

@@ -442,6 +442,26 @@ static void rules(void **state)
 	assert_int_equal(d.v[0].line, 4);
 	compare_free(a, b, &d);
 
+	/*
+	 * The same when v7.8's fault on the tail page rewrites the head's
+	 * huge leaf in place as not refcounted: the head's next fault finds
+	 * that leaf, which follows from the tail's fault.
+	 */
+#define LEAF_REWRITE \
+	"alloc blk order=9\n" \
+	"mmap hva=0x40000000 size=2M pfnmap=blk shared huge prot=rw\n" \
+	"memslot create id=2 gfn=0x40000 npages=512 hva=0x40000000\n" \
+	"fault gfn=0x40000 write\n" \
+	"fault gfn=0x401b6\n" \
+	"fault gfn=0x40000 write\n"
+	compare_run("r.scn", LEAF_REWRITE, KVMPFN_LEGACY, v78,
+		    KVMPFN_ARCH_X86, &a, &b, &d);
+	assert_true(a->steps[5].refcounted);
+	assert_false(b->steps[5].refcounted);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.v[0].line, 5);
+	compare_free(a, b, &d);
+
 	/* records of different scenarios do not compare */
 	a = observe("t.scn", BLOB, KVMPFN_LEGACY, KVMPFN_ARCH_REF);
 	b = observe("t.scn", BLOB "fault gfn=0x100\n", KVMPFN_LEGACY,
