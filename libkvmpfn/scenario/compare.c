@@ -1050,7 +1050,8 @@ int kvmpfn_compare_obs(const struct kvmpfn_obs *a, const struct kvmpfn_obs *b,
 		 * While a fault in flight pins its page in one stage only
 		 * (v7.5 takes no reference), what the host does by a page's
 		 * count (migrate, collapse, unmap and free, and the end of an
-		 * invalidation that migrates: invalidate_end, wait) follows
+		 * invalidation that migrates: invalidate_end, wait, and a
+		 * pfncache whose retry loop waits it out) follows
 		 * from the pin: such a step is not compared, and if it did its
 		 * work in one stage only (migrated the page) the runs part.
 		 * So while a vcpu_map exists in one run only (v7.8 maps a
@@ -1059,8 +1060,10 @@ int kvmpfn_compare_obs(const struct kvmpfn_obs *a, const struct kvmpfn_obs *b,
 		 */
 		if ((npinned || maps.apart) &&
 		    (p.s[0]->op <= KVMPFN_OP_THP_COLLAPSE ||
-				p.s[0]->op == KVMPFN_OP_INVALIDATE_END ||
-				p.s[0]->op == KVMPFN_OP_WAIT)) {
+		     p.s[0]->op == KVMPFN_OP_INVALIDATE_END ||
+		     p.s[0]->op == KVMPFN_OP_WAIT ||
+		     p.s[0]->op == KVMPFN_OP_GPC_ACTIVATE ||
+		     p.s[0]->op == KVMPFN_OP_GPC_REFRESH)) {
 			/* a migration in one stage only installed its copy */
 			if (step_apart(p.s[0], p.s[1]) ||
 			    (p.p[0] && p.p[1] &&

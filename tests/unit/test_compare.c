@@ -462,6 +462,32 @@ static void rules(void **state)
 	assert_int_equal(d.v[0].line, 5);
 	compare_free(a, b, &d);
 
+	/*
+	 * A pfncache's retry loop waits out a migrating invalidation: it
+	 * moves the anonymous page at v7.8, and final's map of it (on the
+	 * id only final had free, after v7.8's map of a reserved page
+	 * behind VM_PFNMAP, whose host PTE a touch put in place) pins it:
+	 * the runs part there.
+	 */
+#define GPC_MIGRATES \
+	"mmap hva=0x10000000 size=16K anon prot=rw\n" \
+	"memslot create id=0 gfn=0x100 npages=8 hva=0x10000000\n" \
+	"alloc blk order=9 compound reserved\n" \
+	"mmap hva=0x40000000 size=2M pfnmap=blk shared huge prot=rw\n" \
+	"memslot create id=2 gfn=0x40000 npages=512 hva=0x40000000\n" \
+	"invalidate_begin hva=0x10000000 size=28K migrate\n" \
+	"touch hva=0x400db000 write\n" \
+	"vcpu_map id=0 gfn=0x100\n" \
+	"vcpu_unmap id=0\n" \
+	"vcpu_map id=0 gfn=0x40049\n" \
+	"vcpu_map id=0 gfn=0x100\n" \
+	"gpc_activate id=0 hva=0x40049000\n"
+	compare_run("m2.scn", GPC_MIGRATES, v78, KVMPFN_FINAL,
+		    KVMPFN_ARCH_X86, &a, &b, &d);
+	assert_int_equal(d.parted, 12);
+	assert_int_equal(d.parted_from, 0);
+	compare_free(a, b, &d);
+
 	/* records of different scenarios do not compare */
 	a = observe("t.scn", BLOB, KVMPFN_LEGACY, KVMPFN_ARCH_REF);
 	b = observe("t.scn", BLOB "fault gfn=0x100\n", KVMPFN_LEGACY,
