@@ -107,7 +107,6 @@ const struct kvmpfn_diff_class *kvmpfn_diff_classes(unsigned int *n)
 	return known;
 }
 
-/* @key against an entry's: part by part equal, or '*' for any */
 /* whether every ','-separated item of @k (@kl long) is one of @e's */
 static bool items_within(const char *e, size_t el, const char *k, size_t kl)
 {
@@ -164,9 +163,10 @@ static bool counts_match(const char *e, size_t el, const char *k, size_t kl)
 }
 
 /*
- * An A/D direction is explained by an entry whose direction names every
- * flag it does: a flag that already agreed (marked earlier for another
- * reason) leaves part of the declared difference.
+ * @key against an entry's: part by part equal, or '*' for any.  An A/D
+ * direction is explained by an entry whose direction names every flag it
+ * does: a flag that already agreed (marked earlier for another reason)
+ * leaves part of the declared difference.
  */
 static bool class_match(const char *entry, const char *key)
 {
@@ -677,8 +677,7 @@ static bool mapped_apart(const struct pair *p, uint64_t pfn)
 	const struct kvmpfn_obs_page *a = prev_page(p, 0, pfn);
 	const struct kvmpfn_obs_page *b = prev_page(p, 1, pfn);
 
-	return a && b && (a->mapped != b->mapped ||
-			  a->mapped_since != b->mapped_since);
+	return a && b && a->mapped_since != b->mapped_since;
 }
 
 /*
@@ -853,6 +852,22 @@ static bool leaf_apart(const struct pair *p)
 /* vCPUs whose fault in flight one stage has and the other has not */
 #define FOLLOW_VCPUS	64
 
+/* the step allocated pages (faulted memory in) in one run only */
+static bool pages_apart(const struct pair *p)
+{
+	return p->p[0] && p->p[1] &&
+	       p->s[0]->npages - p->p[0]->npages !=
+	       p->s[1]->npages - p->p[1]->npages;
+}
+
+/* the step installed host PTEs in one run only */
+static bool installs_apart(const struct pair *p)
+{
+	return p->p[0] && p->p[1] &&
+	       p->s[0]->host_installs - p->p[0]->host_installs !=
+	       p->s[1]->host_installs - p->p[1]->host_installs;
+}
+
 enum apart {
 	APART_NONE,
 	APART_NOW,	/* the runs part at this step */
@@ -880,14 +895,11 @@ static enum apart kernel_apart(const struct pair *p)
 		return APART_NONE;
 	if (!p->p[0] || !p->p[1])
 		return APART_NONE;
-	if (a->npages - p->p[0]->npages != b->npages - p->p[1]->npages ||
+	if (pages_apart(p) ||
 	    (!a->ret != !b->ret &&
 	     (op == KVMPFN_OP_GPC_ACTIVATE || op == KVMPFN_OP_GPC_REFRESH)))
 		return APART_NOW;
-	if (a->host_installs - p->p[0]->host_installs !=
-	    b->host_installs - p->p[1]->host_installs)
-		return APART_HOST;
-	return APART_NONE;
+	return installs_apart(p) ? APART_HOST : APART_NONE;
 }
 
 /*
@@ -996,6 +1008,18 @@ static bool map_follows(const struct pair *p, struct map_ids *m)
 	return follows;
 }
 
+/*
+ * A host step whose work a page's count decides: migrate, collapse, unmap
+ * and free, and the end of an invalidation that migrates (invalidate_end,
+ * wait, a pfncache whose retry loop waits it out).
+ */
+static bool by_count(enum kvmpfn_op op)
+{
+	return op <= KVMPFN_OP_THP_COLLAPSE || op == KVMPFN_OP_INVALIDATE_END ||
+	       op == KVMPFN_OP_WAIT || op == KVMPFN_OP_GPC_ACTIVATE ||
+	       op == KVMPFN_OP_GPC_REFRESH;
+}
+
 /* whether a step did its work in one run and not in the other */
 static bool step_apart(const struct kvmpfn_obs_step *x,
 		       const struct kvmpfn_obs_step *y)
@@ -1049,28 +1073,17 @@ int kvmpfn_compare_obs(const struct kvmpfn_obs *a, const struct kvmpfn_obs *b,
 		/*
 		 * While a fault in flight pins its page in one stage only
 		 * (v7.5 takes no reference), what the host does by a page's
-		 * count (migrate, collapse, unmap and free, and the end of an
-		 * invalidation that migrates: invalidate_end, wait, and a
-		 * pfncache whose retry loop waits it out) follows
-		 * from the pin: such a step is not compared, and if it did its
-		 * work in one stage only (migrated the page) the runs part.
+		 * count (by_count()) follows from the pin: such a step is not
+		 * compared, and if it did its work in one stage only
+		 * (migrated the page) the runs part.
 		 * So while a vcpu_map exists in one run only (v7.8 maps a
 		 * remapped refcounted page with a reference, final refuses):
 		 * a memory_failure() its reference makes EBUSY, say.
 		 */
-		if ((npinned || maps.apart) &&
-		    (p.s[0]->op <= KVMPFN_OP_THP_COLLAPSE ||
-		     p.s[0]->op == KVMPFN_OP_INVALIDATE_END ||
-		     p.s[0]->op == KVMPFN_OP_WAIT ||
-		     p.s[0]->op == KVMPFN_OP_GPC_ACTIVATE ||
-		     p.s[0]->op == KVMPFN_OP_GPC_REFRESH)) {
+		if ((npinned || maps.apart) && by_count(p.s[0]->op)) {
 			/* a migration in one stage only installed its copy */
-			if (step_apart(p.s[0], p.s[1]) ||
-			    (p.p[0] && p.p[1] &&
-			     (p.s[0]->npages - p.p[0]->npages !=
-			      p.s[1]->npages - p.p[1]->npages ||
-			      p.s[0]->host_installs - p.p[0]->host_installs !=
-			      p.s[1]->host_installs - p.p[1]->host_installs))) {
+			if (step_apart(p.s[0], p.s[1]) || pages_apart(&p) ||
+			    installs_apart(&p)) {
 				out->parted = p.s[0]->line;
 				out->parted_from = 0;
 				return cmp_viol(&p, out);

@@ -74,7 +74,8 @@ struct kvmpfn_obs_page {
 	bool accessed;
 	bool freed;
 	bool mapped;			/* a second-stage leaf maps it */
-	unsigned int mapped_since;	/* ... that leaf since this line */
+	unsigned int mapped_since;	/* ... that leaf since this line;
+					 * 0: not mapped */
 };
 
 /* One invariant violation raised at a step. */
